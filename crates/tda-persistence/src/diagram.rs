@@ -1,0 +1,111 @@
+//! Persistence pairs and diagrams.
+
+use std::cmp::Ordering;
+
+/// One bar of a barcode: a homology class born at `birth` and dying at `death`.
+///
+/// `death` is infinite for an essential class (one that never dies): `+inf` in
+/// sublevel filtrations, `-inf` in superlevel ones, where values decrease and
+/// pairs are reported with `birth >= death`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PersistencePair {
+    /// Filtration value at which the class appears.
+    pub birth: f64,
+    /// Filtration value at which the class dies (infinite if essential).
+    pub death: f64,
+}
+
+impl PersistencePair {
+    /// A pair from its birth and death values.
+    pub fn new(birth: f64, death: f64) -> Self {
+        Self { birth, death }
+    }
+
+    /// `|death - birth|`; infinite for an essential pair.
+    pub fn persistence(&self) -> f64 {
+        (self.death - self.birth).abs()
+    }
+
+    /// True if the class never dies (`death` is infinite).
+    pub fn is_essential(&self) -> bool {
+        self.death.is_infinite()
+    }
+
+    /// The canonical order of pairs in a diagram: by birth, then death (IEEE total order).
+    pub fn canonical_cmp(&self, other: &Self) -> Ordering {
+        self.birth
+            .total_cmp(&other.birth)
+            .then(self.death.total_cmp(&other.death))
+    }
+}
+
+/// Indices into the input of the simplices that create and destroy a class.
+///
+/// For signals and flattened images these are positions in the input slice;
+/// `death_index` is `None` for an essential class. Differentiable layers use
+/// them to route gradients to the input values that set the birth and death.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CriticalPair {
+    /// Input index whose value is the birth.
+    pub birth_index: usize,
+    /// Input index whose value is the death, or `None` for an essential class.
+    pub death_index: Option<usize>,
+}
+
+/// The persistence diagram of one homology dimension.
+///
+/// Pairs are listed in a deterministic order: by birth, then death
+/// ([`PersistencePair::canonical_cmp`]). Zero-persistence pairs are omitted.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Diagram {
+    /// Homology dimension (0 for connected components, 1 for loops, ...).
+    pub dim: usize,
+    /// The bars, essential ones included.
+    pub pairs: Vec<PersistencePair>,
+}
+
+impl Diagram {
+    /// A diagram of dimension `dim`; the pairs are sorted into canonical order.
+    pub fn new(dim: usize, mut pairs: Vec<PersistencePair>) -> Self {
+        pairs.sort_unstable_by(PersistencePair::canonical_cmp);
+        Self { dim, pairs }
+    }
+
+    /// Number of pairs, essential ones included.
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// True if the diagram has no pairs.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// Iterator over the pairs.
+    pub fn iter(&self) -> std::slice::Iter<'_, PersistencePair> {
+        self.pairs.iter()
+    }
+
+    /// Iterator over the pairs with a finite death.
+    pub fn finite(&self) -> impl Iterator<Item = &PersistencePair> + '_ {
+        self.pairs.iter().filter(|p| !p.is_essential())
+    }
+
+    /// Number of essential (never dying) pairs.
+    pub fn essential_count(&self) -> usize {
+        self.pairs.iter().filter(|p| p.is_essential()).count()
+    }
+
+    /// The largest finite persistence, or `None` if there is no finite pair.
+    pub fn max_finite_persistence(&self) -> Option<f64> {
+        self.finite().map(PersistencePair::persistence).reduce(f64::max)
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagram {
+    type Item = &'a PersistencePair;
+    type IntoIter = std::slice::Iter<'a, PersistencePair>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.pairs.iter()
+    }
+}

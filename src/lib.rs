@@ -1,0 +1,26 @@
+//! tda-pinet: exact topological features of signals and images, fast.
+//!
+//! This facade re-exports the workspace crates:
+//!
+//! - [`persistence`] (`tda-persistence`): persistence diagrams of signals
+//!   (sublevel/superlevel H0), images (cubical H0/H1) and sliding-window
+//!   embeddings.
+//! - [`io`] (`tda-io`): readers for the data sets the examples use.
+//!
+//! ```
+//! use tda_pinet::prelude::*;
+//! let d = sublevel::h0(&[1.0, 0.0, 2.0, -1.0]).unwrap();
+//! assert_eq!(d.len(), 2);
+//! ```
+
+#![warn(missing_docs)]
+
+pub use tda_io as io;
+pub use tda_persistence as persistence;
+
+/// The names most programs need, in one `use`.
+pub mod prelude {
+    pub use tda_persistence::cubical::{self, Connectivity};
+    pub use tda_persistence::sublevel;
+    pub use tda_persistence::{CriticalPair, Diagram, PersistencePair, SlidingWindow};
+}
