@@ -33,7 +33,12 @@ fn w1(c: &mut Criterion) {
             walks
                 .rows()
                 .into_iter()
-                .map(|row| h0.sublevel_with_critical(row.as_slice().unwrap()).unwrap().1.len())
+                .map(|row| {
+                    h0.sublevel_with_critical(row.as_slice().unwrap())
+                        .unwrap()
+                        .1
+                        .len()
+                })
                 .sum::<usize>()
         })
     });

@@ -35,10 +35,16 @@ impl TsDataset {
         self.labels
             .iter()
             .map(|l| {
-                self.class_names.iter().position(|c| c == l).ok_or_else(|| Error::Parse {
-                    line: 0,
-                    message: format!("label `{l}` is not among the declared classes {:?}", self.class_names),
-                })
+                self.class_names
+                    .iter()
+                    .position(|c| c == l)
+                    .ok_or_else(|| Error::Parse {
+                        line: 0,
+                        message: format!(
+                            "label `{l}` is not among the declared classes {:?}",
+                            self.class_names
+                        ),
+                    })
             })
             .collect()
     }
@@ -77,13 +83,19 @@ pub fn parse(text: &str) -> Result<TsDataset> {
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
         let line = raw.trim();
-        let err = |message: String| Error::Parse { line: line_no, message };
+        let err = |message: String| Error::Parse {
+            line: line_no,
+            message,
+        };
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         if !in_data {
             let Some(header) = line.strip_prefix('@') else {
-                return Err(err(format!("expected a header line or @data, found `{}`", short(line))));
+                return Err(err(format!(
+                    "expected a header line or @data, found `{}`",
+                    short(line)
+                )));
             };
             let mut words = header.split_whitespace();
             let key = words.next().unwrap_or("").to_ascii_lowercase();
@@ -108,7 +120,9 @@ pub fn parse(text: &str) -> Result<TsDataset> {
             }
             let l = parts.pop().unwrap_or_default().trim().to_string();
             if !class_names.contains(&l) {
-                return Err(err(format!("label `{l}` is not among the declared classes {class_names:?}")));
+                return Err(err(format!(
+                    "label `{l}` is not among the declared classes {class_names:?}"
+                )));
             }
             Some(l)
         } else {
@@ -122,9 +136,9 @@ pub fn parse(text: &str) -> Result<TsDataset> {
                 if token == "?" || token.eq_ignore_ascii_case("nan") {
                     return Err(err(format!("missing value in channel {c}")));
                 }
-                let v: f64 = token
-                    .parse()
-                    .map_err(|_| err(format!("`{}` in channel {c} is not a number", short(token))))?;
+                let v: f64 = token.parse().map_err(|_| {
+                    err(format!("`{}` in channel {c} is not a number", short(token)))
+                })?;
                 if !v.is_finite() {
                     return Err(err(format!("non-finite value `{token}` in channel {c}")));
                 }
@@ -134,7 +148,9 @@ pub fn parse(text: &str) -> Result<TsDataset> {
             match length {
                 None => length = Some(len),
                 Some(l) if l != len => {
-                    return Err(err(format!("ragged series: channel {c} has {len} values, channel 0 has {l}")))
+                    return Err(err(format!(
+                        "ragged series: channel {c} has {len} values, channel 0 has {l}"
+                    )))
                 }
                 _ => {}
             }
@@ -154,10 +170,11 @@ pub fn parse(text: &str) -> Result<TsDataset> {
         n_series += 1;
     }
     let (channels, length) = shape.ok_or(Error::Empty)?;
-    let data = Array3::from_shape_vec((n_series, channels, length), values).map_err(|e| Error::Parse {
-        line: 0,
-        message: format!("inconsistent data: {e}"),
-    })?;
+    let data =
+        Array3::from_shape_vec((n_series, channels, length), values).map_err(|e| Error::Parse {
+            line: 0,
+            message: format!("inconsistent data: {e}"),
+        })?;
     Ok(TsDataset {
         problem_name,
         data,
@@ -183,7 +200,10 @@ mod tests {
 
     #[test]
     fn parses_multivariate_with_labels() {
-        let ds = parse(&format!("# comment\n{HEADER}1,2,3:4,5,6:a\n7,8,9:10,11,12:b\n")).unwrap();
+        let ds = parse(&format!(
+            "# comment\n{HEADER}1,2,3:4,5,6:a\n7,8,9:10,11,12:b\n"
+        ))
+        .unwrap();
         assert_eq!(ds.problem_name.as_deref(), Some("Toy"));
         assert_eq!(ds.data.dim(), (2, 2, 3));
         assert_eq!(ds.data[[1, 1, 2]], 12.0);
@@ -200,24 +220,38 @@ mod tests {
 
     #[test]
     fn ragged_channels_are_an_error_naming_the_line() {
-        assert_eq!(parse_err("1,2,3:4,5:a\n"), "line 5: ragged series: channel 1 has 2 values, channel 0 has 3");
+        assert_eq!(
+            parse_err("1,2,3:4,5:a\n"),
+            "line 5: ragged series: channel 1 has 2 values, channel 0 has 3"
+        );
     }
 
     #[test]
     fn ragged_series_are_an_error() {
-        assert!(parse_err("1,2,3:a\n1,2:b\n").starts_with("line 6: series has 1 channels of length 2"));
+        assert!(
+            parse_err("1,2,3:a\n1,2:b\n").starts_with("line 6: series has 1 channels of length 2")
+        );
     }
 
     #[test]
     fn missing_values_are_an_error() {
         assert_eq!(parse_err("1,?,3:a\n"), "line 5: missing value in channel 0");
-        assert_eq!(parse_err("1,NaN,3:a\n"), "line 5: missing value in channel 0");
+        assert_eq!(
+            parse_err("1,NaN,3:a\n"),
+            "line 5: missing value in channel 0"
+        );
     }
 
     #[test]
     fn bad_numbers_and_labels_are_errors() {
-        assert_eq!(parse_err("1,x,3:a\n"), "line 5: `x` in channel 0 is not a number");
-        assert_eq!(parse_err("1,inf,3:a\n"), "line 5: non-finite value `inf` in channel 0");
+        assert_eq!(
+            parse_err("1,x,3:a\n"),
+            "line 5: `x` in channel 0 is not a number"
+        );
+        assert_eq!(
+            parse_err("1,inf,3:a\n"),
+            "line 5: non-finite value `inf` in channel 0"
+        );
         assert!(parse_err("1,2,3:c\n").contains("label `c` is not among"));
         assert_eq!(parse_err("1,2,3\n"), "line 5: series without a class label");
     }
@@ -225,8 +259,14 @@ mod tests {
     #[test]
     fn empty_and_garbage_files_are_errors() {
         assert!(matches!(parse(HEADER), Err(Error::Empty)));
-        assert!(matches!(parse("hello\n"), Err(Error::Parse { line: 1, .. })));
+        assert!(matches!(
+            parse("hello\n"),
+            Err(Error::Parse { line: 1, .. })
+        ));
         assert!(parse("@timeStamps true\n@data\n").is_err());
-        assert!(matches!(read("/nonexistent/file.ts"), Err(Error::Io { .. })));
+        assert!(matches!(
+            read("/nonexistent/file.ts"),
+            Err(Error::Io { .. })
+        ));
     }
 }

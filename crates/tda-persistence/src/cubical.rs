@@ -95,7 +95,10 @@ pub fn lower_star_2d(image: ArrayView2<f64>) -> Result<Vec<Diagram>> {
 ///
 /// # Errors
 /// As [`lower_star_2d`].
-pub fn lower_star_2d_with(image: ArrayView2<f64>, connectivity: Connectivity) -> Result<Vec<Diagram>> {
+pub fn lower_star_2d_with(
+    image: ArrayView2<f64>,
+    connectivity: Connectivity,
+) -> Result<Vec<Diagram>> {
     check_finite(image.iter())?;
     let (h, w) = image.dim();
     let x: Vec<f64> = image.iter().copied().collect();
@@ -192,7 +195,11 @@ fn union(
     if rv == ru {
         return;
     }
-    let (old, young) = if rank[rv] < rank[ru] { (rv, ru) } else { (ru, rv) };
+    let (old, young) = if rank[rv] < rank[ru] {
+        (rv, ru)
+    } else {
+        (ru, rv)
+    };
     parent[young] = old;
     if x[young] != x[v] {
         merges.push((young, v));

@@ -2,12 +2,14 @@
 
 use std::cmp::Ordering;
 
+use crate::sort::{sort_canonical, SortScratch};
+
 /// One bar of a barcode: a homology class born at `birth` and dying at `death`.
 ///
 /// `death` is infinite for an essential class (one that never dies): `+inf` in
 /// sublevel filtrations, `-inf` in superlevel ones, where values decrease and
 /// pairs are reported with `birth >= death`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct PersistencePair {
     /// Filtration value at which the class appears.
     pub birth: f64,
@@ -67,7 +69,7 @@ pub struct Diagram {
 impl Diagram {
     /// A diagram of dimension `dim`; the pairs are sorted into canonical order.
     pub fn new(dim: usize, mut pairs: Vec<PersistencePair>) -> Self {
-        pairs.sort_unstable_by(PersistencePair::canonical_cmp);
+        sort_canonical(&mut pairs, &mut SortScratch::default());
         Self { dim, pairs }
     }
 
@@ -98,7 +100,9 @@ impl Diagram {
 
     /// The largest finite persistence, or `None` if there is no finite pair.
     pub fn max_finite_persistence(&self) -> Option<f64> {
-        self.finite().map(PersistencePair::persistence).reduce(f64::max)
+        self.finite()
+            .map(PersistencePair::persistence)
+            .reduce(f64::max)
     }
 }
 

@@ -39,17 +39,22 @@ pub enum Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Checks that `values` (in row-major order) is non-empty and finite.
-pub(crate) fn check_finite<'a>(values: impl IntoIterator<Item = &'a f64>) -> Result<()> {
-    let mut any = false;
-    for (index, v) in values.into_iter().enumerate() {
-        any = true;
-        if !v.is_finite() {
-            return Err(Error::NonFinite { index });
-        }
+pub(crate) fn check_finite<'a, I>(values: I) -> Result<()>
+where
+    I: IntoIterator<Item = &'a f64>,
+    I::IntoIter: Clone,
+{
+    let mut values = values.into_iter();
+    // A branch-free fold vectorises; the index is searched only on failure.
+    let (count, all_finite) = values
+        .clone()
+        .fold((0usize, true), |(n, ok), v| (n + 1, ok & v.is_finite()));
+    if count == 0 {
+        return Err(Error::Empty);
     }
-    if any {
-        Ok(())
-    } else {
-        Err(Error::Empty)
+    if all_finite {
+        return Ok(());
     }
+    let index = values.position(|v| !v.is_finite()).unwrap_or_default();
+    Err(Error::NonFinite { index })
 }

@@ -34,6 +34,7 @@ pub mod cubical;
 mod diagram;
 mod error;
 mod sliding_window;
+mod sort;
 pub mod sublevel;
 
 pub use diagram::{CriticalPair, Diagram, PersistencePair};

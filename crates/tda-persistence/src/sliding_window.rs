@@ -54,7 +54,11 @@ impl SlidingWindow {
     }
 
     fn validate(&self) -> Result<()> {
-        for (name, value) in [("dim", self.dim), ("delay", self.delay), ("stride", self.stride)] {
+        for (name, value) in [
+            ("dim", self.dim),
+            ("delay", self.delay),
+            ("stride", self.stride),
+        ] {
             if value == 0 {
                 return Err(Error::InvalidParameter {
                     name,

@@ -16,16 +16,26 @@
 //!
 //! # Algorithm
 //!
-//! One left-to-right pass with a strictly decreasing monotonic stack, `O(n)`
-//! time. Each stack entry keeps the minimum of its left basin. When a higher
-//! vertex `k` arrives, the entries it pops are exactly the vertices whose
-//! right basin ends at `k`; the right basin of each popped entry is the union
-//! of the segments popped before it, so a running minimum gives it. An entry
-//! with two non-empty basins is a local maximum and emits its pair. A final
-//! sentinel higher than everything empties the stack. This is the classical
-//! "nearest greater element" stack; its use for merge trees of functions on a
-//! line is folklore (see e.g. Edelsbrunner & Harer, *Computational Topology*,
-//! 2010, ch. VII, for the elder rule).
+//! Two linear passes, no sorting of the signal:
+//!
+//! 1. *Turning points.* Only local minima and interior local maxima (in the
+//!    `(value, index)` order) matter: a vertex with one lower and one higher
+//!    neighbour just extends the lower neighbour's component. A branch-free
+//!    pass keeps them; they alternate min, max, ..., min (the endpoints count
+//!    as minima when their neighbour is higher).
+//! 2. *Maxima stack.* A stack of maxima with strictly decreasing values, each
+//!    with the minimum of its left basin, plus the minimum seen since the last
+//!    push (the right basin so far). A new maximum pops every lower maximum
+//!    `e`; the running minimum is then exactly the minimum of `e`'s right
+//!    basin, so `e` kills the younger of its two basin minima and passes the
+//!    older one on. A final sentinel above everything empties the stack. This
+//!    is the "nearest greater element" stack; pairing minima with maxima this
+//!    way is the elder rule (Edelsbrunner & Harer, *Computational Topology*,
+//!    2010, ch. VII) and the same cancellation rainflow counting performs on
+//!    turning points (ASTM E1049).
+//!
+//! Every comparison is between a vertex and one to its right, so the
+//! tie-break by index reduces to one non-strict value comparison.
 //!
 //! The batch functions validate all input first, then run the pass per row in
 //! parallel with one reusable [`SignalH0`] per worker, so the results do not
@@ -36,47 +46,50 @@ use rayon::prelude::*;
 
 use crate::diagram::{CriticalPair, Diagram, PersistencePair};
 use crate::error::{check_finite, Result};
+use crate::sort::{sort_canonical, SortScratch};
 
-/// A strict total order on the indices of a signal.
-trait VertexOrder {
-    /// True if vertex `a` enters the filtration before vertex `b`.
-    fn before(x: &[f64], a: usize, b: usize) -> bool;
+/// A filtration direction. Vertices are totally ordered by value, then
+/// index; the pass only ever compares a vertex with one to its right, so the
+/// tie-break by index reduces to a single non-strict value comparison.
+trait Direction {
+    /// For `a` left of `b`: true if `a` enters the filtration before `b`.
+    fn before_right(a: f64, b: f64) -> bool;
     /// Death value of the essential class.
     const ESSENTIAL_DEATH: f64;
 }
 
-/// Sublevel: increasing values, lower index first among ties.
+/// Sublevel: increasing values.
 struct Rising;
-impl VertexOrder for Rising {
+impl Direction for Rising {
     #[inline(always)]
-    fn before(x: &[f64], a: usize, b: usize) -> bool {
-        let (xa, xb) = (x[a], x[b]);
-        xa < xb || (xa == xb && a < b)
+    fn before_right(a: f64, b: f64) -> bool {
+        a <= b
     }
     const ESSENTIAL_DEATH: f64 = f64::INFINITY;
 }
 
-/// Superlevel: decreasing values, lower index first among ties
-/// (the sublevel order of `-x`).
+/// Superlevel: decreasing values (the sublevel order of `-x`).
 struct Falling;
-impl VertexOrder for Falling {
+impl Direction for Falling {
     #[inline(always)]
-    fn before(x: &[f64], a: usize, b: usize) -> bool {
-        let (xa, xb) = (x[a], x[b]);
-        xa > xb || (xa == xb && a < b)
+    fn before_right(a: f64, b: f64) -> bool {
+        a >= b
     }
     const ESSENTIAL_DEATH: f64 = f64::NEG_INFINITY;
 }
 
-/// Marks an empty basin.
-const NONE: usize = usize::MAX;
+/// A vertex with its value, so the pass never reloads from the signal.
+#[derive(Clone, Copy, Debug, Default)]
+struct Vertex {
+    idx: usize,
+    val: f64,
+}
 
+/// A local maximum waiting for a higher one, with the minimum of its left basin.
 #[derive(Clone, Copy, Debug)]
 struct StackEntry {
-    /// Vertex index.
-    idx: usize,
-    /// Index of the minimum of the left basin, or `NONE` if it is empty.
-    left_min: usize,
+    max: Vertex,
+    left_min: Vertex,
 }
 
 /// Reusable buffers for H0 of signals: plan once, call many times.
@@ -95,9 +108,13 @@ struct StackEntry {
 /// ```
 #[derive(Debug, Default, Clone)]
 pub struct SignalH0 {
+    /// Turning points; only the first `count` entries of a call are meaningful.
+    turning: Vec<Vertex>,
     stack: Vec<StackEntry>,
-    /// Finite pairs as (birth index, death index).
-    raw: Vec<(usize, usize)>,
+    /// Finite pairs as (dying minimum, killing maximum).
+    raw: Vec<(Vertex, Vertex)>,
+    /// Working memory of the canonical sort.
+    sort_scratch: SortScratch,
 }
 
 impl SignalH0 {
@@ -131,84 +148,116 @@ impl SignalH0 {
         Ok(self.diagram_with_critical::<Falling>(signal))
     }
 
-    /// Fills `self.raw` with the finite pairs and returns the index of the
-    /// oldest vertex (the essential class). `x` must be non-empty.
-    fn pairs<O: VertexOrder>(&mut self, x: &[f64]) -> usize {
+    /// Fills `self.raw` with the finite pairs and returns the oldest vertex
+    /// (the essential class). `x` must be non-empty.
+    fn pairs<O: Direction>(&mut self, x: &[f64]) -> Vertex {
         let n = x.len();
         debug_assert!(n > 0);
+        if self.turning.len() < n {
+            self.turning.resize(n, Vertex::default());
+        }
+        // Pass 1: vertex i is a turning point iff the direction changes at it,
+        // with a virtual step down before 0 and up after n-1.
+        let turning = &mut self.turning[..n];
+        let mut count = 0;
+        let mut rising_in = false;
+        for (i, step) in x.windows(2).enumerate() {
+            let rising_out = O::before_right(step[0], step[1]);
+            turning[count] = Vertex {
+                idx: i,
+                val: step[0],
+            };
+            count += usize::from(rising_in != rising_out);
+            rising_in = rising_out;
+        }
+        turning[count] = Vertex {
+            idx: n - 1,
+            val: x[n - 1],
+        };
+        count += usize::from(!rising_in);
+        // Pass 2: turning[..count] alternates min, max, ..., min.
         self.stack.clear();
         self.raw.clear();
-        for k in 0..=n {
-            // Minimum of the segments popped so far: the right basin of the next popped entry.
-            let mut right_min = NONE;
+        let mut right_min = turning[0];
+        for j in (1..count).step_by(2) {
+            let max = turning[j];
             while let Some(&e) = self.stack.last() {
-                // k == n is a sentinel above every vertex.
-                if k < n && !O::before(x, e.idx, k) {
+                if !O::before_right(e.max.val, max.val) {
                     break;
                 }
                 self.stack.pop();
-                if e.left_min != NONE && right_min != NONE {
-                    // e is a local maximum joining two basins: the younger minimum dies at e.
-                    let young = if O::before(x, e.left_min, right_min) {
-                        right_min
-                    } else {
-                        e.left_min
-                    };
-                    if x[young] != x[e.idx] {
-                        self.raw.push((young, e.idx));
-                    }
-                }
-                // The basin minimum is always older than e (everything in it is lower).
-                let seg_min = if e.left_min == NONE { e.idx } else { e.left_min };
-                if right_min == NONE || O::before(x, seg_min, right_min) {
-                    right_min = seg_min;
-                }
-            }
-            if k == n {
-                return right_min;
+                right_min = Self::kill::<O>(&mut self.raw, e, right_min);
             }
             self.stack.push(StackEntry {
-                idx: k,
+                max,
                 left_min: right_min,
             });
+            right_min = turning[j + 1];
         }
-        unreachable!("the sentinel step returns")
+        while let Some(e) = self.stack.pop() {
+            right_min = Self::kill::<O>(&mut self.raw, e, right_min);
+        }
+        right_min
     }
 
-    fn diagram<O: VertexOrder>(&mut self, x: &[f64]) -> Diagram {
+    /// The maximum `e` joins its left basin and the right one (minimum
+    /// `right_min`): the younger minimum dies at `e`; returns the older one.
+    #[inline(always)]
+    fn kill<O: Direction>(
+        raw: &mut Vec<(Vertex, Vertex)>,
+        e: StackEntry,
+        right_min: Vertex,
+    ) -> Vertex {
+        let (old, young) = if O::before_right(e.left_min.val, right_min.val) {
+            (e.left_min, right_min)
+        } else {
+            (right_min, e.left_min)
+        };
+        if young.val != e.max.val {
+            raw.push((young, e.max));
+        }
+        old
+    }
+
+    fn diagram<O: Direction>(&mut self, x: &[f64]) -> Diagram {
         let oldest = self.pairs::<O>(x);
         let mut pairs = Vec::with_capacity(self.raw.len() + 1);
-        pairs.push(PersistencePair::new(x[oldest], O::ESSENTIAL_DEATH));
+        pairs.push(PersistencePair::new(oldest.val, O::ESSENTIAL_DEATH));
         pairs.extend(
             self.raw
                 .iter()
-                .map(|&(b, d)| PersistencePair::new(x[b], x[d])),
+                .map(|(b, d)| PersistencePair::new(b.val, d.val)),
         );
-        Diagram::new(0, pairs)
+        sort_canonical(&mut pairs, &mut self.sort_scratch);
+        Diagram { dim: 0, pairs }
     }
 
-    fn diagram_with_critical<O: VertexOrder>(&mut self, x: &[f64]) -> (Diagram, Vec<CriticalPair>) {
+    fn diagram_with_critical<O: Direction>(&mut self, x: &[f64]) -> (Diagram, Vec<CriticalPair>) {
         let oldest = self.pairs::<O>(x);
-        let mut crit: Vec<CriticalPair> = Vec::with_capacity(self.raw.len() + 1);
-        crit.push(CriticalPair {
-            birth_index: oldest,
-            death_index: None,
-        });
-        crit.extend(self.raw.iter().map(|&(b, d)| CriticalPair {
-            birth_index: b,
-            death_index: Some(d),
+        let mut both = Vec::with_capacity(self.raw.len() + 1);
+        let essential = (
+            PersistencePair::new(oldest.val, O::ESSENTIAL_DEATH),
+            CriticalPair {
+                birth_index: oldest.idx,
+                death_index: None,
+            },
+        );
+        both.push(essential);
+        both.extend(self.raw.iter().map(|(b, d)| {
+            (
+                PersistencePair::new(b.val, d.val),
+                CriticalPair {
+                    birth_index: b.idx,
+                    death_index: Some(d.idx),
+                },
+            )
         }));
-        let value = |c: &CriticalPair| {
-            let death = c.death_index.map_or(O::ESSENTIAL_DEATH, |d| x[d]);
-            PersistencePair::new(x[c.birth_index], death)
-        };
         // Canonical order by (birth, death); the birth index makes ties deterministic.
-        crit.sort_unstable_by(|a, b| {
-            value(a)
-                .canonical_cmp(&value(b))
-                .then(a.birth_index.cmp(&b.birth_index))
+        both.sort_unstable_by(|a, b| {
+            a.0.canonical_cmp(&b.0)
+                .then(a.1.birth_index.cmp(&b.1.birth_index))
         });
-        let pairs = crit.iter().map(value).collect();
+        let (pairs, crit) = both.into_iter().unzip();
         (Diagram { dim: 0, pairs }, crit)
     }
 }

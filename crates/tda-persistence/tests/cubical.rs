@@ -19,23 +19,45 @@ fn equals_gudhi_on_fixtures() {
     for f in image_fixtures() {
         let img = Array2::from_shape_vec(f.shape, f.values.clone()).unwrap();
         let v = ours(img.view(), Connectivity::Four);
-        assert_eq!(v, [sorted(f.vertices.h0.clone()), sorted(f.vertices.h1.clone())], "{} vertices", f.name);
+        assert_eq!(
+            v,
+            [sorted(f.vertices.h0.clone()), sorted(f.vertices.h1.clone())],
+            "{} vertices",
+            f.name
+        );
         let t = ours(img.view(), Connectivity::Eight);
-        let expected = [sorted(f.top_dimensional_cells.h0.clone()), sorted(f.top_dimensional_cells.h1.clone())];
+        let expected = [
+            sorted(f.top_dimensional_cells.h0.clone()),
+            sorted(f.top_dimensional_cells.h1.clone()),
+        ];
         assert_eq!(t, expected, "{} top cells", f.name);
-        assert_eq!(lower_star_2d(img.view()).unwrap(), lower_star_2d_with(img.view(), Connectivity::Four).unwrap());
+        assert_eq!(
+            lower_star_2d(img.view()).unwrap(),
+            lower_star_2d_with(img.view(), Connectivity::Four).unwrap()
+        );
     }
 }
 
 #[test]
 fn dense_reference_agrees_on_fixtures() {
     // Checks the reference itself against gudhi, so the proptests below mean something.
-    for f in image_fixtures().into_iter().filter(|f| f.values.len() <= 100) {
+    for f in image_fixtures()
+        .into_iter()
+        .filter(|f| f.values.len() <= 100)
+    {
         let (h, w) = f.shape;
         let v = cubical_vertices_reference(&f.values, h, w);
-        assert_eq!(v, [sorted(f.vertices.h0.clone()), sorted(f.vertices.h1.clone())], "{}", f.name);
+        assert_eq!(
+            v,
+            [sorted(f.vertices.h0.clone()), sorted(f.vertices.h1.clone())],
+            "{}",
+            f.name
+        );
         let t = cubical_top_reference(&f.values, h, w);
-        let expected = [sorted(f.top_dimensional_cells.h0.clone()), sorted(f.top_dimensional_cells.h1.clone())];
+        let expected = [
+            sorted(f.top_dimensional_cells.h0.clone()),
+            sorted(f.top_dimensional_cells.h1.clone()),
+        ];
         assert_eq!(t, expected, "{}", f.name);
     }
 }
@@ -81,10 +103,19 @@ fn a_single_row_is_the_signal_diagram() {
 
 #[test]
 fn bad_input_is_a_typed_error() {
-    assert_eq!(lower_star_2d(Array2::<f64>::zeros((0, 3)).view()), Err(Error::Empty));
+    assert_eq!(
+        lower_star_2d(Array2::<f64>::zeros((0, 3)).view()),
+        Err(Error::Empty)
+    );
     let mut img = Array2::<f64>::zeros((3, 3));
     img[[2, 1]] = f64::NAN;
-    assert_eq!(lower_star_2d(img.view()), Err(Error::NonFinite { index: 7 }));
+    assert_eq!(
+        lower_star_2d(img.view()),
+        Err(Error::NonFinite { index: 7 })
+    );
     img[[2, 1]] = f64::INFINITY;
-    assert_eq!(lower_star_2d_with(img.view(), Connectivity::Eight), Err(Error::NonFinite { index: 7 }));
+    assert_eq!(
+        lower_star_2d_with(img.view(), Connectivity::Eight),
+        Err(Error::NonFinite { index: 7 })
+    );
 }

@@ -5,7 +5,11 @@ use tda_persistence::{Error, SlidingWindow};
 #[test]
 fn embeds_with_delay_and_stride() {
     let x: Vec<f64> = (0..10).map(f64::from).collect();
-    let sw = SlidingWindow { dim: 3, delay: 2, stride: 3 };
+    let sw = SlidingWindow {
+        dim: 3,
+        delay: 2,
+        stride: 3,
+    };
     assert_eq!(sw.span(), 5);
     assert_eq!(sw.n_points(10), 2);
     let p = sw.embed(&x).unwrap();
@@ -21,21 +25,65 @@ fn w3_shape() {
 #[test]
 fn exact_window_and_dim_one() {
     let x = [1.0, 2.0, 3.0];
-    assert_eq!(SlidingWindow { dim: 3, delay: 1, stride: 1 }.embed(&x).unwrap().dim(), (1, 3));
-    let p = SlidingWindow { dim: 1, delay: 1, stride: 2 }.embed(&x).unwrap();
+    assert_eq!(
+        SlidingWindow {
+            dim: 3,
+            delay: 1,
+            stride: 1
+        }
+        .embed(&x)
+        .unwrap()
+        .dim(),
+        (1, 3)
+    );
+    let p = SlidingWindow {
+        dim: 1,
+        delay: 1,
+        stride: 2,
+    }
+    .embed(&x)
+    .unwrap();
     assert_eq!(p, ndarray::array![[1.0], [3.0]]);
 }
 
 #[test]
 fn bad_input_is_a_typed_error() {
     let x = [1.0, 2.0, 3.0];
-    let too_long = SlidingWindow { dim: 3, delay: 2, stride: 1 };
-    assert_eq!(too_long.embed(&x), Err(Error::TooShort { len: 3, needed: 5 }));
+    let too_long = SlidingWindow {
+        dim: 3,
+        delay: 2,
+        stride: 1,
+    };
+    assert_eq!(
+        too_long.embed(&x),
+        Err(Error::TooShort { len: 3, needed: 5 })
+    );
     assert_eq!(too_long.n_points(3), 0);
     for (sw, name) in [
-        (SlidingWindow { dim: 0, delay: 1, stride: 1 }, "dim"),
-        (SlidingWindow { dim: 2, delay: 0, stride: 1 }, "delay"),
-        (SlidingWindow { dim: 2, delay: 1, stride: 0 }, "stride"),
+        (
+            SlidingWindow {
+                dim: 0,
+                delay: 1,
+                stride: 1,
+            },
+            "dim",
+        ),
+        (
+            SlidingWindow {
+                dim: 2,
+                delay: 0,
+                stride: 1,
+            },
+            "delay",
+        ),
+        (
+            SlidingWindow {
+                dim: 2,
+                delay: 1,
+                stride: 0,
+            },
+            "stride",
+        ),
     ] {
         match sw.embed(&x) {
             Err(Error::InvalidParameter { name: n, .. }) => assert_eq!(n, name),
@@ -44,5 +92,13 @@ fn bad_input_is_a_typed_error() {
         assert_eq!(sw.n_points(3), 0);
     }
     assert_eq!(SlidingWindow::default().embed(&[]), Err(Error::Empty));
-    assert_eq!(SlidingWindow { dim: 1, delay: 1, stride: 1 }.embed(&[0.0, f64::NAN]), Err(Error::NonFinite { index: 1 }));
+    assert_eq!(
+        SlidingWindow {
+            dim: 1,
+            delay: 1,
+            stride: 1
+        }
+        .embed(&[0.0, f64::NAN]),
+        Err(Error::NonFinite { index: 1 })
+    );
 }

@@ -5,13 +5,20 @@ mod common;
 use common::{bars, h0_union_find, signal_fixtures, sorted, Bar};
 use ndarray::{Array2, Array3, ShapeBuilder};
 use proptest::prelude::*;
-use tda_persistence::sublevel::{self, h0, h0_superlevel, h0_superlevel_with_critical, h0_with_critical, SignalH0};
+use tda_persistence::sublevel::{
+    self, h0, h0_superlevel, h0_superlevel_with_critical, h0_with_critical, SignalH0,
+};
 use tda_persistence::Error;
 
 #[test]
 fn equals_gudhi_cubical_on_fixtures() {
     for f in signal_fixtures() {
-        assert_eq!(bars(&h0(&f.x).unwrap()), sorted(f.gudhi_h0.clone()), "{}", f.name);
+        assert_eq!(
+            bars(&h0(&f.x).unwrap()),
+            sorted(f.gudhi_h0.clone()),
+            "{}",
+            f.name
+        );
     }
 }
 
@@ -21,7 +28,11 @@ fn superlevel_equals_gudhi_on_negated_signal() {
         let d = h0_superlevel(&f.x).unwrap();
         assert!(d.iter().all(|p| p.birth >= p.death), "{}", f.name);
         // Fixture bars are in original values with a null (-inf) essential death.
-        let ours: Vec<Bar> = sorted(d.iter().map(|p| (p.birth, p.death.is_finite().then_some(p.death))).collect());
+        let ours: Vec<Bar> = sorted(
+            d.iter()
+                .map(|p| (p.birth, p.death.is_finite().then_some(p.death)))
+                .collect(),
+        );
         assert_eq!(ours, sorted(f.gudhi_h0_superlevel.clone()), "{}", f.name);
         assert_eq!(d.essential_count(), 1);
         assert!(d.iter().any(|p| p.death == f64::NEG_INFINITY));
@@ -32,7 +43,10 @@ fn superlevel_equals_gudhi_on_negated_signal() {
 fn equals_ripser_lower_star_in_f32() {
     for f in signal_fixtures() {
         let to32 = |b: Vec<Bar>| -> Vec<(f32, Option<f32>)> {
-            let mut v: Vec<_> = b.into_iter().map(|(b, d)| (b as f32, d.map(|d| d as f32))).collect();
+            let mut v: Vec<_> = b
+                .into_iter()
+                .map(|(b, d)| (b as f32, d.map(|d| d as f32)))
+                .collect();
             v.sort_by(|a, b| a.partial_cmp(b).unwrap());
             v
         };
@@ -48,9 +62,16 @@ fn equals_ripser_lower_star_in_f32() {
 #[test]
 fn closed_forms() {
     // Constant and monotone signals: one essential bar at the minimum.
-    for x in [vec![2.0; 9], (0..9).map(f64::from).collect(), (0..9).rev().map(f64::from).collect()] {
+    for x in [
+        vec![2.0; 9],
+        (0..9).map(f64::from).collect(),
+        (0..9).rev().map(f64::from).collect(),
+    ] {
         let d = h0(&x).unwrap();
-        assert_eq!(bars(&d), vec![(*x.iter().min_by(|a, b| a.total_cmp(b)).unwrap(), None)]);
+        assert_eq!(
+            bars(&d),
+            vec![(*x.iter().min_by(|a, b| a.total_cmp(b)).unwrap(), None)]
+        );
     }
     assert_eq!(bars(&h0(&[7.0]).unwrap()), vec![(7.0, None)]);
     assert_eq!(bars(&h0(&[1.0, 0.0]).unwrap()), vec![(0.0, None)]);
@@ -74,7 +95,10 @@ fn superlevel_critical_indices_point_at_the_values() {
         assert_eq!(p.birth, x[c.birth_index]);
         assert_eq!(p.death, c.death_index.map_or(f64::NEG_INFINITY, |i| x[i]));
     }
-    assert_eq!(bars(&d), vec![(3.0, Some(0.0)), (4.0, Some(2.0)), (5.0, None)]);
+    assert_eq!(
+        bars(&d),
+        vec![(3.0, Some(0.0)), (4.0, Some(2.0)), (5.0, None)]
+    );
 }
 
 fn signal() -> impl Strategy<Value = Vec<f64>> {
@@ -83,8 +107,12 @@ fn signal() -> impl Strategy<Value = Vec<f64>> {
         prop::collection::vec((0i32..4).prop_map(f64::from), 1..120),
         prop::collection::vec(-1e3f64..1e3, 1..300),
         // Repeated runs of random values.
-        prop::collection::vec(((-5i32..5).prop_map(f64::from), 1usize..6), 1..40)
-            .prop_map(|runs| runs.into_iter().flat_map(|(v, n)| std::iter::repeat_n(v, n)).collect()),
+        prop::collection::vec(((-5i32..5).prop_map(f64::from), 1usize..6), 1..40).prop_map(
+            |runs| runs
+                .into_iter()
+                .flat_map(|(v, n)| std::iter::repeat_n(v, n))
+                .collect()
+        ),
     ]
 }
 
@@ -135,11 +163,23 @@ fn workspace_reuse_gives_identical_results() {
 
 #[test]
 fn batch_equals_rows_and_ignores_thread_count() {
-    let rows = Array2::from_shape_fn((37, 50), |(i, j)| (((i * 31 + j * 17) % 23) as f64 - 11.0) * 0.5);
-    let expected: Vec<_> = rows.rows().into_iter().map(|r| h0(&r.to_vec()).unwrap()).collect();
+    let rows = Array2::from_shape_fn((37, 50), |(i, j)| {
+        (((i * 31 + j * 17) % 23) as f64 - 11.0) * 0.5
+    });
+    let expected: Vec<_> = rows
+        .rows()
+        .into_iter()
+        .map(|r| h0(&r.to_vec()).unwrap())
+        .collect();
     for threads in [1, 2, 3] {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        assert_eq!(pool.install(|| sublevel::h0_batch(rows.view()).unwrap()), expected);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        assert_eq!(
+            pool.install(|| sublevel::h0_batch(rows.view()).unwrap()),
+            expected
+        );
     }
     // A column-major array has non-contiguous rows.
     let fortran = Array2::from_shape_vec((37, 50).f(), rows.t().iter().copied().collect()).unwrap();
@@ -162,17 +202,38 @@ fn image_channels_flatten_row_major() {
 fn bad_input_is_a_typed_error() {
     assert_eq!(h0(&[]), Err(Error::Empty));
     assert_eq!(h0(&[0.0, f64::NAN]), Err(Error::NonFinite { index: 1 }));
-    assert_eq!(h0_superlevel(&[f64::INFINITY]), Err(Error::NonFinite { index: 0 }));
-    assert_eq!(h0_with_critical(&[1.0, f64::NEG_INFINITY]).unwrap_err(), Error::NonFinite { index: 1 });
+    assert_eq!(
+        h0_superlevel(&[f64::INFINITY]),
+        Err(Error::NonFinite { index: 0 })
+    );
+    assert_eq!(
+        h0_with_critical(&[1.0, f64::NEG_INFINITY]).unwrap_err(),
+        Error::NonFinite { index: 1 }
+    );
     assert_eq!(h0_superlevel_with_critical(&[]).unwrap_err(), Error::Empty);
     let mut rows = Array2::<f64>::zeros((3, 4));
     rows[[2, 1]] = f64::NAN;
     rows[[1, 3]] = f64::INFINITY;
-    assert_eq!(sublevel::h0_batch(rows.view()), Err(Error::NonFinite { index: 7 }));
-    assert_eq!(sublevel::h0_batch(Array2::<f64>::zeros((0, 4)).view()), Err(Error::Empty));
-    assert_eq!(sublevel::h0_batch(Array2::<f64>::zeros((3, 0)).view()), Err(Error::Empty));
+    assert_eq!(
+        sublevel::h0_batch(rows.view()),
+        Err(Error::NonFinite { index: 7 })
+    );
+    assert_eq!(
+        sublevel::h0_batch(Array2::<f64>::zeros((0, 4)).view()),
+        Err(Error::Empty)
+    );
+    assert_eq!(
+        sublevel::h0_batch(Array2::<f64>::zeros((3, 0)).view()),
+        Err(Error::Empty)
+    );
     let mut img = Array3::<f64>::zeros((2, 2, 2));
     img[[1, 0, 1]] = f64::NAN;
-    assert_eq!(sublevel::h0_image_channels(img.view()), Err(Error::NonFinite { index: 5 }));
-    assert_eq!(sublevel::h0_image_channels(Array3::<f64>::zeros((0, 2, 3)).view()), Err(Error::Empty));
+    assert_eq!(
+        sublevel::h0_image_channels(img.view()),
+        Err(Error::NonFinite { index: 5 })
+    );
+    assert_eq!(
+        sublevel::h0_image_channels(Array3::<f64>::zeros((0, 2, 3)).view()),
+        Err(Error::Empty)
+    );
 }

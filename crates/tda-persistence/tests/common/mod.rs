@@ -17,8 +17,10 @@ pub fn bars(d: &Diagram) -> Vec<Bar> {
 /// Sorts fixture bars like a diagram (birth, then death with None last).
 pub fn sorted(mut b: Vec<Bar>) -> Vec<Bar> {
     b.sort_by(|x, y| {
-        x.0.total_cmp(&y.0)
-            .then(x.1.unwrap_or(f64::INFINITY).total_cmp(&y.1.unwrap_or(f64::INFINITY)))
+        x.0.total_cmp(&y.0).then(
+            x.1.unwrap_or(f64::INFINITY)
+                .total_cmp(&y.1.unwrap_or(f64::INFINITY)),
+        )
     });
     b
 }
@@ -59,12 +61,16 @@ struct ImageFile {
 
 pub fn signal_fixtures() -> Vec<SignalFixture> {
     let text = include_str!("../fixtures/sublevel.json");
-    serde_json::from_str::<SignalFile>(text).expect("fixture parses").signals
+    serde_json::from_str::<SignalFile>(text)
+        .expect("fixture parses")
+        .signals
 }
 
 pub fn image_fixtures() -> Vec<ImageFixture> {
     let text = include_str!("../fixtures/cubical.json");
-    serde_json::from_str::<ImageFile>(text).expect("fixture parses").images
+    serde_json::from_str::<ImageFile>(text)
+        .expect("fixture parses")
+        .images
 }
 
 /// Sublevel H0 by Kruskal's union-find over the path edges sorted by value.
@@ -95,12 +101,27 @@ pub fn h0_union_find(x: &[f64]) -> (Diagram, Vec<CriticalPair>) {
         parent[young] = old;
         let t = top(e);
         if x[young] != x[t] {
-            out.push((PersistencePair::new(x[young], x[t]), CriticalPair { birth_index: young, death_index: Some(t) }));
+            out.push((
+                PersistencePair::new(x[young], x[t]),
+                CriticalPair {
+                    birth_index: young,
+                    death_index: Some(t),
+                },
+            ));
         }
     }
     let root = (0..n).fold(0, |m, i| if before(i, m) { i } else { m });
-    out.push((PersistencePair::new(x[root], f64::INFINITY), CriticalPair { birth_index: root, death_index: None }));
-    out.sort_by(|a, b| a.0.canonical_cmp(&b.0).then(a.1.birth_index.cmp(&b.1.birth_index)));
+    out.push((
+        PersistencePair::new(x[root], f64::INFINITY),
+        CriticalPair {
+            birth_index: root,
+            death_index: None,
+        },
+    ));
+    out.sort_by(|a, b| {
+        a.0.canonical_cmp(&b.0)
+            .then(a.1.birth_index.cmp(&b.1.birth_index))
+    });
     let (pairs, crit) = out.into_iter().unzip();
     (Diagram { dim: 0, pairs }, crit)
 }
@@ -119,7 +140,11 @@ fn grid_complex(rows: usize, cols: usize, value: impl Fn(&[(usize, usize)]) -> f
     let mut cells: Vec<Cell> = Vec::new();
     for r in 0..rows {
         for c in 0..cols {
-            cells.push(Cell { dim: 0, value: value(&[(r, c)]), boundary: vec![] });
+            cells.push(Cell {
+                dim: 0,
+                value: value(&[(r, c)]),
+                boundary: vec![],
+            });
         }
     }
     let mut hedge = std::collections::HashMap::new();
@@ -128,19 +153,36 @@ fn grid_complex(rows: usize, cols: usize, value: impl Fn(&[(usize, usize)]) -> f
         for c in 0..cols {
             if c + 1 < cols {
                 hedge.insert((r, c), cells.len());
-                cells.push(Cell { dim: 1, value: value(&[(r, c), (r, c + 1)]), boundary: vec![vid(r, c), vid(r, c + 1)] });
+                cells.push(Cell {
+                    dim: 1,
+                    value: value(&[(r, c), (r, c + 1)]),
+                    boundary: vec![vid(r, c), vid(r, c + 1)],
+                });
             }
             if r + 1 < rows {
                 vedge.insert((r, c), cells.len());
-                cells.push(Cell { dim: 1, value: value(&[(r, c), (r + 1, c)]), boundary: vec![vid(r, c), vid(r + 1, c)] });
+                cells.push(Cell {
+                    dim: 1,
+                    value: value(&[(r, c), (r + 1, c)]),
+                    boundary: vec![vid(r, c), vid(r + 1, c)],
+                });
             }
         }
     }
     for r in 0..rows.saturating_sub(1) {
         for c in 0..cols.saturating_sub(1) {
             let corners = [(r, c), (r, c + 1), (r + 1, c), (r + 1, c + 1)];
-            let boundary = vec![hedge[&(r, c)], hedge[&(r + 1, c)], vedge[&(r, c)], vedge[&(r, c + 1)]];
-            cells.push(Cell { dim: 2, value: value(&corners), boundary });
+            let boundary = vec![
+                hedge[&(r, c)],
+                hedge[&(r + 1, c)],
+                vedge[&(r, c)],
+                vedge[&(r, c + 1)],
+            ];
+            cells.push(Cell {
+                dim: 2,
+                value: value(&corners),
+                boundary,
+            });
         }
     }
     cells
@@ -149,7 +191,13 @@ fn grid_complex(rows: usize, cols: usize, value: impl Fn(&[(usize, usize)]) -> f
 /// Standard Z/2 boundary-matrix reduction; returns bars per dimension 0..=1.
 fn reduce(cells: &[Cell]) -> [Vec<Bar>; 2] {
     let mut order: Vec<usize> = (0..cells.len()).collect();
-    order.sort_by(|&a, &b| cells[a].value.total_cmp(&cells[b].value).then(cells[a].dim.cmp(&cells[b].dim)).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        cells[a]
+            .value
+            .total_cmp(&cells[b].value)
+            .then(cells[a].dim.cmp(&cells[b].dim))
+            .then(a.cmp(&b))
+    });
     let mut pos = vec![0; cells.len()];
     for (p, &c) in order.iter().enumerate() {
         pos[c] = p;
@@ -170,7 +218,8 @@ fn reduce(cells: &[Cell]) -> [Vec<Bar>; 2] {
             match owner_of_low.get(&low) {
                 Some(&k) => {
                     let other = columns[k].clone();
-                    let mut sum: Vec<usize> = columns[j].iter().chain(other.iter()).copied().collect();
+                    let mut sum: Vec<usize> =
+                        columns[j].iter().chain(other.iter()).copied().collect();
                     sum.sort_unstable();
                     let mut reduced = Vec::new();
                     let mut i = 0;
@@ -207,7 +256,11 @@ fn reduce(cells: &[Cell]) -> [Vec<Bar>; 2] {
 
 /// Dense reference for gudhi `CubicalComplex(vertices=img)`.
 pub fn cubical_vertices_reference(img: &[f64], h: usize, w: usize) -> [Vec<Bar>; 2] {
-    let cells = grid_complex(h, w, |vs| vs.iter().map(|&(r, c)| img[r * w + c]).fold(f64::NEG_INFINITY, f64::max));
+    let cells = grid_complex(h, w, |vs| {
+        vs.iter()
+            .map(|&(r, c)| img[r * w + c])
+            .fold(f64::NEG_INFINITY, f64::max)
+    });
     reduce(&cells)
 }
 
@@ -220,7 +273,10 @@ pub fn cubical_top_reference(img: &[f64], h: usize, w: usize) -> [Vec<Bar>; 2] {
         let mut m = f64::INFINITY;
         for r in 0..h {
             for c in 0..w {
-                if vs.iter().all(|&(vr, vc)| (vr == r || vr == r + 1) && (vc == c || vc == c + 1)) {
+                if vs
+                    .iter()
+                    .all(|&(vr, vc)| (vr == r || vr == r + 1) && (vc == c || vc == c + 1))
+                {
                     m = m.min(img[r * w + c]);
                 }
             }
