@@ -18,6 +18,11 @@
 pub use tda_io as io;
 pub use tda_persistence as persistence;
 
+/// The README's usage example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// The names most programs need, in one `use`.
 pub mod prelude {
     pub use tda_persistence::cubical::{self, Connectivity};

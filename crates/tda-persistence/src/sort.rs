@@ -22,6 +22,7 @@ const SMALL_BUCKET: usize = 16;
 pub(crate) struct SortScratch {
     pairs: Vec<PersistencePair>,
     starts: Vec<usize>,
+    buckets: Vec<usize>,
 }
 
 /// Sorts `pairs` into canonical order ([`PersistencePair::canonical_cmp`]).
@@ -38,22 +39,32 @@ pub(crate) fn sort_canonical(pairs: &mut [PersistencePair], scratch: &mut SortSc
         pairs.sort_unstable_by(PersistencePair::canonical_cmp);
         return;
     }
+    let SortScratch {
+        pairs: out,
+        starts,
+        buckets,
+    } = scratch;
     // Monotone in the birth, so buckets are in order; `as` saturates.
-    let bucket = |p: &PersistencePair| (((p.birth - lo) * scale) as usize).min(n - 1);
-    let SortScratch { pairs: out, starts } = scratch;
+    buckets.clear();
+    buckets.extend(
+        pairs
+            .iter()
+            .map(|p| (((p.birth - lo) * scale) as usize).min(n - 1)),
+    );
     starts.clear();
     starts.resize(n + 1, 0);
-    for p in pairs.iter() {
-        starts[bucket(p) + 1] += 1;
+    for &b in buckets.iter() {
+        starts[b + 1] += 1;
     }
     for b in 1..=n {
         starts[b] += starts[b - 1];
     }
-    out.clear();
-    out.resize(n, PersistencePair::default());
+    if out.len() < n {
+        out.resize(n, PersistencePair::default());
+    }
+    let out = &mut out[..n];
     // starts[b] walks from the start of bucket b to the start of bucket b+1.
-    for p in pairs.iter() {
-        let b = bucket(p);
+    for (p, &b) in pairs.iter().zip(buckets.iter()) {
         out[starts[b]] = *p;
         starts[b] += 1;
     }
