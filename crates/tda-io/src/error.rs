@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 /// Everything that can go wrong reading or writing data.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The file could not be opened or read.
     #[error("cannot read {path}: {source}")]

@@ -1,7 +1,10 @@
 //! The crate's error type.
 
 /// Everything that can go wrong in `tda-persistence`; user input never panics.
+///
+/// Non-exhaustive: later engines (Vietoris-Rips) add variants.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The input holds no values (an empty signal, an image with a zero-length axis, ...).
     #[error("input is empty")]
@@ -12,9 +15,6 @@ pub enum Error {
         /// Flat row-major index of the offending value.
         index: usize,
     },
-    /// Array dimensions that do not fit together.
-    #[error("shape error: {0}")]
-    Shape(String),
     /// A parameter outside its valid range.
     #[error("invalid parameter `{name}` = {value}: {reason}")]
     InvalidParameter {

@@ -38,9 +38,13 @@ impl Default for SlidingWindow {
 }
 
 impl SlidingWindow {
-    /// Number of samples one window spans: `(dim - 1) * delay + 1`.
+    /// Number of samples one window spans: `(dim - 1) * delay + 1` (0 for
+    /// `dim == 0`), saturating at `usize::MAX` instead of overflowing.
     pub fn span(&self) -> usize {
-        (self.dim - 1) * self.delay + 1
+        match self.dim {
+            0 => 0,
+            d => (d - 1).saturating_mul(self.delay).saturating_add(1),
+        }
     }
 
     /// Number of points the embedding of a signal of length `len` has

@@ -92,6 +92,30 @@ fn bad_input_is_a_typed_error() {
         assert_eq!(sw.n_points(3), 0);
     }
     assert_eq!(SlidingWindow::default().embed(&[]), Err(Error::Empty));
+    // Absurd sizes saturate instead of overflowing.
+    let huge = SlidingWindow {
+        dim: usize::MAX,
+        delay: 3,
+        stride: 1,
+    };
+    assert_eq!(huge.span(), usize::MAX);
+    assert_eq!(huge.n_points(10), 0);
+    assert_eq!(
+        huge.embed(&x),
+        Err(Error::TooShort {
+            len: 3,
+            needed: usize::MAX
+        })
+    );
+    assert_eq!(
+        SlidingWindow {
+            dim: 0,
+            delay: 1,
+            stride: 1
+        }
+        .span(),
+        0
+    );
     assert_eq!(
         SlidingWindow {
             dim: 1,
