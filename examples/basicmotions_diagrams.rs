@@ -35,11 +35,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             elapsed.as_secs_f64() * 1e6 / (n * c) as f64
         );
 
-        println!(
-            "{:<11} {:>7} {}",
-            "class", "series", "mean finite bars / mean total persistence per channel"
-        );
-        print!("{:<11} {:>7}", "", "");
+        println!("class        series mean finite bars / mean total persistence per channel");
+        print!("{:19}", "");
         for name in CHANNELS.iter().take(c) {
             print!(" {name:>12}");
         }
@@ -49,7 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .iter()
                 .zip(&labels)
                 .filter(|(_, &l)| l == k)
-                .map(|(d, _)| d)
+                .map(|(d, _)| *d)
                 .collect();
             print!("{class:<11} {:>7}", members.len());
             for ch in 0..c {
