@@ -6,6 +6,8 @@
 //!   (sublevel/superlevel H0), images (cubical H0/H1) and sliding-window
 //!   embeddings.
 //! - [`io`] (`tda-io`): readers for the data sets the examples use.
+//! - [`vectorize`] (`tda-vectorize`): persistence images, Betti curves and
+//!   landscapes of diagrams.
 //!
 //! ```
 //! use tda_pinet::prelude::*;
@@ -17,6 +19,7 @@
 
 pub use tda_io as io;
 pub use tda_persistence as persistence;
+pub use tda_vectorize as vectorize;
 
 /// The README's usage example, compiled and run as a doctest.
 #[cfg(doctest)]
@@ -28,4 +31,7 @@ pub mod prelude {
     pub use tda_persistence::cubical::{self, Connectivity};
     pub use tda_persistence::sublevel;
     pub use tda_persistence::{CriticalPair, Diagram, PersistencePair, SlidingWindow};
+    pub use tda_vectorize::{
+        BettiCurve, Essential, Grid, Landscape, Normalize, PersistenceImage, Vectorizer, Weight,
+    };
 }

@@ -1,0 +1,55 @@
+//! The crate's error type.
+
+/// Everything that can go wrong in `tda-vectorize`; user input never panics.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// A Gaussian standard deviation that is not finite and positive.
+    #[error("invalid sigma {sigma}: the standard deviation must be finite and > 0")]
+    InvalidSigma {
+        /// The rejected standard deviation.
+        sigma: f64,
+    },
+    /// A range that is empty, inverted or not finite.
+    #[error("invalid range `{name}` = [{start}, {end}]: it must be finite with start < end")]
+    InvalidRange {
+        /// Name of the parameter as it appears in the API.
+        name: &'static str,
+        /// Start of the rejected range.
+        start: f64,
+        /// End of the rejected range.
+        end: f64,
+    },
+    /// A resolution or count of zero.
+    #[error("`{name}` is 0: it must be at least 1")]
+    ZeroSize {
+        /// Name of the parameter as it appears in the API.
+        name: &'static str,
+    },
+    /// Another numeric parameter outside its valid range.
+    #[error("invalid parameter `{name}` = {value}: {reason}")]
+    InvalidParameter {
+        /// Name of the parameter as it appears in the API.
+        name: &'static str,
+        /// The rejected value.
+        value: f64,
+        /// Why it is rejected.
+        reason: &'static str,
+    },
+    /// A pair whose birth is NaN or infinite, or whose death is NaN.
+    #[error("non-finite birth (or NaN death) in pair {index} of the diagram")]
+    NonFinite {
+        /// Index of the offending pair in `Diagram::pairs`.
+        index: usize,
+    },
+    /// An output buffer of the wrong length.
+    #[error("output buffer has length {got}, the vectorizer writes {expected} values")]
+    LengthMismatch {
+        /// Length the vectorizer writes ([`crate::Vectorizer::len`]).
+        expected: usize,
+        /// Length of the buffer given.
+        got: usize,
+    },
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,150 @@
+//! The [`Vectorizer`] trait, the essential-pair policy and shared helpers.
+
+use ndarray::{Array2, Axis};
+use rayon::prelude::*;
+use tda_persistence::{Diagram, PersistencePair};
+
+use crate::error::{Error, Result};
+
+/// A map from persistence diagrams to fixed-length `f32` vectors.
+///
+/// Validation: every `transform*` method first checks the diagram (each birth
+/// must be finite, each death finite or infinite but not NaN) and returns
+/// [`Error::NonFinite`] naming the first bad pair; nothing panics on user
+/// input. Parameters are validated once, when the vectorizer is built.
+pub trait Vectorizer: Sync {
+    /// Number of values written per diagram.
+    fn len(&self) -> usize;
+
+    /// True if the vectorizer writes no values (never the case for the
+    /// vectorizers of this crate, whose sizes are validated to be >= 1).
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes the vector of `d` into `out`, which must have length
+    /// [`Vectorizer::len`] ([`Error::LengthMismatch`] otherwise).
+    fn transform_into(&self, d: &Diagram, out: &mut [f32]) -> Result<()>;
+
+    /// The vector of one diagram.
+    fn transform(&self, d: &Diagram) -> Result<Vec<f32>> {
+        let mut out = vec![0.0; self.len()];
+        self.transform_into(d, &mut out)?;
+        Ok(out)
+    }
+
+    /// The vectors of many diagrams, one row per diagram, computed in
+    /// parallel with rayon (each row is computed independently, so the
+    /// result does not depend on the number of threads). On error, the
+    /// error of the lowest-indexed failing diagram is returned.
+    fn transform_batch(&self, ds: &[Diagram]) -> Result<Array2<f32>> {
+        let mut out = Array2::<f32>::zeros((ds.len(), self.len()));
+        let results: Vec<Result<()>> = out
+            .axis_iter_mut(Axis(0))
+            .into_par_iter()
+            .zip(ds.par_iter())
+            .map(|(mut row, d)| match row.as_slice_mut() {
+                Some(slice) => self.transform_into(d, slice),
+                None => {
+                    let mut buf = vec![0.0; row.len()];
+                    self.transform_into(d, &mut buf)?;
+                    row.iter_mut().zip(buf).for_each(|(o, v)| *o = v);
+                    Ok(())
+                }
+            })
+            .collect();
+        results.into_iter().collect::<Result<Vec<()>>>()?;
+        Ok(out)
+    }
+}
+
+/// What a vectorizer does with essential pairs (infinite death).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Essential {
+    /// Ignore essential pairs (the default everywhere).
+    #[default]
+    Drop,
+    /// Replace the infinite death by this finite value, then treat the pair
+    /// like any other.
+    ClampDeath(f64),
+    /// Keep the pair as an interval that never ends (Betti curves count it,
+    /// landscapes grow linearly along it). Not allowed for persistence
+    /// images, whose weight and kernel need a finite persistence.
+    Keep,
+}
+
+impl Essential {
+    pub(crate) fn validate(self) -> Result<()> {
+        match self {
+            Essential::ClampDeath(v) if !v.is_finite() => Err(Error::InvalidParameter {
+                name: "essential",
+                value: v,
+                reason: "ClampDeath needs a finite death value",
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The death to use for `p`, or `None` if the pair is dropped.
+    #[inline]
+    pub(crate) fn death(self, p: &PersistencePair) -> Option<f64> {
+        if !p.is_essential() {
+            return Some(p.death);
+        }
+        match self {
+            Essential::Drop => None,
+            Essential::ClampDeath(v) => Some(v),
+            Essential::Keep => Some(p.death),
+        }
+    }
+}
+
+/// Checks that every birth is finite and no death is NaN.
+pub(crate) fn validate_diagram(d: &Diagram) -> Result<()> {
+    match d
+        .pairs
+        .iter()
+        .position(|p| !p.birth.is_finite() || p.death.is_nan())
+    {
+        Some(index) => Err(Error::NonFinite { index }),
+        None => Ok(()),
+    }
+}
+
+pub(crate) fn check_len(expected: usize, got: usize) -> Result<()> {
+    if expected == got {
+        Ok(())
+    } else {
+        Err(Error::LengthMismatch { expected, got })
+    }
+}
+
+pub(crate) fn check_range(name: &'static str, (start, end): (f64, f64)) -> Result<()> {
+    if start.is_finite() && end.is_finite() && start < end {
+        Ok(())
+    } else {
+        Err(Error::InvalidRange { name, start, end })
+    }
+}
+
+pub(crate) fn check_size(name: &'static str, n: usize) -> Result<()> {
+    if n == 0 {
+        Err(Error::ZeroSize { name })
+    } else {
+        Ok(())
+    }
+}
+
+/// `n` evenly spaced values from `start` to `end` inclusive, computed as
+/// numpy's `linspace` does (`start + i * step`, last value set to `end`).
+pub(crate) fn linspace(start: f64, end: f64, n: usize) -> Vec<f64> {
+    if n == 1 {
+        return vec![start];
+    }
+    let step = (end - start) / (n - 1) as f64;
+    let mut v: Vec<f64> = (0..n).map(|i| i as f64 * step + start).collect();
+    if let Some(last) = v.last_mut() {
+        *last = end;
+    }
+    v
+}
