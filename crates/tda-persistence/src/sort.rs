@@ -6,8 +6,9 @@
 //! sort on the birth (Knuth, TAOCP vol. 3, 5.2.5, "distribution sorting"):
 //! one bucket per pair over `[min birth, max birth]`, a monotone map from
 //! value to bucket, a counting scatter, then one insertion pass (every pair
-//! is within its bucket of its place; expected O(1) pairs per bucket). Skewed inputs only make buckets larger, so
-//! the worst case stays that of the comparison sort.
+//! is within its bucket of its place; expected O(1) pairs per bucket).
+//! Buckets larger than `SMALL_BUCKET` (skewed inputs) are comparison-sorted
+//! one by one instead, so the worst case stays that of a comparison sort.
 
 use crate::diagram::PersistencePair;
 

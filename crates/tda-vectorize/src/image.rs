@@ -70,8 +70,9 @@ impl Weight {
         }
     }
 
+    /// The weight of a point of persistence `pers` (no variant depends on the birth).
     #[inline]
-    fn eval(self, _birth: f64, pers: f64) -> f64 {
+    fn eval(self, pers: f64) -> f64 {
         match self {
             Weight::Persistence => pers,
             Weight::Constant => 1.0,
@@ -476,7 +477,7 @@ impl PersistenceImage {
             if cfg.min_persistence.is_some_and(|t| p <= t) {
                 continue;
             }
-            points.push((pair.birth, p, cfg.weight.eval(pair.birth, p)));
+            points.push((pair.birth, p, cfg.weight.eval(p)));
         }
         if cfg.grid == Grid::LegacyPersImage {
             let max_w = points.iter().map(|q| q.2).fold(f64::NEG_INFINITY, f64::max);
