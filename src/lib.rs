@@ -32,6 +32,7 @@ pub mod prelude {
     pub use tda_persistence::sublevel;
     pub use tda_persistence::{CriticalPair, Diagram, PersistencePair, SlidingWindow};
     pub use tda_vectorize::{
-        BettiCurve, Essential, Grid, Landscape, Normalize, PersistenceImage, Vectorizer, Weight,
+        bottleneck, wasserstein, BettiCurve, Essential, Grid, Landscape, Normalize,
+        PersistenceEntropy, PersistenceImage, Silhouette, Vectorizer, Weight,
     };
 }

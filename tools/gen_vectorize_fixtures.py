@@ -7,8 +7,9 @@ gudhi installed:
     /work/venv/bin/python tools/gen_vectorize_fixtures.py
 
 Writes crates/tda-vectorize/tests/fixtures/{persim_imager,persim_persimage,
-gudhi_curves}.json. Diagrams are lists of [birth, death]; a death of `null`
-stands for +infinity (JSON has no infinity).
+gudhi_curves,gudhi_summaries}.json (the last one also needs scipy). Diagrams
+are lists of [birth, death]; a death of `null` stands for +infinity (JSON has
+no infinity).
 """
 
 import json
@@ -173,12 +174,110 @@ def gudhi_cases(rng):
     return cases
 
 
+def gudhi_summary_cases(rng):
+    """gudhi Silhouette (divided by sqrt(2)), Entropy scalar and vector modes.
+
+    Also `giotto_formula` entropy cases: giotto-tda is not installed, so these
+    re-evaluate the formula of its PersistenceEntropy._persistence_entropy
+    (scipy.stats.entropy(lifetimes, base=2), divided by log2(sum of lifetimes)
+    when normalize=True), not giotto-tda itself.
+    """
+    from scipy.stats import entropy as sp_entropy
+
+    cases = []
+    diagrams = [np.zeros((0, 2)), np.array([[0.5, 2.0]])]
+    for n in (2, 6, 25):
+        # Multiples of 0.25 (samples of the 0.25-step grids fall on ends),
+        # with a duplicated bar; and smooth random bars.
+        b = rng.integers(0, 16, n) * 0.25
+        p = rng.integers(1, 8, n) * 0.25
+        tied = np.column_stack([b, b + p])
+        tied = np.vstack([tied, tied[:1]])
+        diagrams += [tied, diagram(rng, n, 0.0, 4.0, 2.0)]
+    grids = ((21, (0.0, 5.0)), (100, (-1.0, 6.0)), (7, (1.0, 3.0)))
+    for d in diagrams:
+        for power in (0.0, 1.0, 2.0):
+            for (res, rng_) in grids:
+                sil = gr.Silhouette(
+                    weight=lambda x, q=power: (x[1] - x[0]) ** q,
+                    resolution=res,
+                    sample_range=list(rng_),
+                )
+                vals = sil.fit_transform([d])[0] / np.sqrt(2.0)
+                assert np.array_equal(sil.grid_, np.linspace(rng_[0], rng_[1], res))
+                cases.append(
+                    {
+                        "kind": "silhouette",
+                        "power": power,
+                        "resolution": res,
+                        "sample_range": list(rng_),
+                        "essential": "drop",
+                        "diagram": jdiag(d),
+                        "expected": vals.tolist(),
+                    }
+                )
+        ent = gr.Entropy(mode="scalar").fit_transform([d])[0]
+        cases.append({"kind": "entropy", "essential": "drop", "diagram": jdiag(d), "expected": ent.tolist()})
+        if len(d) > 0:
+            life = d[:, 1] - d[:, 0]
+            for normalize in (False, True):
+                e = sp_entropy(life, base=2)
+                if normalize:
+                    e = e / np.log2(np.sum(life))
+                cases.append(
+                    {
+                        "kind": "giotto_formula",
+                        "normalize": normalize,
+                        "diagram": jdiag(d),
+                        "expected": [float(e)],
+                    }
+                )
+        if len(d) > 1:
+            for normalized in (False, True):
+                for (res, rng_) in grids:
+                    es = gr.Entropy(mode="vector", normalized=normalized, resolution=res, sample_range=list(rng_))
+                    vals = es.fit_transform([d])[0]
+                    assert np.array_equal(es.grid_, np.linspace(rng_[0], rng_[1], res))
+                    cases.append(
+                        {
+                            "kind": "entropy_summary",
+                            "normalized": normalized,
+                            "resolution": res,
+                            "sample_range": list(rng_),
+                            "essential": "drop",
+                            "diagram": jdiag(d),
+                            "expected": vals.tolist(),
+                        }
+                    )
+    # An essential pair clamped at 3.5 (gudhi sees the clamped diagram).
+    d_inf = np.array([[0.5, 2.0], [1.0, np.inf], [1.25, 1.75]])
+    d_clamped = np.where(np.isinf(d_inf), 3.5, d_inf)
+    for power in (0.0, 1.0, 2.0):
+        sil = gr.Silhouette(weight=lambda x, q=power: (x[1] - x[0]) ** q, resolution=21, sample_range=[0.0, 5.0])
+        vals = sil.fit_transform([d_clamped])[0] / np.sqrt(2.0)
+        cases.append(
+            {
+                "kind": "silhouette",
+                "power": power,
+                "resolution": 21,
+                "sample_range": [0.0, 5.0],
+                "essential": 3.5,
+                "diagram": jdiag(d_inf),
+                "expected": vals.tolist(),
+            }
+        )
+    ent = gr.Entropy(mode="scalar").fit_transform([d_clamped])[0]
+    cases.append({"kind": "entropy", "essential": 3.5, "diagram": jdiag(d_inf), "expected": ent.tolist()})
+    return cases
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(20261121)
     dump("persim_imager.json", imager_cases(rng))
     dump("persim_persimage.json", persimage_cases(rng))
     dump("gudhi_curves.json", gudhi_cases(rng))
+    dump("gudhi_summaries.json", gudhi_summary_cases(np.random.default_rng(20261122)))
 
 
 if __name__ == "__main__":

@@ -1,55 +1,10 @@
 //! Betti curves and persistence landscapes, sampled on a uniform grid.
 
-use tda_persistence::{Diagram, PersistencePair};
+use tda_persistence::Diagram;
 
-use crate::error::{Error, Result};
-use crate::vectorizer::{check_len, check_size, linspace, validate_diagram, Essential, Vectorizer};
-
-/// Validated sample grid `linspace(start, end, resolution)` (numpy's formula).
-#[derive(Debug, Clone, PartialEq)]
-struct Samples {
-    t: Vec<f64>,
-}
-
-impl Samples {
-    fn new((start, end): (f64, f64), resolution: usize) -> Result<Self> {
-        check_size("resolution", resolution)?;
-        // A single sample may sit at start == end; otherwise start < end.
-        let ok = start.is_finite()
-            && end.is_finite()
-            && (start < end || resolution == 1 && start == end);
-        if !ok {
-            return Err(Error::InvalidRange {
-                name: "sample_range",
-                start,
-                end,
-            });
-        }
-        Ok(Self {
-            t: linspace(start, end, resolution),
-        })
-    }
-
-    /// First sample index `i` with `t[i] >= x` (`t.len()` if none).
-    #[inline]
-    fn first_at_least(&self, x: f64) -> usize {
-        self.t.partition_point(|&t| t < x)
-    }
-
-    /// First sample index `i` with `t[i] > x` (`t.len()` if none).
-    #[inline]
-    fn first_above(&self, x: f64) -> usize {
-        self.t.partition_point(|&t| t <= x)
-    }
-}
-
-/// The interval `[lo, hi)` a pair stands for: `(min(b, d), max(b, d))` after
-/// the essential policy (a kept essential pair has an infinite end).
-#[inline]
-fn interval(essential: Essential, p: &PersistencePair) -> Option<(f64, f64)> {
-    let d = essential.death(p)?;
-    Some((p.birth.min(d), p.birth.max(d)))
-}
+use crate::error::Result;
+use crate::grid::SampleGrid;
+use crate::vectorizer::{check_len, check_size, validate_diagram, Essential, Vectorizer};
 
 /// Betti curve: the number of bars alive at each sample,
 /// `beta(t) = #{pairs: b <= t < d}`, at `resolution` samples
@@ -59,7 +14,7 @@ fn interval(essential: Essential, p: &PersistencePair) -> Option<(f64, f64)> {
 /// value per sample.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BettiCurve {
-    samples: Samples,
+    samples: SampleGrid,
     essential: Essential,
 }
 
@@ -69,7 +24,7 @@ impl BettiCurve {
     /// them as gudhi does, with [`Essential::Keep`]).
     pub fn new(sample_range: (f64, f64), resolution: usize) -> Result<Self> {
         Ok(Self {
-            samples: Samples::new(sample_range, resolution)?,
+            samples: SampleGrid::new(sample_range, resolution)?,
             essential: Essential::Drop,
         })
     }
@@ -83,37 +38,41 @@ impl BettiCurve {
 
     /// The sample positions.
     pub fn samples(&self) -> &[f64] {
-        &self.samples.t
+        self.samples.t()
     }
 }
 
 impl Vectorizer for BettiCurve {
     fn len(&self) -> usize {
-        self.samples.t.len()
+        self.samples.len()
     }
 
     fn transform_into(&self, d: &Diagram, out: &mut [f32]) -> Result<()> {
         check_len(self.len(), out.len())?;
         validate_diagram(d)?;
         let n = self.len();
-        // Difference array: +1 at the first sample >= lo, -1 at the first
-        // sample >= hi, so sample i counts the pairs with lo <= t_i < hi.
-        let mut diff = vec![0i64; n + 1];
+        // Difference array in `out` itself: +1 at the first sample >= lo,
+        // -1 at the first sample >= hi, then a prefix sum, so sample i
+        // counts the pairs with lo <= t_i < hi. Every partial sum is a Betti
+        // number, exact in f32 up to 2^24 bars.
+        out.fill(0.0);
         for p in &d.pairs {
-            let Some((lo, hi)) = interval(self.essential, p) else {
+            let Some((lo, hi)) = self.essential.interval(p) else {
                 continue;
             };
             let a = self.samples.first_at_least(lo);
             let b = self.samples.first_at_least(hi);
             if a < b {
-                diff[a] += 1;
-                diff[b] -= 1;
+                out[a] += 1.0;
+                if b < n {
+                    out[b] -= 1.0;
+                }
             }
         }
-        let mut acc = 0i64;
-        for (o, dv) in out.iter_mut().zip(&diff) {
-            acc += dv;
-            *o = acc as f32;
+        let mut acc = 0.0f32;
+        for o in out.iter_mut() {
+            acc += *o;
+            *o = acc;
         }
         Ok(())
     }
@@ -129,7 +88,7 @@ impl Vectorizer for BettiCurve {
 /// layout).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Landscape {
-    samples: Samples,
+    samples: SampleGrid,
     num_landscapes: usize,
     essential: Essential,
 }
@@ -140,7 +99,7 @@ impl Landscape {
     pub fn new(num_landscapes: usize, sample_range: (f64, f64), resolution: usize) -> Result<Self> {
         check_size("num_landscapes", num_landscapes)?;
         Ok(Self {
-            samples: Samples::new(sample_range, resolution)?,
+            samples: SampleGrid::new(sample_range, resolution)?,
             num_landscapes,
             essential: Essential::Drop,
         })
@@ -156,30 +115,30 @@ impl Landscape {
 
     /// The sample positions.
     pub fn samples(&self) -> &[f64] {
-        &self.samples.t
+        self.samples.t()
     }
 }
 
 impl Vectorizer for Landscape {
     fn len(&self) -> usize {
-        self.num_landscapes * self.samples.t.len()
+        self.num_landscapes * self.samples.len()
     }
 
     fn transform_into(&self, d: &Diagram, out: &mut [f32]) -> Result<()> {
         check_len(self.len(), out.len())?;
         validate_diagram(d)?;
-        let (k, n) = (self.num_landscapes, self.samples.t.len());
+        let (k, n) = (self.num_landscapes, self.samples.len());
         // top[i * k ..][..k]: the k largest tent values at sample i, descending.
         let mut top = vec![0.0f64; n * k];
         for p in &d.pairs {
-            let Some((lo, hi)) = interval(self.essential, p) else {
+            let Some((lo, hi)) = self.essential.interval(p) else {
                 continue;
             };
             // Only samples strictly inside (lo, hi) have a positive tent value.
             let a = self.samples.first_above(lo);
             let b = self.samples.first_at_least(hi);
             for i in a..b {
-                let t = self.samples.t[i];
+                let t = self.samples.t()[i];
                 let v = (t - lo).min(hi - t);
                 let slot = &mut top[i * k..(i + 1) * k];
                 if v > slot[k - 1] {

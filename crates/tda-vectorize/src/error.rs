@@ -41,6 +41,14 @@ pub enum Error {
         /// Index of the offending pair in `Diagram::pairs`.
         index: usize,
     },
+    /// Two diagrams of different homology dimensions given to a distance.
+    #[error("cannot compare diagrams of dimensions {left} and {right}")]
+    DimensionMismatch {
+        /// Dimension of the first diagram.
+        left: usize,
+        /// Dimension of the second diagram.
+        right: usize,
+    },
     /// An output buffer of the wrong length.
     #[error("output buffer has length {got}, the vectorizer writes {expected} values")]
     LengthMismatch {

@@ -5,6 +5,12 @@
 //! integrals, persim-compatible grids), Betti curves ([`BettiCurve`]) and
 //! persistence landscapes ([`Landscape`]); all implement [`Vectorizer`],
 //! which adds parallel batch transforms into an `ndarray::Array2<f32>`.
+//! [`Silhouette`] samples the power-weighted silhouette, the average of the
+//! bars' tents weighted by `(d - b)^p` (Chazal et al. 2014).
+//! [`PersistenceEntropy`] is the Shannon entropy of the bar lengths (one
+//! value), and [`EntropySummary`] gudhi's entropy summary function.
+//! [`bottleneck`] and [`wasserstein`] are the exact distances between
+//! diagrams (gudhi's semantics; Hopcroft–Karp and Hungarian matchings).
 //!
 //! The math: a pair `(b, d)` is the interval `[b, d)` (persistence
 //! `p = d - b`). Its persistence-image contribution is a Gaussian of standard
@@ -42,11 +48,22 @@
 #![warn(missing_docs)]
 
 mod curves;
+mod distance;
+mod entropy;
 pub mod error;
+mod grid;
 mod image;
+mod normal_tail;
+mod pixel_masses;
+mod silhouette;
 mod vectorizer;
 
 pub use curves::{BettiCurve, Landscape};
+pub use distance::{
+    bottleneck, bottleneck_matching, wasserstein, wasserstein_matching, Matching, Wasserstein,
+};
+pub use entropy::{EntropyNormalization, EntropySummary, PersistenceEntropy};
 pub use error::{Error, Result};
 pub use image::{Grid, Normalize, PersistenceImage, PersistenceImageBuilder, Weight};
+pub use silhouette::Silhouette;
 pub use vectorizer::{Essential, Vectorizer};

@@ -85,6 +85,30 @@ impl Essential {
         }
     }
 
+    /// Also rejects [`Essential::Keep`], for vectorizers whose weights or
+    /// kernels need a finite bar; `why` says so in the error.
+    pub(crate) fn validate_finite(self, why: &'static str) -> Result<()> {
+        self.validate()?;
+        if self == Essential::Keep {
+            return Err(Error::InvalidParameter {
+                name: "essential",
+                value: f64::INFINITY,
+                reason: why,
+            });
+        }
+        Ok(())
+    }
+
+    /// The interval `(lo, hi) = (min(b, d), max(b, d))` a pair stands for
+    /// after the policy (a pair with `d < b`, superlevel convention, counts
+    /// as `[d, b]`; a kept essential pair has an infinite end), or `None` if
+    /// the pair is dropped.
+    #[inline]
+    pub(crate) fn interval(self, p: &PersistencePair) -> Option<(f64, f64)> {
+        let d = self.death(p)?;
+        Some((p.birth.min(d), p.birth.max(d)))
+    }
+
     /// The death to use for `p`, or `None` if the pair is dropped.
     #[inline]
     pub(crate) fn death(self, p: &PersistencePair) -> Option<f64> {
