@@ -33,6 +33,68 @@ pub enum Error {
         /// Minimum length required.
         needed: usize,
     },
+    /// An array of the wrong shape (e.g. a non-square distance matrix, or points with no coordinates).
+    #[error("array of shape {rows} x {cols} is invalid: {reason}")]
+    Shape {
+        /// Number of rows of the given array.
+        rows: usize,
+        /// Number of columns of the given array.
+        cols: usize,
+        /// What shape was expected.
+        reason: &'static str,
+    },
+    /// A distance matrix that is not exactly symmetric: `d[row][col] != d[col][row]`.
+    #[error("distance matrix is not symmetric: d[{row}][{col}] != d[{col}][{row}]")]
+    NotSymmetric {
+        /// Row of the first offending entry (`row > col`).
+        row: usize,
+        /// Column of the first offending entry.
+        col: usize,
+    },
+    /// A negative entry in a distance matrix.
+    #[error("distance matrix entry d[{row}][{col}] = {value} is negative")]
+    NegativeDistance {
+        /// Row of the offending entry.
+        row: usize,
+        /// Column of the offending entry.
+        col: usize,
+        /// The negative value.
+        value: f64,
+    },
+    /// A non-zero diagonal entry in a distance matrix (a point's distance to itself must be 0).
+    #[error("distance matrix diagonal entry d[{index}][{index}] = {value} is not zero")]
+    NonZeroDiagonal {
+        /// Position on the diagonal.
+        index: usize,
+        /// The non-zero value.
+        value: f64,
+    },
+    /// A homology dimension that the input cannot have: `max_dim + 1` vertices are
+    /// needed for a `max_dim`-simplex, but the input has only `points`.
+    #[error("max_dim = {max_dim} needs at least {} points, the input has {points}", max_dim + 1)]
+    DimensionTooLarge {
+        /// The requested maximal homology dimension.
+        max_dim: usize,
+        /// Number of points of the input.
+        points: usize,
+    },
+    /// The combinatorial index of a `(max_dim + 1)`-simplex, up to `points` choose
+    /// `max_dim + 2`, does not fit in 64 bits.
+    #[error("{points} points choose {} overflows the 64-bit simplex index (max_dim = {max_dim})", max_dim + 2)]
+    IndexOverflow {
+        /// The requested maximal homology dimension.
+        max_dim: usize,
+        /// Number of points of the input.
+        points: usize,
+    },
+    /// The computation would need more memory than the configured limit.
+    #[error("estimated memory of {estimated_bytes} bytes exceeds the limit of {limit} bytes")]
+    TooLarge {
+        /// Estimated number of bytes the computation needs.
+        estimated_bytes: u64,
+        /// The configured limit in bytes.
+        limit: u64,
+    },
 }
 
 /// `Result` with this crate's [`Error`].

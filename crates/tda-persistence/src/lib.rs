@@ -5,6 +5,8 @@
 //! persistence of 1-D signals ([`sublevel`]), the H0 and H1 persistence of
 //! 2-D images on a cubical grid ([`cubical`]), and the sliding-window
 //! embedding of a time series into a point cloud ([`SlidingWindow`]).
+//! The Vietoris-Rips engine ([`rips::Rips`]) computes Ripser's barcodes of
+//! point clouds and distance matrices.
 //!
 //! The math in one paragraph: a function `f` on a cell complex defines the
 //! nested sublevel sets `K_t = f^{-1}(-inf, t]`; as `t` grows, homology
@@ -33,10 +35,12 @@
 pub mod cubical;
 mod diagram;
 mod error;
+pub mod rips;
 mod sliding_window;
 mod sort;
 pub mod sublevel;
 
 pub use diagram::{CriticalPair, Diagram, PersistencePair};
 pub use error::{Error, Result};
+pub use rips::{Metric, Rips};
 pub use sliding_window::SlidingWindow;

@@ -4,6 +4,8 @@
 use serde::Deserialize;
 use tda_persistence::{CriticalPair, Diagram, PersistencePair};
 
+pub mod rips_ref;
+
 /// A fixture bar: `[birth, death]`, `None` for an infinite death.
 pub type Bar = (f64, Option<f64>);
 

@@ -1,0 +1,357 @@
+//! Metrics and the two distance stores the engine enumerates cofacets over.
+//!
+//! - [`Dense`]: the full symmetric `n x n` matrix, row-major, so that the
+//!   distances from one vertex to all others are contiguous. Ripser stores the
+//!   compressed lower triangle instead (Bauer 2021, Sec. 5.1: half the memory);
+//!   its rows are contiguous only up to the diagonal and the rest is a strided
+//!   column walk, while cofacet enumeration reads whole rows for every simplex.
+//!   We spend the factor two in memory where it fits the memory limit, and use
+//!   the compressed form of [`Sparse`] neighbour lists otherwise.
+//! - [`Sparse`]: for every vertex, its neighbours within the threshold sorted
+//!   by decreasing vertex index, with their distances: Ripser's sparse
+//!   distance matrix (Bauer 2021, Sec. 5.3), used when a threshold leaves few
+//!   edges. Cofacets are then found by intersecting neighbour lists.
+//!
+//! Distances are `f64` throughout (Ripser computes in `f32`). Every stored
+//! diameter is `>= +0.0` (a `-0.0` input is normalised), so the IEEE bit
+//! patterns of diameters order like the values (see `filtration_key`).
+
+use ndarray::ArrayView2;
+
+/// The distance between two points of a cloud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Metric {
+    /// `sqrt(sum (a_i - b_i)^2)`.
+    #[default]
+    Euclidean,
+    /// `max |a_i - b_i|` (the L-infinity or maximum metric).
+    Chebyshev,
+    /// `sum |a_i - b_i|` (the L1 or taxicab metric).
+    Manhattan,
+}
+
+impl Metric {
+    /// The distance between `a` and `b` (slices of equal length).
+    pub fn distance(&self, a: &[f64], b: &[f64]) -> f64 {
+        let d = match self {
+            Metric::Euclidean => a
+                .iter()
+                .zip(b)
+                .map(|(x, y)| (x - y) * (x - y))
+                .sum::<f64>()
+                .sqrt(),
+            Metric::Chebyshev => a
+                .iter()
+                .zip(b)
+                .map(|(x, y)| (x - y).abs())
+                .fold(0.0, f64::max),
+            Metric::Manhattan => a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum(),
+        };
+        d + 0.0 // -0.0 -> +0.0
+    }
+}
+
+/// Where distances come from before a store is built: points and a metric,
+/// or a validated square matrix.
+#[derive(Clone, Copy)]
+pub(crate) enum Source<'a> {
+    /// Row-major coordinates, `dim` per point.
+    Points {
+        coords: &'a [f64],
+        dim: usize,
+        metric: Metric,
+    },
+    /// A symmetric matrix with zero diagonal and non-negative finite entries.
+    Matrix(ArrayView2<'a, f64>),
+}
+
+impl Source<'_> {
+    /// Number of points.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Source::Points { coords, dim, .. } => coords.len() / dim,
+            Source::Matrix(m) => m.nrows(),
+        }
+    }
+
+    /// Calls `f(i, j, d(i, j))` for all `i > j`, row by row.
+    pub(crate) fn for_each_pair(&self, mut f: impl FnMut(usize, usize, f64)) {
+        let n = self.len();
+        match *self {
+            Source::Points {
+                coords,
+                dim,
+                metric,
+            } => {
+                for i in 1..n {
+                    let a = &coords[i * dim..(i + 1) * dim];
+                    for j in 0..i {
+                        f(i, j, metric.distance(a, &coords[j * dim..(j + 1) * dim]));
+                    }
+                }
+            }
+            Source::Matrix(m) => {
+                for i in 1..n {
+                    for j in 0..i {
+                        f(i, j, m[[i, j]] + 0.0);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The enclosing radius `min_i max_j d(i, j)` (0 for a single point).
+    pub(crate) fn enclosing_radius(&self) -> f64 {
+        let n = self.len();
+        if n <= 1 {
+            return 0.0;
+        }
+        let mut row_max = vec![0.0f64; n];
+        self.for_each_pair(|i, j, d| {
+            row_max[i] = row_max[i].max(d);
+            row_max[j] = row_max[j].max(d);
+        });
+        row_max.iter().copied().fold(f64::INFINITY, f64::min)
+    }
+
+    /// Number of pairs `i > j` with `d(i, j) <= t`.
+    pub(crate) fn edges_within(&self, t: f64) -> usize {
+        let mut count = 0usize;
+        self.for_each_pair(|_, _, d| count += usize::from(d <= t));
+        count
+    }
+}
+
+/// A distance store the engine can enumerate cofacets over.
+pub(crate) trait Space: Sync {
+    /// Number of vertices.
+    fn n(&self) -> usize;
+
+    /// `d(i, j)`; only called for pairs within the threshold or on a dense store.
+    fn dist(&self, i: u32, j: u32) -> f64;
+
+    /// Calls `f(c, max_v d(v, c))` for the vertices `c >= lo`, `c` not in
+    /// `verts` (sorted decreasingly), with `max_v d(v, c) <= limit`, in
+    /// decreasing order of `c`, until `f` returns `false`. `limit` must not
+    /// exceed the store's threshold.
+    fn scan<F: FnMut(u32, f64) -> bool>(&self, verts: &[u32], lo: u32, limit: f64, f: F);
+
+    /// Calls `f(i, j, d)` for every edge `i > j` within the threshold.
+    fn for_each_edge<F: FnMut(u32, u32, f64)>(&self, f: F);
+}
+
+/// The full symmetric distance matrix.
+pub(crate) struct Dense {
+    n: usize,
+    d: Vec<f64>,
+}
+
+impl Dense {
+    /// Builds the matrix from a source.
+    pub(crate) fn new(src: &Source<'_>) -> Self {
+        let n = src.len();
+        let mut d = vec![0.0; n * n];
+        src.for_each_pair(|i, j, v| {
+            d[i * n + j] = v;
+            d[j * n + i] = v;
+        });
+        Self { n, d }
+    }
+
+    /// Bytes the matrix of `n` points takes.
+    pub(crate) fn bytes(n: usize) -> u64 {
+        (n as u64).saturating_mul(n as u64).saturating_mul(8)
+    }
+
+    /// The matrix as an array view.
+    pub(crate) fn view(&self) -> ArrayView2<'_, f64> {
+        ArrayView2::from_shape((self.n, self.n), &self.d).expect("n x n")
+    }
+
+    #[inline(always)]
+    fn row(&self, i: u32) -> &[f64] {
+        let i = i as usize;
+        &self.d[i * self.n..(i + 1) * self.n]
+    }
+}
+
+impl Space for Dense {
+    fn n(&self) -> usize {
+        self.n
+    }
+
+    #[inline(always)]
+    fn dist(&self, i: u32, j: u32) -> f64 {
+        self.d[i as usize * self.n + j as usize]
+    }
+
+    #[inline]
+    fn scan<F: FnMut(u32, f64) -> bool>(&self, verts: &[u32], lo: u32, limit: f64, mut f: F) {
+        let n = self.n as u32;
+        match *verts {
+            [a, b] => {
+                let (ra, rb) = (self.row(a), self.row(b));
+                let mut c = n;
+                while c > lo {
+                    c -= 1;
+                    let m = ra[c as usize].max(rb[c as usize]);
+                    if m <= limit && c != a && c != b && !f(c, m) {
+                        return;
+                    }
+                }
+            }
+            _ => {
+                let mut next = 0; // verts[next] is the largest vertex of sigma not above c
+                let mut c = n;
+                while c > lo {
+                    c -= 1;
+                    while next < verts.len() && verts[next] > c {
+                        next += 1;
+                    }
+                    if next < verts.len() && verts[next] == c {
+                        continue;
+                    }
+                    let mut m = 0.0f64;
+                    for &v in verts {
+                        m = m.max(self.dist(v, c));
+                    }
+                    if m <= limit && !f(c, m) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    fn for_each_edge<F: FnMut(u32, u32, f64)>(&self, mut f: F) {
+        for i in 1..self.n as u32 {
+            let row = &self.row(i)[..i as usize];
+            for (j, &d) in row.iter().enumerate() {
+                f(i, j as u32, d);
+            }
+        }
+    }
+}
+
+/// Neighbour lists within a threshold, each sorted by decreasing vertex index.
+pub(crate) struct Sparse {
+    offsets: Vec<usize>,
+    nbr: Vec<u32>,
+    dist: Vec<f64>,
+}
+
+impl Sparse {
+    /// The lists of all pairs with `d <= threshold`; `edges` is their number (for the allocation).
+    pub(crate) fn new(src: &Source<'_>, threshold: f64, edges: usize) -> Self {
+        let n = src.len();
+        let mut deg = vec![0usize; n + 1];
+        let mut pairs: Vec<(u32, u32, f64)> = Vec::with_capacity(edges);
+        src.for_each_pair(|i, j, d| {
+            if d <= threshold {
+                pairs.push((i as u32, j as u32, d));
+                deg[i] += 1;
+                deg[j] += 1;
+            }
+        });
+        let mut offsets = vec![0usize; n + 1];
+        for v in 0..n {
+            offsets[v + 1] = offsets[v] + deg[v];
+        }
+        // Fill every list from its end: pairs come with i increasing and, per i,
+        // j increasing, so each list receives its entries in increasing order.
+        let mut fill: Vec<usize> = offsets[1..].to_vec();
+        let mut nbr = vec![0u32; offsets[n]];
+        let mut dist = vec![0.0f64; offsets[n]];
+        for &(i, j, d) in &pairs {
+            for (a, b) in [(i, j), (j, i)] {
+                let a = a as usize;
+                fill[a] -= 1;
+                nbr[fill[a]] = b;
+                dist[fill[a]] = d;
+            }
+        }
+        Self { offsets, nbr, dist }
+    }
+
+    /// Bytes the lists take for `edges` edges on `n` points.
+    pub(crate) fn bytes(n: usize, edges: usize) -> u64 {
+        (edges as u64).saturating_mul(2 * 12 + 16) + 8 * n as u64
+    }
+
+    #[inline(always)]
+    fn list(&self, v: u32) -> (&[u32], &[f64]) {
+        let (s, e) = (self.offsets[v as usize], self.offsets[v as usize + 1]);
+        (&self.nbr[s..e], &self.dist[s..e])
+    }
+}
+
+impl Space for Sparse {
+    fn n(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    fn dist(&self, i: u32, j: u32) -> f64 {
+        let (nb, d) = self.list(i);
+        // Lists are sorted decreasingly.
+        match nb.binary_search_by(|x| j.cmp(x)) {
+            Ok(p) => d[p],
+            Err(_) => f64::INFINITY,
+        }
+    }
+
+    fn scan<F: FnMut(u32, f64) -> bool>(&self, verts: &[u32], lo: u32, limit: f64, mut f: F) {
+        // Drive with the shortest list, look the candidates up in the others
+        // with one monotone cursor each (all lists decrease).
+        let Some(&driver) = verts.iter().min_by_key(|&&v| self.list(v).0.len()) else {
+            return;
+        };
+        let (mut small_o, mut small_c) = ([0u32; 8], [0usize; 8]);
+        let (big_o, mut big_c): (Vec<u32>, Vec<usize>);
+        let (others, cursors): (&[u32], &mut [usize]) = if verts.len() <= 9 {
+            let mut k = 0;
+            for &v in verts.iter().filter(|&&v| v != driver) {
+                small_o[k] = v;
+                k += 1;
+            }
+            (&small_o[..k], &mut small_c[..k])
+        } else {
+            big_o = verts.iter().copied().filter(|&v| v != driver).collect();
+            big_c = vec![0; big_o.len()];
+            (&big_o, &mut big_c)
+        };
+        let (dn, dd) = self.list(driver);
+        'cand: for (&c, &d0) in dn.iter().zip(dd) {
+            if c < lo {
+                break;
+            }
+            if d0 > limit {
+                continue;
+            }
+            let mut m = d0;
+            for (o, cur) in others.iter().zip(cursors.iter_mut()) {
+                let (on, od) = self.list(*o);
+                while *cur < on.len() && on[*cur] > c {
+                    *cur += 1;
+                }
+                if *cur == on.len() || on[*cur] != c || od[*cur] > limit {
+                    continue 'cand;
+                }
+                m = m.max(od[*cur]);
+            }
+            if !f(c, m) {
+                return;
+            }
+        }
+    }
+
+    fn for_each_edge<F: FnMut(u32, u32, f64)>(&self, mut f: F) {
+        for i in 0..self.n() as u32 {
+            let (nb, d) = self.list(i);
+            // Neighbours below i sit at the end of the decreasing list.
+            let start = nb.partition_point(|&x| x > i);
+            for (&j, &dj) in nb[start..].iter().zip(&d[start..]).rev() {
+                f(i, j, dj);
+            }
+        }
+    }
+}
