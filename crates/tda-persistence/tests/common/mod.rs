@@ -218,23 +218,7 @@ fn reduce(cells: &[Cell]) -> [Vec<Bar>; 2] {
     for j in 0..columns.len() {
         while let Some(&low) = columns[j].last() {
             match owner_of_low.get(&low) {
-                Some(&k) => {
-                    let other = columns[k].clone();
-                    let mut sum: Vec<usize> =
-                        columns[j].iter().chain(other.iter()).copied().collect();
-                    sum.sort_unstable();
-                    let mut reduced = Vec::new();
-                    let mut i = 0;
-                    while i < sum.len() {
-                        if i + 1 < sum.len() && sum[i] == sum[i + 1] {
-                            i += 2;
-                        } else {
-                            reduced.push(sum[i]);
-                            i += 1;
-                        }
-                    }
-                    columns[j] = reduced;
-                }
+                Some(&k) => columns[j] = add_z2(&columns[j], &columns[k]),
                 None => {
                     owner_of_low.insert(low, j);
                     paired[low] = true;
@@ -286,4 +270,21 @@ pub fn cubical_top_reference(img: &[f64], h: usize, w: usize) -> [Vec<Bar>; 2] {
         m
     };
     reduce(&grid_complex(h + 1, w + 1, pixel_min))
+}
+
+/// Sum over Z/2 of two sorted columns of row indices (the symmetric difference), sorted.
+pub fn add_z2(a: &[usize], b: &[usize]) -> Vec<usize> {
+    let mut sum: Vec<usize> = a.iter().chain(b).copied().collect();
+    sum.sort_unstable();
+    let mut reduced = Vec::with_capacity(sum.len());
+    let mut i = 0;
+    while i < sum.len() {
+        if i + 1 < sum.len() && sum[i] == sum[i + 1] {
+            i += 2;
+        } else {
+            reduced.push(sum[i]);
+            i += 1;
+        }
+    }
+    reduced
 }

@@ -87,19 +87,7 @@ pub fn rips_reference(d: &[f64], n: usize, max_dim: usize, threshold: f64) -> Ve
     for j in 0..columns.len() {
         while let Some(&low) = columns[j].last() {
             if let Some(&k) = owner.get(&low) {
-                let mut sum: Vec<usize> = columns[j].iter().chain(&columns[k]).copied().collect();
-                sum.sort_unstable();
-                let mut reduced = Vec::with_capacity(sum.len());
-                let mut i = 0;
-                while i < sum.len() {
-                    if i + 1 < sum.len() && sum[i] == sum[i + 1] {
-                        i += 2;
-                    } else {
-                        reduced.push(sum[i]);
-                        i += 1;
-                    }
-                }
-                columns[j] = reduced;
+                columns[j] = super::add_z2(&columns[j], &columns[k]);
             } else {
                 owner.insert(low, j);
                 paired[low] = true;

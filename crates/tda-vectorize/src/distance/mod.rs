@@ -72,6 +72,7 @@ mod hungarian;
 use tda_persistence::Diagram;
 
 use crate::error::{Error, Result};
+use crate::vectorizer::validate_diagram;
 
 /// A point of the plane, `(lo, hi)` with `lo <= hi` (a pair read as the
 /// interval `(min(b, d), max(b, d))`).
@@ -322,17 +323,6 @@ struct Split {
     ess_neg: Vec<(f64, usize)>,
 }
 
-fn validate(d: &Diagram) -> Result<()> {
-    match d
-        .pairs
-        .iter()
-        .position(|p| !p.birth.is_finite() || p.death.is_nan())
-    {
-        Some(index) => Err(Error::NonFinite { index }),
-        None => Ok(()),
-    }
-}
-
 /// Coordinates beyond this are scaled down by [`SCALE_DOWN`] (an exact power
 /// of two) so that no difference of coordinates overflows.
 const HUGE: f64 = 1e300;
@@ -385,8 +375,8 @@ fn compute(a: &Diagram, b: &Diagram, ground: Ground, objective: Objective) -> Re
             right: b.dim,
         });
     }
-    validate(a)?;
-    validate(b)?;
+    validate_diagram(a)?;
+    validate_diagram(b)?;
 
     let largest = a
         .iter()
