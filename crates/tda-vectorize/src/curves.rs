@@ -51,28 +51,23 @@ impl Vectorizer for BettiCurve {
         check_len(self.len(), out.len())?;
         validate_diagram(d)?;
         let n = self.len();
-        // Difference array in `out` itself: +1 at the first sample >= lo,
-        // -1 at the first sample >= hi, then a prefix sum, so sample i
-        // counts the pairs with lo <= t_i < hi. Every partial sum is a Betti
-        // number, exact in f32 up to 2^24 bars.
-        out.fill(0.0);
+        // Difference array: +1 at the first sample >= lo, -1 at the first
+        // sample >= hi (index n: past the end), then a prefix sum, so sample
+        // i counts the pairs with lo <= t_i < hi. A bar between two samples
+        // adds +1 and -1 at the same index, which cancel: no branch on the
+        // data, which the many short bars would make unpredictable.
+        let mut diff = vec![0i32; n + 1];
         for p in &d.pairs {
             let Some((lo, hi)) = self.essential.interval(p) else {
                 continue;
             };
-            let a = self.samples.first_at_least(lo);
-            let b = self.samples.first_at_least(hi);
-            if a < b {
-                out[a] += 1.0;
-                if b < n {
-                    out[b] -= 1.0;
-                }
-            }
+            diff[self.samples.first_at_least(lo)] += 1;
+            diff[self.samples.first_at_least(hi)] -= 1;
         }
-        let mut acc = 0.0f32;
-        for o in out.iter_mut() {
-            acc += *o;
-            *o = acc;
+        let mut acc = 0i64;
+        for (o, &dv) in out.iter_mut().zip(&diff) {
+            acc += i64::from(dv);
+            *o = acc as f32;
         }
         Ok(())
     }

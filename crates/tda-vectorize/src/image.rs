@@ -5,6 +5,9 @@ use tda_persistence::Diagram;
 use crate::error::{Error, Result};
 use crate::normal_tail::NormalTail;
 use crate::pixel_masses::PixelAxis;
+#[cfg(target_arch = "x86_64")]
+use crate::simd::Avx2Fma;
+use crate::simd::{Portable, Simd, LANES};
 use crate::vectorizer::{
     check_len, check_range, check_size, linspace, validate_diagram, Essential, Vectorizer,
 };
@@ -350,12 +353,17 @@ impl PersistenceImage {
         self.config.grid
     }
 
-    /// The image in birth-major order (`img[i * ny + j]`), in f64.
-    fn accumulate(&self, d: &Diagram) -> Vec<f64> {
-        let (nx, ny) = (self.bx.len(), self.py.len());
-        let mut img = vec![0.0f64; nx * ny];
+    /// Adds the image of `d` to `img`, birth-major with row stride
+    /// `ny + LANES` (`img[i * (ny + LANES) + j]`), in f64; the padding
+    /// columns receive zeros only.
+    fn accumulate(&self, d: &Diagram, scratch: &mut Scratch) {
+        let Scratch {
+            points,
+            img,
+            masses,
+        } = scratch;
         let cfg = &self.config;
-        let mut points: Vec<(f64, f64, f64)> = Vec::with_capacity(d.len());
+        points.clear();
         for pair in &d.pairs {
             let Some(death) = cfg.essential.death(pair) else {
                 continue;
@@ -369,65 +377,87 @@ impl PersistenceImage {
         if cfg.grid == Grid::LegacyPersImage {
             let max_w = points.iter().map(|q| q.2).fold(f64::NEG_INFINITY, f64::max);
             if !(max_w.is_finite() && max_w > 0.0) {
-                return img;
+                return;
             }
             points.iter_mut().for_each(|q| q.2 /= max_w);
         }
-        self.splat(&points, &mut img);
-        img
+        self.splat(points, img, masses);
     }
 
     /// Adds the Gaussians of the weighted `points` `(b, p, w)` to the
-    /// birth-major image `img`. Where the CPU has AVX2 and FMA (detected at
-    /// run time, as rustfft does) the same code runs compiled for them, with
-    /// fused multiply-adds: the results then differ from the portable build
-    /// by rounding only, and never depend on the number of threads.
-    fn splat(&self, points: &[(f64, f64, f64)], img: &mut [f64]) {
+    /// birth-major image `img` (row stride `ny + LANES`). Where the CPU has
+    /// AVX2 and FMA (detected at run time, as rustfft does) the same code
+    /// runs compiled for them, with fused multiply-adds: the results then
+    /// differ from the portable build by rounding only, and never depend on
+    /// the number of threads.
+    fn splat(
+        &self,
+        points: &[(f64, f64, f64)],
+        img: &mut [f64],
+        masses: &mut (Vec<f64>, Vec<f64>),
+    ) {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU has the features `splat_avx2_fma` is compiled for.
-            unsafe { self.splat_avx2_fma(points, img) };
+        if let Some(simd) = Avx2Fma::detect() {
+            // SAFETY: `detect` found AVX2 and FMA on this CPU.
+            unsafe { self.splat_avx2_fma(simd, points, img, masses) };
             return;
         }
-        self.splat_with::<false>(points, img);
+        self.splat_with(Portable, points, img, masses);
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    unsafe fn splat_avx2_fma(&self, points: &[(f64, f64, f64)], img: &mut [f64]) {
-        self.splat_with::<true>(points, img);
+    unsafe fn splat_avx2_fma(
+        &self,
+        simd: Avx2Fma,
+        points: &[(f64, f64, f64)],
+        img: &mut [f64],
+        masses: &mut (Vec<f64>, Vec<f64>),
+    ) {
+        self.splat_with(simd, points, img, masses);
     }
 
-    /// The body of [`PersistenceImage::splat`]; `FUSED` selects `mul_add`.
+    /// The body of [`PersistenceImage::splat`], with kernels `simd`.
     #[inline(always)]
-    fn splat_with<const FUSED: bool>(&self, points: &[(f64, f64, f64)], img: &mut [f64]) {
-        let ny = self.py.len();
+    fn splat_with<S: Simd>(
+        &self,
+        simd: S,
+        points: &[(f64, f64, f64)],
+        img: &mut [f64],
+        (bbuf, pbuf): &mut (Vec<f64>, Vec<f64>),
+    ) {
+        let stride = self.py.len() + LANES;
         let tail = NormalTail::get();
-        let (mut bbuf, mut pbuf) = (Vec::new(), Vec::new());
         for &(b, p, w) in points {
             if w == 0.0 {
                 continue;
             }
-            let Some((i0, bm)) = self.bx.masses::<FUSED>(b, tail, &mut bbuf) else {
+            let Some(bs) = self.bx.masses(simd, b, tail, bbuf) else {
                 continue;
             };
-            let Some((j0, pm)) = self.py.masses::<FUSED>(p, tail, &mut pbuf) else {
+            let Some(ps) = self.py.masses(simd, p, tail, pbuf) else {
                 continue;
             };
-            for (di, &mb) in bm.iter().enumerate() {
-                let f = w * mb;
-                let row = &mut img[(i0 + di) * ny + j0..][..pm.len()];
-                for (o, &mp) in row.iter_mut().zip(pm) {
-                    *o = if FUSED {
-                        f.mul_add(mp, *o)
-                    } else {
-                        *o + f * mp
-                    };
-                }
-            }
+            // Whole chunks of LANES columns: the padding of `ps` is zero and
+            // lands in the row's padding columns or adds zero.
+            let block = &mut img[bs.first * stride + ps.first..];
+            simd.outer(w, bs.masses(), ps.padded, block, stride);
         }
     }
+}
+
+/// Per-thread buffers reused across [`PersistenceImage::transform_into`]
+/// calls: the weighted points and the f64 image.
+#[derive(Default)]
+struct Scratch {
+    points: Vec<(f64, f64, f64)>,
+    img: Vec<f64>,
+    /// Masses along the birth and the persistence axis of one point.
+    masses: (Vec<f64>, Vec<f64>),
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 impl Vectorizer for PersistenceImage {
@@ -438,32 +468,90 @@ impl Vectorizer for PersistenceImage {
     fn transform_into(&self, d: &Diagram, out: &mut [f32]) -> Result<()> {
         check_len(self.len(), out.len())?;
         validate_diagram(d)?;
-        let img = self.accumulate(d);
-        let scale = match self.config.normalize {
-            Normalize::None => 1.0,
-            Normalize::Max => img.iter().copied().fold(0.0, f64::max),
-            Normalize::Sum => img.iter().sum(),
-        };
-        let inv = if scale > 0.0 && scale.is_finite() {
-            1.0 / scale
-        } else {
-            1.0
-        };
         let (nx, ny) = self.config.resolution;
-        match self.config.grid {
-            Grid::Contiguous => {
-                for (o, v) in out.iter_mut().zip(&img) {
-                    *o = (v * inv) as f32;
+        let stride = ny + LANES;
+        SCRATCH.with(|scratch| {
+            let scratch = &mut *scratch.borrow_mut();
+            let img = &mut scratch.img;
+            img.clear();
+            img.resize(nx * stride, 0.0);
+            self.accumulate(d, scratch);
+            let img = &scratch.img;
+            // The padding columns hold zeros, so they change neither.
+            let scale = match self.config.normalize {
+                Normalize::None => 1.0,
+                Normalize::Max => img.iter().copied().fold(0.0, f64::max),
+                Normalize::Sum => img.iter().sum(),
+            };
+            let inv = if scale > 0.0 && scale.is_finite() {
+                1.0 / scale
+            } else {
+                1.0
+            };
+            match self.config.grid {
+                Grid::Contiguous => {
+                    for (o, row) in out.chunks_exact_mut(ny).zip(img.chunks_exact(stride)) {
+                        for (o, v) in o.iter_mut().zip(row) {
+                            *o = (v * inv) as f32;
+                        }
+                    }
                 }
-            }
-            Grid::LegacyPersImage => {
-                for i in 0..nx {
-                    for j in 0..ny {
-                        out[(ny - 1 - j) * nx + i] = (img[i * ny + j] * inv) as f32;
+                Grid::LegacyPersImage => {
+                    for (i, row) in img.chunks_exact(stride).enumerate() {
+                        for (j, v) in row[..ny].iter().enumerate() {
+                            out[(ny - 1 - j) * nx + i] = (v * inv) as f32;
+                        }
                     }
                 }
             }
-        }
+        });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The f64 image of `points` through `splat` (the kernels this CPU
+    /// gets) and through the portable kernels.
+    fn both(pi: &PersistenceImage, points: &[(f64, f64, f64)]) -> (Vec<f64>, Vec<f64>) {
+        let (nx, ny) = (pi.bx.len(), pi.py.len());
+        let mut masses = Default::default();
+        let mut fast = vec![0.0; nx * (ny + LANES)];
+        pi.splat(points, &mut fast, &mut masses);
+        let mut slow = vec![0.0; nx * (ny + LANES)];
+        pi.splat_with(Portable, points, &mut slow, &mut masses);
+        (fast, slow)
+    }
+
+    proptest! {
+        #[test]
+        fn dispatched_kernels_match_portable(
+            sigma in 0.05f64..2.0,
+            nx in 1usize..40,
+            ny in 1usize..40,
+            legacy in any::<bool>(),
+            points in prop::collection::vec((-12.0f64..12.0, 0.0f64..12.0, 0.0f64..3.0), 0..30),
+        ) {
+            let grid = if legacy { Grid::LegacyPersImage } else { Grid::Contiguous };
+            let pi = PersistenceImage::builder()
+                .grid(grid)
+                .resolution(nx, ny)
+                .sigma(sigma)
+                .birth_range(-10.0, 10.0)
+                .pers_range(0.0, 10.0)
+                .build()
+                .unwrap();
+            let (fast, slow) = both(&pi, &points);
+            for (i, (f, s)) in fast.iter().zip(&slow).enumerate() {
+                prop_assert!((f - s).abs() <= 1e-12 * s.abs().max(1e-300), "pixel {i}: {f:e} vs {s:e}");
+                // Padding columns stay zero.
+                if i % (ny + LANES) >= ny {
+                    prop_assert_eq!(*f, 0.0);
+                }
+            }
+        }
     }
 }

@@ -56,6 +56,7 @@ mod image;
 mod normal_tail;
 mod pixel_masses;
 mod silhouette;
+mod simd;
 mod vectorizer;
 
 pub use curves::{BettiCurve, Landscape};
