@@ -8,6 +8,8 @@
 //! - [`io`] (`tda-io`): readers for the data sets the examples use.
 //! - [`vectorize`] (`tda-vectorize`): persistence images, Betti curves and
 //!   landscapes of diagrams.
+//! - [`emph`] (`tda-emph`): exact multi-parameter persistence of time series
+//!   (closed-form barcodes of the Liouville torus on rays and curves).
 //!
 //! ```
 //! use tda_pinet::prelude::*;
@@ -17,6 +19,7 @@
 
 #![warn(missing_docs)]
 
+pub use tda_emph as emph;
 pub use tda_io as io;
 pub use tda_persistence as persistence;
 pub use tda_vectorize as vectorize;

@@ -30,6 +30,7 @@ impl SplitMix64 {
 /// `n` random walks of length `len`, each standardised to mean 0 and
 /// standard deviation 1: the W1 input (same distribution as
 /// `../shared/bench/anchors.py`).
+#[allow(dead_code)] // not every bench uses every input
 pub fn standardised_walks(n: usize, len: usize, seed: u64) -> Array2<f64> {
     let mut rng = SplitMix64(seed);
     let mut x = Array2::zeros((n, len));
