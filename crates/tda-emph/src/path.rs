@@ -15,9 +15,10 @@ pub trait FiltrationPath {
     /// The number of coordinates `K`.
     fn dims(&self) -> usize;
 
-    /// The first parameter `t` at which coordinate `k` reaches `value`,
-    /// `min { t : e_k(t) >= value }`: a circle bar `[c, d)` of mode `k`
-    /// becomes the bar `[param(k, c), param(k, d))` along the path.
+    /// The first parameter `t` at which coordinate `k < dims()` reaches
+    /// `value`, `min { t : e_k(t) >= value }`: a circle bar `[c, d)` of
+    /// mode `k` becomes the bar `[param(k, c), param(k, d))` along the
+    /// path. Panics if `k >= dims()`.
     fn param(&self, k: usize, value: f64) -> f64;
 }
 

@@ -386,10 +386,10 @@ impl PersistenceImage {
 
     /// Adds the Gaussians of the weighted `points` `(b, p, w)` to the
     /// birth-major image `img` (row stride `ny + LANES`). Where the CPU has
-    /// AVX2 and FMA (detected at run time, as rustfft does) the same code
-    /// runs compiled for them, with fused multiply-adds: the results then
-    /// differ from the portable build by rounding only, and never depend on
-    /// the number of threads.
+    /// AVX2 and FMA (detected at run time, as rustfft does) the kernels run
+    /// with AVX2 intrinsics and fused multiply-adds ([`crate::simd`]): the
+    /// results then differ from the portable kernels by rounding only, and
+    /// never depend on the number of threads.
     fn splat(
         &self,
         points: &[(f64, f64, f64)],
