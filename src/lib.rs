@@ -8,6 +8,8 @@
 //! - [`io`] (`tda-io`): readers for the data sets the examples use.
 //! - [`vectorize`] (`tda-vectorize`): persistence images, Betti curves and
 //!   landscapes of diagrams.
+//! - [`nn`] (`tda-nn`): candle networks (Signal and Image PI-Net) trained on
+//!   exact persistence images.
 //! - [`emph`] (`tda-emph`): exact multi-parameter persistence of time series
 //!   (closed-form barcodes of the Liouville torus on rays and curves).
 //!
@@ -21,6 +23,7 @@
 
 pub use tda_emph as emph;
 pub use tda_io as io;
+pub use tda_nn as nn;
 pub use tda_persistence as persistence;
 pub use tda_vectorize as vectorize;
 

@@ -1,0 +1,62 @@
+//! Seeded initialisation of a model's variables.
+//!
+//! candle draws its initial weights from an unseeded generator on the CPU;
+//! training runs (and tests) must be reproducible, so the PI-Nets are
+//! re-initialised here from a seed, with the Keras defaults of the
+//! published models: Glorot-uniform kernels, zero biases, batch norm with
+//! unit scale and zero shift, running mean 0 and variance 1.
+
+use candle_core::Tensor;
+use candle_nn::VarMap;
+
+use crate::error::Result;
+
+/// Re-draws every variable of `vars` from `seed` (variables are visited in
+/// name order, so the result does not depend on how they were created).
+pub fn init_keras(vars: &VarMap, seed: u64) -> Result<()> {
+    let data = vars
+        .data()
+        .lock()
+        .map_err(|_| candle_core::Error::Msg("VarMap lock poisoned".into()))?;
+    let mut names: Vec<&String> = data.keys().collect();
+    names.sort();
+    let mut rng = SplitMix64(seed);
+    for name in names {
+        let var = &data[name];
+        let shape = var.dims().to_vec();
+        let leaf = name.rsplit('.').next().unwrap_or(name);
+        let in_batch_norm = name.split('.').rev().nth(1) == Some("bn");
+        let value = match (in_batch_norm, leaf) {
+            (true, "weight" | "running_var") => Tensor::ones(shape, var.dtype(), var.device())?,
+            (_, "weight") if shape.len() >= 2 => {
+                // Glorot & Bengio (2010): U(-l, l), l = sqrt(6 / (fan_in + fan_out)),
+                // fans counting the receptive field.
+                let receptive: usize = shape[2..].iter().product();
+                let (fan_out, fan_in) = (shape[0] * receptive, shape[1] * receptive);
+                let limit = (6.0 / (fan_in + fan_out) as f64).sqrt();
+                let n: usize = shape.iter().product();
+                let values: Vec<f32> = (0..n)
+                    .map(|_| ((2.0 * rng.uniform() - 1.0) * limit) as f32)
+                    .collect();
+                Tensor::from_vec(values, shape, var.device())?.to_dtype(var.dtype())?
+            }
+            _ => Tensor::zeros(shape, var.dtype(), var.device())?,
+        };
+        var.set(&value)?;
+    }
+    Ok(())
+}
+
+/// SplitMix64 (Steele, Lea & Flood, OOPSLA 2014).
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// Uniform in `[0, 1)`.
+    fn uniform(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}

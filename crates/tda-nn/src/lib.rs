@@ -1,0 +1,40 @@
+//! tda-nn: candle networks for topological features.
+//!
+//! [`SignalPiNet`] and [`ImagePiNet`] (Som et al., CVPR-W 2020) learn to
+//! map raw signals or images straight to their persistence images; they are
+//! trained with MSE on exact images from [`pinet_targets`] (0-dimensional
+//! sublevel persistence of each channel, vectorised with the PI-Net recipe
+//! by `tda-vectorize`). Models follow candle-nn's style: a plain config
+//! struct with `Default`, `new(cfg, vb)` and `forward(&self, x)`.
+//!
+//! The math in one paragraph: a persistence image is a smooth, fixed-size
+//! summary of a persistence diagram (a Gaussian per pair, weighted by its
+//! persistence, integrated over pixels); computing it exactly costs a
+//! persistence computation per channel, while the network costs one forward
+//! pass, is differentiable, and batches on a GPU.
+//!
+//! ```
+//! use candle_core::{DType, Device, Tensor};
+//! use candle_nn::{VarBuilder, VarMap};
+//! use tda_nn::{SignalPiNet, SignalPiNetConfig};
+//! let cfg = SignalPiNetConfig { length: 20, channels: 2, filters: vec![4, 4, 4, 8], kernel: 3, resolution: 5 };
+//! let vars = VarMap::new();
+//! let net = SignalPiNet::new(cfg, VarBuilder::from_varmap(&vars, DType::F32, &Device::Cpu)).unwrap();
+//! let x = Tensor::zeros((7, 2, 20), DType::F32, &Device::Cpu).unwrap();
+//! assert_eq!(net.forward(&x).unwrap().dims(), &[7, 2, 5, 5]);
+//! ```
+
+#![warn(missing_docs)]
+
+mod device;
+mod error;
+mod init;
+mod pinet;
+pub mod pool;
+mod targets;
+
+pub use device::device;
+pub use error::{Error, Result};
+pub use init::init_keras;
+pub use pinet::{ImagePiNet, ImagePiNetConfig, SignalPiNet, SignalPiNetConfig};
+pub use targets::pinet_targets;

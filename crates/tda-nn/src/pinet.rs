@@ -1,0 +1,348 @@
+//! Signal PI-Net and Image PI-Net (Som et al., "PI-Net: A Deep Learning
+//! Approach to Extract Topological Persistence Images", CVPR-W 2020): CNNs
+//! that map raw signals or images straight to persistence images.
+
+use candle_core::{ModuleT, Tensor};
+use candle_nn::{batch_norm, conv1d, conv2d, conv_transpose2d, linear, BatchNorm, BatchNormConfig};
+use candle_nn::{Conv1dConfig, Conv2dConfig, ConvTranspose2dConfig, Linear, Module, VarBuilder};
+
+use crate::error::{Error, Result};
+use crate::pool::{max_pool_same, pad_same};
+
+/// Batch norm as Keras configures it (the published models are Keras):
+/// running statistics updated with momentum 0.99 (candle's `momentum` is
+/// the weight of the new batch: 0.01), epsilon 1e-3.
+fn keras_batch_norm() -> BatchNormConfig {
+    BatchNormConfig {
+        eps: 1e-3,
+        remove_mean: true,
+        affine: true,
+        momentum: 0.01,
+    }
+}
+
+/// The PI-Net encoder over `spatial` (1 or 2) dimensions: convolution
+/// blocks (same padding, stride 1, batch norm, ReLU), a max-pool of 3 with
+/// stride 2 ("same") after every block but the last, then global average
+/// pooling.
+#[derive(Debug, Clone)]
+struct Encoder {
+    spatial: usize,
+    kernel: usize,
+    blocks: Vec<(Conv, BatchNorm)>,
+}
+
+/// A 1-D or 2-D convolution (no padding; padding is applied before).
+#[derive(Debug, Clone)]
+enum Conv {
+    D1(candle_nn::Conv1d),
+    D2(candle_nn::Conv2d),
+}
+
+impl Encoder {
+    fn new(
+        spatial: usize,
+        in_channels: usize,
+        filters: &[usize],
+        kernel: usize,
+        vb: VarBuilder,
+    ) -> Result<Self> {
+        let mut blocks = Vec::with_capacity(filters.len());
+        let mut c_in = in_channels;
+        for (i, &c_out) in filters.iter().enumerate() {
+            let vb = vb.pp(format!("block{i}"));
+            let conv = if spatial == 1 {
+                Conv::D1(conv1d(
+                    c_in,
+                    c_out,
+                    kernel,
+                    Conv1dConfig::default(),
+                    vb.pp("conv"),
+                )?)
+            } else {
+                Conv::D2(conv2d(
+                    c_in,
+                    c_out,
+                    kernel,
+                    Conv2dConfig::default(),
+                    vb.pp("conv"),
+                )?)
+            };
+            let bn = batch_norm(c_out, keras_batch_norm(), vb.pp("bn"))?;
+            blocks.push((conv, bn));
+            c_in = c_out;
+        }
+        Ok(Self {
+            spatial,
+            kernel,
+            blocks,
+        })
+    }
+
+    /// `(batch, channels, spatial...)` to `(batch, filters.last())`.
+    fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
+        let dims: Vec<usize> = (2..2 + self.spatial).collect();
+        let mut x = x.clone();
+        let last = self.blocks.len() - 1;
+        for (i, (conv, bn)) in self.blocks.iter().enumerate() {
+            for &d in &dims {
+                x = pad_same(&x, d, self.kernel)?;
+            }
+            x = match conv {
+                Conv::D1(c) => c.forward(&x)?,
+                Conv::D2(c) => c.forward(&x)?,
+            };
+            x = bn.forward_t(&x, train)?.relu()?;
+            if i < last {
+                for &d in &dims {
+                    x = max_pool_same(&x, d, 3, 2)?;
+                }
+            }
+        }
+        Ok(x.mean(dims.as_slice())?)
+    }
+}
+
+/// Validates the shared configuration fields.
+fn check_config(filters: &[usize], kernel: usize, resolution: usize) -> Result<()> {
+    let bad = |name, value: String, reason| {
+        Err(Error::InvalidConfig {
+            name,
+            value,
+            reason,
+        })
+    };
+    if filters.is_empty() || filters.contains(&0) {
+        return bad(
+            "filters",
+            format!("{filters:?}"),
+            "need at least one block, each with >= 1 filter",
+        );
+    }
+    if kernel == 0 {
+        return bad("kernel", "0".into(), "the kernel width must be >= 1");
+    }
+    if resolution == 0 {
+        return bad(
+            "resolution",
+            "0".into(),
+            "the image must have >= 1 pixel per side",
+        );
+    }
+    Ok(())
+}
+
+/// Checks that `x` is `(batch >= 1, expected...)`.
+fn check_input(x: &Tensor, expected: &[usize], what: &str) -> Result<()> {
+    let got = x.dims();
+    if got.len() != expected.len() + 1 || got[0] == 0 || got[1..] != *expected {
+        return Err(Error::Shape {
+            name: "x",
+            expected: format!("(batch >= 1, {expected:?}) {what}"),
+            got: got.to_vec(),
+        });
+    }
+    Ok(())
+}
+
+/// Configuration of a [`SignalPiNet`]. The default is the paper's network
+/// for 3-axis accelerometer frames of 100 samples and 50 x 50 images.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignalPiNetConfig {
+    /// Samples per signal (the paper: 100; the published code: 250).
+    pub length: usize,
+    /// Channels per input, one persistence image each (the paper: 3).
+    pub channels: usize,
+    /// Filters of the convolution blocks (the paper: 128, 256, 512, 1024).
+    pub filters: Vec<usize>,
+    /// Kernel width of the convolutions (the paper: 3).
+    pub kernel: usize,
+    /// Side of the output images (the paper: 50).
+    pub resolution: usize,
+}
+
+impl Default for SignalPiNetConfig {
+    fn default() -> Self {
+        Self {
+            length: 100,
+            channels: 3,
+            filters: vec![128, 256, 512, 1024],
+            kernel: 3,
+            resolution: 50,
+        }
+    }
+}
+
+/// Signal PI-Net: `(batch, channels, length)` signals to `(batch,
+/// channels, resolution, resolution)` persistence images. Four 1-D
+/// convolution blocks (batch norm, ReLU; max-pool 3/2 after the first
+/// three), global average pooling, a dense layer of `resolution^2 x
+/// channels` units with ReLU, reshaped channel-major.
+#[derive(Debug, Clone)]
+pub struct SignalPiNet {
+    cfg: SignalPiNetConfig,
+    encoder: Encoder,
+    dense: Linear,
+}
+
+impl SignalPiNet {
+    /// The network with variables from `vb` (created there if `vb` is
+    /// backed by a `VarMap`).
+    pub fn new(cfg: SignalPiNetConfig, vb: VarBuilder) -> Result<Self> {
+        check_config(&cfg.filters, cfg.kernel, cfg.resolution)?;
+        if cfg.length == 0 || cfg.channels == 0 {
+            return Err(Error::InvalidConfig {
+                name: "length/channels",
+                value: format!("{}/{}", cfg.length, cfg.channels),
+                reason: "signals need >= 1 sample and >= 1 channel",
+            });
+        }
+        let encoder = Encoder::new(1, cfg.channels, &cfg.filters, cfg.kernel, vb.pp("encoder"))?;
+        let last = cfg.filters[cfg.filters.len() - 1];
+        let dense = linear(
+            last,
+            cfg.resolution * cfg.resolution * cfg.channels,
+            vb.pp("dense"),
+        )?;
+        Ok(Self {
+            cfg,
+            encoder,
+            dense,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &SignalPiNetConfig {
+        &self.cfg
+    }
+
+    /// Inference (batch norm with running statistics).
+    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        self.forward_t(x, false)
+    }
+
+    /// Forward pass; `train` selects batch statistics in batch norm (and
+    /// updates the running ones).
+    pub fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
+        let c = &self.cfg;
+        check_input(x, &[c.channels, c.length], "(channels, length)")?;
+        let z = self.encoder.forward_t(x, train)?;
+        let y = self.dense.forward(&z)?.relu()?;
+        Ok(y.reshape((x.dim(0)?, c.channels, c.resolution, c.resolution))?)
+    }
+}
+
+/// Configuration of an [`ImagePiNet`]. The default is the paper's network
+/// for 32 x 32 RGB images and 50 x 50 persistence images.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImagePiNetConfig {
+    /// Image height.
+    pub height: usize,
+    /// Image width.
+    pub width: usize,
+    /// Channels per image, one persistence image each.
+    pub channels: usize,
+    /// Filters of the convolution blocks (the paper: 128, 256, 512, 1024).
+    pub filters: Vec<usize>,
+    /// Kernel size of the convolutions (the paper: 3).
+    pub kernel: usize,
+    /// Side of the output images (the paper: 50).
+    pub resolution: usize,
+}
+
+impl Default for ImagePiNetConfig {
+    fn default() -> Self {
+        Self {
+            height: 32,
+            width: 32,
+            channels: 3,
+            filters: vec![128, 256, 512, 1024],
+            kernel: 3,
+            resolution: 50,
+        }
+    }
+}
+
+/// Image PI-Net: `(batch, channels, height, width)` images to `(batch,
+/// channels, resolution, resolution)` persistence images. The 2-D version
+/// of the Signal PI-Net encoder, a dense latent of `resolution^2` units
+/// (ReLU) reshaped to one `resolution x resolution` map, a transposed
+/// convolution with kernel `resolution`, stride 1 and `channels` filters
+/// cropped to the same size (Keras "same": the smaller half of the
+/// `resolution - 1` extra rows and columns cut before), batch norm, ReLU.
+#[derive(Debug, Clone)]
+pub struct ImagePiNet {
+    cfg: ImagePiNetConfig,
+    encoder: Encoder,
+    dense: Linear,
+    deconv: candle_nn::ConvTranspose2d,
+    bn: BatchNorm,
+}
+
+impl ImagePiNet {
+    /// The network with variables from `vb`.
+    pub fn new(cfg: ImagePiNetConfig, vb: VarBuilder) -> Result<Self> {
+        check_config(&cfg.filters, cfg.kernel, cfg.resolution)?;
+        if cfg.height == 0 || cfg.width == 0 || cfg.channels == 0 {
+            return Err(Error::InvalidConfig {
+                name: "height/width/channels",
+                value: format!("{}/{}/{}", cfg.height, cfg.width, cfg.channels),
+                reason: "images need >= 1 pixel and >= 1 channel",
+            });
+        }
+        let encoder = Encoder::new(2, cfg.channels, &cfg.filters, cfg.kernel, vb.pp("encoder"))?;
+        let last = cfg.filters[cfg.filters.len() - 1];
+        let r = cfg.resolution;
+        let dense = linear(last, r * r, vb.pp("dense"))?;
+        let deconv = conv_transpose2d(
+            1,
+            cfg.channels,
+            r,
+            ConvTranspose2dConfig::default(),
+            vb.pp("deconv"),
+        )?;
+        let bn = batch_norm(cfg.channels, keras_batch_norm(), vb.pp("bn"))?;
+        Ok(Self {
+            cfg,
+            encoder,
+            dense,
+            deconv,
+            bn,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ImagePiNetConfig {
+        &self.cfg
+    }
+
+    /// Inference (batch norm with running statistics).
+    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        self.forward_t(x, false)
+    }
+
+    /// Forward pass; `train` selects batch statistics in batch norm.
+    pub fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
+        let c = &self.cfg;
+        check_input(
+            x,
+            &[c.channels, c.height, c.width],
+            "(channels, height, width)",
+        )?;
+        let r = c.resolution;
+        let z = self.encoder.forward_t(x, train)?;
+        let latent = self
+            .dense
+            .forward(&z)?
+            .relu()?
+            .reshape((x.dim(0)?, 1, r, r))?;
+        // (2r - 1) x (2r - 1), cropped to r x r as Keras "same" does.
+        let crop = (r - 1) / 2;
+        let y = self
+            .deconv
+            .forward(&latent)?
+            .narrow(2, crop, r)?
+            .narrow(3, crop, r)?;
+        Ok(self.bn.forward_t(&y, train)?.relu()?)
+    }
+}

@@ -1,0 +1,56 @@
+//! Exact training targets for the PI-Nets.
+
+use ndarray::{Array4, ArrayView3, Axis};
+use rayon::prelude::*;
+use tda_persistence::sublevel;
+use tda_vectorize::{PersistenceImage, Vectorizer};
+
+use crate::error::{Error, Result};
+
+/// Exact persistence images of every channel of every signal: `signals` is
+/// `(batch, channels, length)`; each channel's 0-dimensional sublevel
+/// diagram ([`sublevel::h0`]) is vectorised by `image`, giving `(batch,
+/// channels, rows, cols)` in channel-major order (the PI-Nets' output
+/// layout), computed in parallel (the result does not depend on the number
+/// of threads).
+///
+/// The PI-Net recipe is [`PersistenceImage::pinet_signal`] (signals) or
+/// [`PersistenceImage::pinet_image`] (image channels flattened row-major,
+/// values in `[0, 1]`): the legacy `PersImage` grid, essential pairs
+/// dropped, each channel divided by its maximum. The paper's image targets
+/// also drop bars of persistence `<= ~1/255`; build that image with
+/// `min_persistence` through [`PersistenceImage::builder`].
+pub fn pinet_targets(signals: ArrayView3<f64>, image: &PersistenceImage) -> Result<Array4<f32>> {
+    let (batch, channels, length) = signals.dim();
+    if batch == 0 || channels == 0 || length == 0 {
+        return Err(Error::Shape {
+            name: "signals",
+            expected: "(batch >= 1, channels >= 1, length >= 1)".into(),
+            got: vec![batch, channels, length],
+        });
+    }
+    // Checked here, in order, so the error names the first bad value
+    // (its flat row-major index) whatever the thread count.
+    if let Some(index) = signals.iter().position(|v| !v.is_finite()) {
+        return Err(tda_persistence::Error::NonFinite { index }.into());
+    }
+    let (rows, cols) = image.shape();
+    let mut out = Array4::<f32>::zeros((batch, channels, rows, cols));
+    let mut flat: Vec<_> = out.axis_iter_mut(Axis(0)).collect();
+    flat.par_iter_mut()
+        .zip(signals.axis_iter(Axis(0)).collect::<Vec<_>>())
+        .try_for_each(|(o, signal)| -> Result<()> {
+            for (mut img, channel) in o.axis_iter_mut(Axis(0)).zip(signal.axis_iter(Axis(0))) {
+                let values = channel.to_vec();
+                let diagram = sublevel::h0(&values)?;
+                let dst = img.as_slice_mut().ok_or_else(|| Error::Shape {
+                    name: "targets",
+                    expected: "a contiguous image".into(),
+                    got: vec![rows, cols],
+                })?;
+                image.transform_into(&diagram, dst)?;
+            }
+            Ok(())
+        })?;
+    Ok(out)
+}
