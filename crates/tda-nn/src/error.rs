@@ -24,6 +24,26 @@ pub enum Error {
         /// Why it is rejected.
         reason: &'static str,
     },
+    /// A checkpoint that does not fit the model: a tensor missing, extra,
+    /// or of another shape or type (a checkpoint from another
+    /// configuration).
+    #[error("checkpoint {path}: tensor `{name}`: {reason}")]
+    Checkpoint {
+        /// The checkpoint file.
+        path: std::path::PathBuf,
+        /// The tensor's name.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A file that could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
     /// An error from candle (tensor operations, variable loading, ...).
     #[error(transparent)]
     Candle(#[from] candle_core::Error),

@@ -10,6 +10,7 @@ use candle_core::Tensor;
 use candle_nn::VarMap;
 
 use crate::error::Result;
+use crate::rng::SplitMix64;
 
 /// Re-draws every variable of `vars` from `seed` (variables are visited in
 /// name order, so the result does not depend on how they were created).
@@ -45,18 +46,4 @@ pub fn init_keras(vars: &VarMap, seed: u64) -> Result<()> {
         var.set(&value)?;
     }
     Ok(())
-}
-
-/// SplitMix64 (Steele, Lea & Flood, OOPSLA 2014).
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    /// Uniform in `[0, 1)`.
-    fn uniform(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
 }

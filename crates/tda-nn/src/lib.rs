@@ -26,15 +26,20 @@
 
 #![warn(missing_docs)]
 
+mod checkpoint;
 mod device;
 mod error;
 mod init;
 mod pinet;
 pub mod pool;
+mod rng;
 mod targets;
+mod train;
 
+pub use checkpoint::{load_checkpoint, save_checkpoint};
 pub use device::device;
 pub use error::{Error, Result};
 pub use init::init_keras;
-pub use pinet::{ImagePiNet, ImagePiNetConfig, SignalPiNet, SignalPiNetConfig};
+pub use pinet::{ImagePiNet, ImagePiNetConfig, PiNet, SignalPiNet, SignalPiNetConfig};
 pub use targets::pinet_targets;
+pub use train::{EpochLog, PiNetTrainer, TrainConfig};

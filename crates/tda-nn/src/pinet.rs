@@ -30,6 +30,9 @@ struct Encoder {
     spatial: usize,
     kernel: usize,
     blocks: Vec<(Conv, BatchNorm)>,
+    /// The first `frozen` blocks run batch norm with running statistics
+    /// even in training (frozen layers, as Keras does).
+    frozen: usize,
 }
 
 /// A 1-D or 2-D convolution (no padding; padding is applied before).
@@ -76,6 +79,7 @@ impl Encoder {
             spatial,
             kernel,
             blocks,
+            frozen: 0,
         })
     }
 
@@ -92,7 +96,7 @@ impl Encoder {
                 Conv::D1(c) => c.forward(&x)?,
                 Conv::D2(c) => c.forward(&x)?,
             };
-            x = bn.forward_t(&x, train)?.relu()?;
+            x = bn.forward_t(&x, train && i >= self.frozen)?.relu()?;
             if i < last {
                 for &d in &dims {
                     x = max_pool_same(&x, d, 3, 2)?;
@@ -101,6 +105,27 @@ impl Encoder {
         }
         Ok(x.mean(dims.as_slice())?)
     }
+}
+
+/// What training needs from a PI-Net ([`SignalPiNet`], [`ImagePiNet`]).
+pub trait PiNet {
+    /// Forward pass; `train` selects batch statistics in batch norm.
+    fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor>;
+
+    /// Variable-name prefixes of the layers PI-Net fine-tunes in transfer
+    /// learning: from the 4th convolution block (the last, if there are
+    /// fewer) to the output.
+    fn head_prefixes(&self) -> Vec<String>;
+
+    /// Runs the batch norm of the first `n` convolution blocks with its
+    /// running statistics even in training, so that frozen blocks stay
+    /// bit-identical while the head is fine-tuned.
+    fn freeze_blocks(&mut self, n: usize);
+}
+
+/// The encoder's prefix from the 4th block (or the last) on.
+fn head_block_prefix(blocks: usize) -> String {
+    format!("encoder.block{}.", 3.min(blocks - 1))
 }
 
 /// Validates the shared configuration fields.
@@ -224,6 +249,23 @@ impl SignalPiNet {
     /// Forward pass; `train` selects batch statistics in batch norm (and
     /// updates the running ones).
     pub fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
+        PiNet::forward_t(self, x, train)
+    }
+}
+
+impl PiNet for SignalPiNet {
+    fn head_prefixes(&self) -> Vec<String> {
+        vec![
+            head_block_prefix(self.encoder.blocks.len()),
+            "dense.".into(),
+        ]
+    }
+
+    fn freeze_blocks(&mut self, n: usize) {
+        self.encoder.frozen = n;
+    }
+
+    fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
         let c = &self.cfg;
         check_input(x, &[c.channels, c.length], "(channels, length)")?;
         let z = self.encoder.forward_t(x, train)?;

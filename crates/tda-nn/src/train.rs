@@ -1,0 +1,316 @@
+//! Training PI-Nets on exact persistence images (MSE), as the paper does.
+
+use std::path::PathBuf;
+
+use candle_core::{Tensor, Var};
+use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarMap};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::checkpoint::{load_checkpoint, save_checkpoint};
+use crate::error::{Error, Result};
+use crate::pinet::PiNet;
+use crate::rng::SplitMix64;
+
+/// How to train. The default is PI-Net's published recipe: Adam with
+/// `beta1 = 0.99` and `epsilon = 0.1`, learning rate 1e-3 / 1e-4 / 1e-5 for
+/// 300 / 300 / 400 epochs (a new optimizer at each step, as the published
+/// code does), batches of 128, MSE.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainConfig {
+    /// `(learning rate, epochs)` stages, in order.
+    pub schedule: Vec<(f64, usize)>,
+    /// Samples per batch (the last batch of an epoch may be smaller).
+    pub batch_size: usize,
+    /// Adam's first-moment decay.
+    pub beta1: f64,
+    /// Adam's second-moment decay.
+    pub beta2: f64,
+    /// Adam's epsilon.
+    pub eps: f64,
+    /// Seed of the per-epoch shuffling.
+    pub seed: u64,
+    /// Stop when the validation loss has not improved for this many epochs.
+    pub patience: Option<usize>,
+    /// Show a progress bar on standard error.
+    pub progress: bool,
+    /// Save the weights here (safetensors, atomically) after every epoch.
+    pub checkpoint: Option<PathBuf>,
+    /// Train only the variables whose names start with one of these
+    /// prefixes (e.g. [`PiNet::head_prefixes`] for transfer learning); all
+    /// if `None`.
+    pub trainable: Option<Vec<String>>,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            schedule: vec![(1e-3, 300), (1e-4, 300), (1e-5, 400)],
+            batch_size: 128,
+            beta1: 0.99,
+            beta2: 0.999,
+            eps: 0.1,
+            seed: 0,
+            patience: None,
+            progress: true,
+            checkpoint: None,
+            trainable: None,
+        }
+    }
+}
+
+/// Losses after one epoch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EpochLog {
+    /// Epoch number, from 1.
+    pub epoch: usize,
+    /// Learning rate used.
+    pub lr: f64,
+    /// Mean training MSE over the epoch's batches (weighted by size).
+    pub train_loss: f64,
+    /// MSE on the validation set after the epoch (inference mode), if any.
+    pub val_loss: Option<f64>,
+}
+
+/// Trains a [`PiNet`] whose variables live in a `VarMap`.
+#[derive(Debug, Clone)]
+pub struct PiNetTrainer {
+    cfg: TrainConfig,
+}
+
+impl PiNetTrainer {
+    /// A trainer; rejects empty schedules, non-positive rates or batch
+    /// sizes, and Adam parameters outside their ranges.
+    pub fn new(cfg: TrainConfig) -> Result<Self> {
+        let bad = |name, value: String, reason| {
+            Err(Error::InvalidConfig {
+                name,
+                value,
+                reason,
+            })
+        };
+        if cfg.schedule.is_empty()
+            || cfg
+                .schedule
+                .iter()
+                .any(|&(lr, _)| !(lr > 0.0 && lr.is_finite()))
+        {
+            return bad(
+                "schedule",
+                format!("{:?}", cfg.schedule),
+                "need >= 1 stage, every rate finite and > 0",
+            );
+        }
+        if cfg.batch_size == 0 {
+            return bad("batch_size", "0".into(), "batches need >= 1 sample");
+        }
+        for (name, v) in [("beta1", cfg.beta1), ("beta2", cfg.beta2)] {
+            if !(0.0..1.0).contains(&v) {
+                return bad(name, v.to_string(), "must be in [0, 1)");
+            }
+        }
+        if !(cfg.eps > 0.0 && cfg.eps.is_finite()) {
+            return bad("eps", cfg.eps.to_string(), "must be finite and > 0");
+        }
+        Ok(Self { cfg })
+    }
+
+    /// Trains `model` (variables in `vars`) on inputs `x` and targets `y`
+    /// (first dimension: samples), reporting validation loss on `val`.
+    pub fn fit<M: PiNet>(
+        &self,
+        model: &M,
+        vars: &VarMap,
+        x: &Tensor,
+        y: &Tensor,
+        val: Option<(&Tensor, &Tensor)>,
+    ) -> Result<Vec<EpochLog>> {
+        self.fit_from(model, vars, x, y, val, 0)
+    }
+
+    /// Loads the checkpoint at `path` into `vars` and trains on from the
+    /// epoch it records (the shuffling of each epoch depends on the seed
+    /// and the epoch only, so it is the order an uninterrupted run would
+    /// have used; Adam's moments start afresh, as at every stage change).
+    pub fn resume<M: PiNet>(
+        &self,
+        model: &M,
+        vars: &VarMap,
+        path: &std::path::Path,
+        x: &Tensor,
+        y: &Tensor,
+        val: Option<(&Tensor, &Tensor)>,
+    ) -> Result<Vec<EpochLog>> {
+        let done = load_checkpoint(vars, path)?.unwrap_or(0);
+        self.fit_from(model, vars, x, y, val, done)
+    }
+
+    fn fit_from<M: PiNet>(
+        &self,
+        model: &M,
+        vars: &VarMap,
+        x: &Tensor,
+        y: &Tensor,
+        val: Option<(&Tensor, &Tensor)>,
+        start: usize,
+    ) -> Result<Vec<EpochLog>> {
+        let n = x.dim(0)?;
+        if n == 0 || y.dim(0)? != n {
+            return Err(Error::Shape {
+                name: "y",
+                expected: format!("{n} samples (as x), at least one"),
+                got: y.dims().to_vec(),
+            });
+        }
+        let trainable = self.trainable_vars(vars)?;
+        let total: usize = self.cfg.schedule.iter().map(|s| s.1).sum();
+        let bar = if self.cfg.progress {
+            ProgressBar::new(total as u64)
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} epochs {msg} [{elapsed} < {eta}]")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_position(start as u64);
+        let mut logs = Vec::new();
+        let (mut best, mut since_best) = (f64::INFINITY, 0usize);
+        let mut epoch = 0usize;
+        for &(lr, epochs) in &self.cfg.schedule {
+            let stage_end = epoch + epochs;
+            if stage_end <= start {
+                epoch = stage_end;
+                continue;
+            }
+            let mut opt = AdamW::new(
+                trainable.clone(),
+                ParamsAdamW {
+                    lr,
+                    beta1: self.cfg.beta1,
+                    beta2: self.cfg.beta2,
+                    eps: self.cfg.eps,
+                    weight_decay: 0.0,
+                },
+            )?;
+            for e in epoch.max(start)..stage_end {
+                let train_loss = self.epoch(model, &mut opt, x, y, e)?;
+                let val_loss = match val {
+                    Some((vx, vy)) => Some(self.evaluate(model, vx, vy)?),
+                    None => None,
+                };
+                if let Some(path) = &self.cfg.checkpoint {
+                    save_checkpoint(vars, path, Some(e + 1))?;
+                }
+                logs.push(EpochLog {
+                    epoch: e + 1,
+                    lr,
+                    train_loss,
+                    val_loss,
+                });
+                bar.set_message(match val_loss {
+                    Some(v) => format!("train {train_loss:.3e} val {v:.3e}"),
+                    None => format!("train {train_loss:.3e}"),
+                });
+                bar.inc(1);
+                if let (Some(v), Some(patience)) = (val_loss, self.cfg.patience) {
+                    if v < best {
+                        (best, since_best) = (v, 0);
+                    } else {
+                        since_best += 1;
+                        if since_best >= patience {
+                            bar.finish_with_message(format!("early stop at epoch {}", e + 1));
+                            return Ok(logs);
+                        }
+                    }
+                }
+            }
+            epoch = stage_end;
+        }
+        bar.finish();
+        Ok(logs)
+    }
+
+    /// One epoch over shuffled batches; the mean training loss.
+    fn epoch<M: PiNet>(
+        &self,
+        model: &M,
+        opt: &mut AdamW,
+        x: &Tensor,
+        y: &Tensor,
+        epoch: usize,
+    ) -> Result<f64> {
+        let n = x.dim(0)?;
+        let order = shuffled(n, self.cfg.seed, epoch);
+        let mut sum = 0.0;
+        for batch in order.chunks(self.cfg.batch_size) {
+            let idx = Tensor::from_slice(batch, batch.len(), x.device())?;
+            let (bx, by) = (x.index_select(&idx, 0)?, y.index_select(&idx, 0)?);
+            let loss = candle_nn::loss::mse(&model.forward_t(&bx, true)?, &by)?;
+            opt.backward_step(&loss)?;
+            sum += f64::from(loss.to_dtype(candle_core::DType::F32)?.to_scalar::<f32>()?)
+                * batch.len() as f64;
+        }
+        Ok(sum / n as f64)
+    }
+
+    /// MSE of `model` on `(x, y)` in inference mode, in batches.
+    pub fn evaluate<M: PiNet>(&self, model: &M, x: &Tensor, y: &Tensor) -> Result<f64> {
+        let n = x.dim(0)?;
+        if n == 0 || y.dim(0)? != n {
+            return Err(Error::Shape {
+                name: "y",
+                expected: format!("{n} samples (as x), at least one"),
+                got: y.dims().to_vec(),
+            });
+        }
+        let mut sum = 0.0;
+        let mut start = 0;
+        while start < n {
+            let len = self.cfg.batch_size.min(n - start);
+            let pred = model.forward_t(&x.narrow(0, start, len)?, false)?;
+            let err = candle_nn::loss::mse(&pred, &y.narrow(0, start, len)?)?;
+            sum +=
+                f64::from(err.to_dtype(candle_core::DType::F32)?.to_scalar::<f32>()?) * len as f64;
+            start += len;
+        }
+        Ok(sum / n as f64)
+    }
+
+    /// The variables to optimise, in name order.
+    fn trainable_vars(&self, vars: &VarMap) -> Result<Vec<Var>> {
+        let data = vars
+            .data()
+            .lock()
+            .map_err(|_| candle_core::Error::Msg("VarMap lock poisoned".into()))?;
+        let mut chosen: Vec<(&String, &Var)> = data
+            .iter()
+            .filter(|(name, _)| match &self.cfg.trainable {
+                None => true,
+                Some(prefixes) => prefixes.iter().any(|p| name.starts_with(p.as_str())),
+            })
+            // Batch-norm running statistics are updated by the forward
+            // pass, not by the optimizer.
+            .filter(|(name, _)| !name.ends_with("running_mean") && !name.ends_with("running_var"))
+            .collect();
+        chosen.sort_by(|a, b| a.0.cmp(b.0));
+        if chosen.is_empty() {
+            return Err(Error::InvalidConfig {
+                name: "trainable",
+                value: format!("{:?}", self.cfg.trainable),
+                reason: "no variable of the model matches",
+            });
+        }
+        Ok(chosen.into_iter().map(|(_, v)| v.clone()).collect())
+    }
+}
+
+/// `0..n` shuffled by Fisher–Yates with a generator seeded by `(seed,
+/// epoch)`.
+fn shuffled(n: usize, seed: u64, epoch: usize) -> Vec<u32> {
+    let mut rng = SplitMix64(seed ^ (epoch as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    for i in (1..n).rev() {
+        order.swap(i, rng.below(i + 1));
+    }
+    order
+}
