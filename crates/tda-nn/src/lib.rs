@@ -4,8 +4,13 @@
 //! map raw signals or images straight to their persistence images; they are
 //! trained with MSE on exact images from [`pinet_targets`] (0-dimensional
 //! sublevel persistence of each channel, vectorised with the PI-Net recipe
-//! by `tda-vectorize`). Models follow candle-nn's style: a plain config
-//! struct with `Default`, `new(cfg, vb)` and `forward(&self, x)`.
+//! by `tda-vectorize`) with [`PiNetTrainer`] (the published Adam settings
+//! and step schedule, seeded shuffling, atomic safetensors checkpoints with
+//! [`save_checkpoint`] / [`load_checkpoint`], resume, and transfer learning
+//! that fine-tunes only [`PiNet::head_prefixes`]). Models follow candle-nn's
+//! style: a plain config struct with `Default`, `new(cfg, vb)` and
+//! `forward(&self, x)`; [`init_keras`] gives them seeded Keras-default
+//! weights.
 //!
 //! The math in one paragraph: a persistence image is a smooth, fixed-size
 //! summary of a persistence diagram (a Gaussian per pair, weighted by its
