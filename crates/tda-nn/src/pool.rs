@@ -11,9 +11,15 @@ use candle_core::{Result, Tensor};
 /// Max-pooling of `x` along dimension `dim` with window `kernel` and step
 /// `stride`, "same" padding as Keras/TensorFlow: the output has
 /// `ceil(n / stride)` positions, the padding (with `-inf`, so it never
-/// wins) is split with the smaller half before.
+/// wins) is split with the smaller half before. An empty dimension, or a
+/// kernel or stride of 0, is an error.
 pub fn max_pool_same(x: &Tensor, dim: usize, kernel: usize, stride: usize) -> Result<Tensor> {
     let n = x.dim(dim)?;
+    if n == 0 || kernel == 0 || stride == 0 {
+        return Err(candle_core::Error::Msg(format!(
+            "max_pool_same: need a non-empty dimension, kernel >= 1 and stride >= 1 (got {n}, {kernel}, {stride})"
+        )));
+    }
     let out = n.div_ceil(stride);
     let total = ((out - 1) * stride + kernel).saturating_sub(n);
     let before = total / 2;
@@ -98,6 +104,16 @@ mod tests {
                 assert_eq!(got, naive(&x, k, s), "n {n} k {k} s {s}");
             }
         }
+        Ok(())
+    }
+
+    #[test]
+    fn degenerate_pools_are_errors() -> Result<()> {
+        let t = Tensor::zeros((1, 1, 4), candle_core::DType::F32, &Device::Cpu)?;
+        assert!(max_pool_same(&t, 2, 0, 1).is_err());
+        assert!(max_pool_same(&t, 2, 3, 0).is_err());
+        let empty = Tensor::zeros((1, 1, 0), candle_core::DType::F32, &Device::Cpu)?;
+        assert!(max_pool_same(&empty, 2, 3, 2).is_err());
         Ok(())
     }
 
