@@ -2,8 +2,8 @@
 //! targets").
 //!
 //! - W6: a 32x32x3 image: the exact pipeline (each channel flattened
-//!   row-major, sublevel H0, PI-Net's image recipe with bars of persistence
-//!   <= 1/255 dropped, 50 x 50, divided by the maximum; target <= 100 us per
+//!   row-major, sublevel H0, `PersistenceImage::pinet_image`: bars of
+//!   persistence <= 1/255 dropped, 50 x 50, divided by the maximum; target <= 100 us per
 //!   image on one core; anchor ripser + persim `PersImage` ~126-200 ms) vs
 //!   Image PI-Net inference with the paper's configuration on the CPU.
 //! - Signal PI-Net: inference vs the exact pipeline on BasicMotions-sized
@@ -19,22 +19,9 @@ use tda_pinet::nn::{
     init_keras, pinet_targets, ImagePiNet, ImagePiNetConfig, PiNetTrainer, SignalPiNet,
     SignalPiNetConfig, TrainConfig,
 };
-use tda_pinet::vectorize::{Grid, Normalize, PersistenceImage};
+use tda_pinet::vectorize::PersistenceImage;
 
 mod common;
-
-/// PI-Net's image recipe with the 1/255 threshold of the published targets.
-fn image_recipe() -> PersistenceImage {
-    PersistenceImage::builder()
-        .grid(Grid::LegacyPersImage)
-        .birth_range(0.0, 1.0)
-        .resolution(50, 50)
-        .sigma(0.05)
-        .min_persistence(1.0 / 255.0)
-        .normalize(Normalize::Max)
-        .build()
-        .expect("valid parameters")
-}
 
 fn w6(c: &mut Criterion) {
     let mut rng = common::SplitMix64(6);
@@ -45,7 +32,7 @@ fn w6(c: &mut Criterion) {
         .clone()
         .into_shape_with_order((n, 3, 1024))
         .expect("contiguous");
-    let recipe = image_recipe();
+    let recipe = PersistenceImage::pinet_image();
     let mut group = c.benchmark_group("W6_pinet_image_32x32x3");
     group.sample_size(10);
     group.throughput(Throughput::Elements(n as u64));

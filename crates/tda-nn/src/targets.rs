@@ -16,10 +16,9 @@ use crate::error::{Error, Result};
 ///
 /// The PI-Net recipe is [`PersistenceImage::pinet_signal`] (signals) or
 /// [`PersistenceImage::pinet_image`] (image channels flattened row-major,
-/// values in `[0, 1]`): the legacy `PersImage` grid, essential pairs
-/// dropped, each channel divided by its maximum. The paper's image targets
-/// also drop bars of persistence `<= ~1/255`; build that image with
-/// `min_persistence` through [`PersistenceImage::builder`].
+/// values in `[0, 1]`, bars of one grey level or less dropped): the legacy
+/// `PersImage` grid, essential pairs dropped, each channel divided by its
+/// maximum.
 pub fn pinet_targets(signals: ArrayView3<f64>, image: &PersistenceImage) -> Result<Array4<f32>> {
     let (batch, channels, length) = signals.dim();
     if batch == 0 || channels == 0 || length == 0 {

@@ -286,6 +286,14 @@ fn pinet_presets() {
     let d = diagram(&[(-1.0, 2.0), (0.5, 0.25), (1.0, f64::INFINITY)]);
     let v = sig.transform(&d).unwrap();
     assert!((v.iter().fold(0.0f32, |m, &x| m.max(x)) - 1.0).abs() < 1e-6);
+    // The image recipe drops bars of one grey level or less (the signal
+    // recipe keeps them).
+    let grey = |a: f64, b: f64| Diagram::new(0, vec![PersistencePair::new(a / 255.0, b / 255.0)]);
+    let short = grey(10.0, 11.0);
+    assert!(img.transform(&short).unwrap().iter().all(|&x| x == 0.0));
+    assert!(sig.transform(&short).unwrap().iter().any(|&x| x > 0.0));
+    let longer = grey(10.0, 12.0);
+    assert!(img.transform(&longer).unwrap().iter().any(|&x| x > 0.0));
 }
 
 #[test]
