@@ -101,7 +101,10 @@ pub fn load_checkpoint(vars: &VarMap, path: &Path) -> Result<Option<usize>> {
     Ok(epochs)
 }
 
-fn lock(vars: &VarMap) -> Result<std::sync::MutexGuard<'_, HashMap<String, candle_core::Var>>> {
+/// The variables of `vars`, locked (candle keeps them behind a mutex).
+pub(crate) fn lock(
+    vars: &VarMap,
+) -> Result<std::sync::MutexGuard<'_, HashMap<String, candle_core::Var>>> {
     vars.data()
         .lock()
         .map_err(|_| candle_core::Error::Msg("VarMap lock poisoned".into()).into())

@@ -9,16 +9,14 @@
 use candle_core::Tensor;
 use candle_nn::VarMap;
 
+use crate::checkpoint::lock;
 use crate::error::Result;
 use crate::rng::SplitMix64;
 
 /// Re-draws every variable of `vars` from `seed` (variables are visited in
 /// name order, so the result does not depend on how they were created).
 pub fn init_keras(vars: &VarMap, seed: u64) -> Result<()> {
-    let data = vars
-        .data()
-        .lock()
-        .map_err(|_| candle_core::Error::Msg("VarMap lock poisoned".into()))?;
+    let data = lock(vars)?;
     let mut names: Vec<&String> = data.keys().collect();
     names.sort();
     let mut rng = SplitMix64(seed);

@@ -1,7 +1,7 @@
 //! Exact training targets for the PI-Nets.
 
+use ndarray::parallel::prelude::*;
 use ndarray::{Array4, ArrayView3, Axis};
-use rayon::prelude::*;
 use tda_persistence::sublevel;
 use tda_vectorize::{PersistenceImage, Vectorizer};
 
@@ -35,10 +35,10 @@ pub fn pinet_targets(signals: ArrayView3<f64>, image: &PersistenceImage) -> Resu
     }
     let (rows, cols) = image.shape();
     let mut out = Array4::<f32>::zeros((batch, channels, rows, cols));
-    let mut flat: Vec<_> = out.axis_iter_mut(Axis(0)).collect();
-    flat.par_iter_mut()
-        .zip(signals.axis_iter(Axis(0)).collect::<Vec<_>>())
-        .try_for_each(|(o, signal)| -> Result<()> {
+    out.axis_iter_mut(Axis(0))
+        .into_par_iter()
+        .zip(signals.axis_iter(Axis(0)).into_par_iter())
+        .try_for_each(|(mut o, signal)| -> Result<()> {
             for (mut img, channel) in o.axis_iter_mut(Axis(0)).zip(signal.axis_iter(Axis(0))) {
                 let values = channel.to_vec();
                 let diagram = sublevel::h0(&values)?;

@@ -6,7 +6,7 @@ use candle_core::{Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarMap};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::checkpoint::{load_checkpoint, save_checkpoint};
+use crate::checkpoint::{load_checkpoint, lock, save_checkpoint};
 use crate::error::{Error, Result};
 use crate::pinet::PiNet;
 use crate::rng::SplitMix64;
@@ -153,14 +153,7 @@ impl PiNetTrainer {
         val: Option<(&Tensor, &Tensor)>,
         start: usize,
     ) -> Result<Vec<EpochLog>> {
-        let n = x.dim(0)?;
-        if n == 0 || y.dim(0)? != n {
-            return Err(Error::Shape {
-                name: "y",
-                expected: format!("{n} samples (as x), at least one"),
-                got: y.dims().to_vec(),
-            });
-        }
+        samples(x, y)?;
         let trainable = self.trainable_vars(vars)?;
         let total: usize = self.cfg.schedule.iter().map(|s| s.1).sum();
         let bar = if self.cfg.progress {
@@ -247,30 +240,21 @@ impl PiNetTrainer {
             let (bx, by) = (x.index_select(&idx, 0)?, y.index_select(&idx, 0)?);
             let loss = candle_nn::loss::mse(&model.forward_t(&bx, true)?, &by)?;
             opt.backward_step(&loss)?;
-            sum += f64::from(loss.to_dtype(candle_core::DType::F32)?.to_scalar::<f32>()?)
-                * batch.len() as f64;
+            sum += scalar(&loss)? * batch.len() as f64;
         }
         Ok(sum / n as f64)
     }
 
     /// MSE of `model` on `(x, y)` in inference mode, in batches.
     pub fn evaluate<M: PiNet>(&self, model: &M, x: &Tensor, y: &Tensor) -> Result<f64> {
-        let n = x.dim(0)?;
-        if n == 0 || y.dim(0)? != n {
-            return Err(Error::Shape {
-                name: "y",
-                expected: format!("{n} samples (as x), at least one"),
-                got: y.dims().to_vec(),
-            });
-        }
+        let n = samples(x, y)?;
         let mut sum = 0.0;
         let mut start = 0;
         while start < n {
             let len = self.cfg.batch_size.min(n - start);
             let pred = model.forward_t(&x.narrow(0, start, len)?, false)?;
             let err = candle_nn::loss::mse(&pred, &y.narrow(0, start, len)?)?;
-            sum +=
-                f64::from(err.to_dtype(candle_core::DType::F32)?.to_scalar::<f32>()?) * len as f64;
+            sum += scalar(&err)? * len as f64;
             start += len;
         }
         Ok(sum / n as f64)
@@ -278,10 +262,7 @@ impl PiNetTrainer {
 
     /// The variables to optimise, in name order.
     fn trainable_vars(&self, vars: &VarMap) -> Result<Vec<Var>> {
-        let data = vars
-            .data()
-            .lock()
-            .map_err(|_| candle_core::Error::Msg("VarMap lock poisoned".into()))?;
+        let data = lock(vars)?;
         let mut chosen: Vec<(&String, &Var)> = data
             .iter()
             .filter(|(name, _)| match &self.cfg.trainable {
@@ -302,6 +283,26 @@ impl PiNetTrainer {
         }
         Ok(chosen.into_iter().map(|(_, v)| v.clone()).collect())
     }
+}
+
+/// The number of samples of `x`, which `y` must match (at least one).
+fn samples(x: &Tensor, y: &Tensor) -> Result<usize> {
+    let n = x.dim(0)?;
+    if n == 0 || y.dim(0)? != n {
+        return Err(Error::Shape {
+            name: "y",
+            expected: format!("{n} samples (as x), at least one"),
+            got: y.dims().to_vec(),
+        });
+    }
+    Ok(n)
+}
+
+/// A scalar loss as `f64`.
+fn scalar(loss: &Tensor) -> Result<f64> {
+    Ok(f64::from(
+        loss.to_dtype(candle_core::DType::F32)?.to_scalar::<f32>()?,
+    ))
 }
 
 /// `0..n` shuffled by Fisher–Yates with a generator seeded by `(seed,
