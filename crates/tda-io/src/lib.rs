@@ -1,10 +1,17 @@
 //! Data sets and file formats for tda-pinet.
 //!
 //! Readers turn files into `ndarray` arrays with typed errors that name the
-//! file, line and problem; the algorithm crates never touch files.
+//! file, line and problem; the algorithm crates never touch files. Writers
+//! are atomic: they write a temporary file next to the target and rename it
+//! into place, so a failed write leaves nothing behind.
 //!
 //! - [`ts`]: the UEA/UCR time-series classification archive format (`.ts`),
 //!   univariate and multivariate, equal length, with class labels.
+//! - [`csv`]: numeric CSV tables (e.g. sensor recordings), all columns or
+//!   selected ones by name, optionally gzip-compressed (`.gz`).
+//! - [`npy`]: NumPy `.npy` arrays, read and written with dtype and shape checks.
+//! - [`png`]: PNG plots: an RGB [`png::Canvas`] with a built-in pixel font
+//!   and heatmaps, greyscale images and confusion-matrix figures.
 //!
 //! ```
 //! let text = "@problemName Toy\n@univariate true\n@classLabel true a b\n@data\n1,2,3:a\n4,5,6:b\n";
@@ -12,10 +19,22 @@
 //! assert_eq!(ds.data.dim(), (2, 1, 3));
 //! assert_eq!(ds.labels, vec!["a", "b"]);
 //! ```
+//!
+//! ```
+//! use tda_io::csv::{parse, CsvOptions};
+//! let table = parse("t,x,y\n0.0,1,2\n0.5,3,4\n", &CsvOptions::default()).unwrap();
+//! assert_eq!(table.columns, ["t", "x", "y"]);
+//! assert_eq!(table.data.dim(), (2, 3));
+//! assert_eq!(table.data[[1, 2]], 4.0);
+//! ```
 
 #![warn(missing_docs)]
 
+mod atomic;
+pub mod csv;
 mod error;
+pub mod npy;
+pub mod png;
 pub mod ts;
 
 pub use error::{Error, Result};
