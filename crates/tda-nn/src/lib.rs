@@ -12,6 +12,16 @@
 //! `forward(&self, x)`; [`init_keras`] gives them seeded Keras-default
 //! weights.
 //!
+//! The classifiers of the paper's experiments are here too: [`Mlp`],
+//! [`Cnn1d`] and the CNN fused with persistence images, [`CnnPiFusion`]
+//! (the MLP's fusion is a concatenation of feature matrices at its input),
+//! trained with [`ClassifierTrainer`] (cross-entropy, on the same loop as
+//! the PI-Net trainer) and scored with [`metrics`] (accuracy, per-class
+//! and weighted F1, confusion matrices, as scikit-learn computes them);
+//! [`stat_features`] computes the paper's 19 statistical features of
+//! accelerometer frames. Both trainers step with [`Adam`], which updates
+//! parameters in place on the CPU.
+//!
 //! The math in one paragraph: a persistence image is a smooth, fixed-size
 //! summary of a persistence diagram (a Gaussian per pair, weighted by its
 //! persistence, integrated over pixels); computing it exactly costs a
@@ -31,17 +41,29 @@
 
 #![warn(missing_docs)]
 
+mod adam;
 mod checkpoint;
+mod classifier_trainer;
+mod classify;
 mod device;
+mod dropout;
+mod encoder;
 mod error;
 mod init;
+pub mod metrics;
 mod pinet;
 pub mod pool;
 mod rng;
+pub mod stat_features;
 mod targets;
 mod train;
 
+pub use adam::Adam;
 pub use checkpoint::{load_checkpoint, save_checkpoint};
+pub use classifier_trainer::ClassifierTrainer;
+pub use classify::{
+    Classifier, Cnn1d, Cnn1dConfig, CnnPiFusion, CnnPiFusionConfig, Mlp, MlpConfig,
+};
 pub use device::device;
 pub use error::{Error, Result};
 pub use init::init_keras;

@@ -3,109 +3,11 @@
 //! that map raw signals or images straight to persistence images.
 
 use candle_core::{ModuleT, Tensor};
-use candle_nn::{batch_norm, conv1d, conv2d, conv_transpose2d, linear, BatchNorm, BatchNormConfig};
-use candle_nn::{Conv1dConfig, Conv2dConfig, ConvTranspose2dConfig, Linear, Module, VarBuilder};
+use candle_nn::{batch_norm, conv_transpose2d, linear, BatchNorm};
+use candle_nn::{ConvTranspose2dConfig, Linear, Module, VarBuilder};
 
+use crate::encoder::{check_filters, check_input, keras_batch_norm, Encoder};
 use crate::error::{Error, Result};
-use crate::pool::{max_pool_same, pad_same};
-
-/// Batch norm as Keras configures it (the published models are Keras):
-/// running statistics updated with momentum 0.99 (candle's `momentum` is
-/// the weight of the new batch: 0.01), epsilon 1e-3.
-fn keras_batch_norm() -> BatchNormConfig {
-    BatchNormConfig {
-        eps: 1e-3,
-        remove_mean: true,
-        affine: true,
-        momentum: 0.01,
-    }
-}
-
-/// The PI-Net encoder over `spatial` (1 or 2) dimensions: convolution
-/// blocks (same padding, stride 1, batch norm, ReLU), a max-pool of 3 with
-/// stride 2 ("same") after every block but the last, then global average
-/// pooling.
-#[derive(Debug, Clone)]
-struct Encoder {
-    spatial: usize,
-    kernel: usize,
-    blocks: Vec<(Conv, BatchNorm)>,
-    /// The first `frozen` blocks run batch norm with running statistics
-    /// even in training (frozen layers, as Keras does).
-    frozen: usize,
-}
-
-/// A 1-D or 2-D convolution (no padding; padding is applied before).
-#[derive(Debug, Clone)]
-enum Conv {
-    D1(candle_nn::Conv1d),
-    D2(candle_nn::Conv2d),
-}
-
-impl Encoder {
-    fn new(
-        spatial: usize,
-        in_channels: usize,
-        filters: &[usize],
-        kernel: usize,
-        vb: VarBuilder,
-    ) -> Result<Self> {
-        let mut blocks = Vec::with_capacity(filters.len());
-        let mut c_in = in_channels;
-        for (i, &c_out) in filters.iter().enumerate() {
-            let vb = vb.pp(format!("block{i}"));
-            let conv = if spatial == 1 {
-                Conv::D1(conv1d(
-                    c_in,
-                    c_out,
-                    kernel,
-                    Conv1dConfig::default(),
-                    vb.pp("conv"),
-                )?)
-            } else {
-                Conv::D2(conv2d(
-                    c_in,
-                    c_out,
-                    kernel,
-                    Conv2dConfig::default(),
-                    vb.pp("conv"),
-                )?)
-            };
-            let bn = batch_norm(c_out, keras_batch_norm(), vb.pp("bn"))?;
-            blocks.push((conv, bn));
-            c_in = c_out;
-        }
-        Ok(Self {
-            spatial,
-            kernel,
-            blocks,
-            frozen: 0,
-        })
-    }
-
-    /// `(batch, channels, spatial...)` to `(batch, filters.last())`.
-    fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
-        let dims: Vec<usize> = (2..2 + self.spatial).collect();
-        let mut x = x.clone();
-        let last = self.blocks.len() - 1;
-        for (i, (conv, bn)) in self.blocks.iter().enumerate() {
-            for &d in &dims {
-                x = pad_same(&x, d, self.kernel)?;
-            }
-            x = match conv {
-                Conv::D1(c) => c.forward(&x)?,
-                Conv::D2(c) => c.forward(&x)?,
-            };
-            x = bn.forward_t(&x, train && i >= self.frozen)?.relu()?;
-            if i < last {
-                for &d in &dims {
-                    x = max_pool_same(&x, d, 3, 2)?;
-                }
-            }
-        }
-        Ok(x.mean(dims.as_slice())?)
-    }
-}
 
 /// What training needs from a PI-Net ([`SignalPiNet`], [`ImagePiNet`]).
 pub trait PiNet {
@@ -130,44 +32,29 @@ fn head_block_prefix(blocks: usize) -> String {
 
 /// Validates the shared configuration fields.
 fn check_config(filters: &[usize], kernel: usize, resolution: usize) -> Result<()> {
-    let bad = |name, value: String, reason| {
-        Err(Error::InvalidConfig {
-            name,
-            value,
-            reason,
-        })
-    };
-    if filters.is_empty() || filters.contains(&0) {
-        return bad(
-            "filters",
-            format!("{filters:?}"),
-            "need at least one block, each with >= 1 filter",
-        );
-    }
-    if kernel == 0 {
-        return bad("kernel", "0".into(), "the kernel width must be >= 1");
-    }
+    check_filters(filters, kernel)?;
     if resolution == 0 {
-        return bad(
-            "resolution",
-            "0".into(),
-            "the image must have >= 1 pixel per side",
-        );
+        return Err(Error::InvalidConfig {
+            name: "resolution",
+            value: "0".into(),
+            reason: "the image must have >= 1 pixel per side",
+        });
     }
     Ok(())
 }
 
-/// Checks that `x` is `(batch >= 1, expected...)`.
-fn check_input(x: &Tensor, expected: &[usize], what: &str) -> Result<()> {
-    let got = x.dims();
-    if got.len() != expected.len() + 1 || got[0] == 0 || got[1..] != *expected {
-        return Err(Error::Shape {
-            name: "x",
-            expected: format!("(batch >= 1, {expected:?}) {what}"),
-            got: got.to_vec(),
-        });
-    }
-    Ok(())
+/// The PI-Net encoder: a max-pool of 3 with stride 2 after every block but
+/// the last.
+fn pinet_encoder(
+    spatial: usize,
+    channels: usize,
+    filters: &[usize],
+    kernel: usize,
+    vb: VarBuilder,
+) -> Result<Encoder> {
+    let mut pools = vec![Some(2); filters.len()];
+    pools[filters.len() - 1] = None;
+    Encoder::new(spatial, channels, filters, kernel, pools, vb)
 }
 
 /// Configuration of a [`SignalPiNet`]. The default is the paper's network
@@ -222,7 +109,7 @@ impl SignalPiNet {
                 reason: "signals need >= 1 sample and >= 1 channel",
             });
         }
-        let encoder = Encoder::new(1, cfg.channels, &cfg.filters, cfg.kernel, vb.pp("encoder"))?;
+        let encoder = pinet_encoder(1, cfg.channels, &cfg.filters, cfg.kernel, vb.pp("encoder"))?;
         let last = cfg.filters[cfg.filters.len() - 1];
         let dense = linear(
             last,
@@ -255,10 +142,7 @@ impl SignalPiNet {
 
 impl PiNet for SignalPiNet {
     fn head_prefixes(&self) -> Vec<String> {
-        vec![
-            head_block_prefix(self.encoder.blocks.len()),
-            "dense.".into(),
-        ]
+        vec![head_block_prefix(self.encoder.blocks()), "dense.".into()]
     }
 
     fn freeze_blocks(&mut self, n: usize) {
@@ -267,7 +151,7 @@ impl PiNet for SignalPiNet {
 
     fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
         let c = &self.cfg;
-        check_input(x, &[c.channels, c.length], "(channels, length)")?;
+        check_input(x, "x", &[c.channels, c.length], "(channels, length)")?;
         let z = self.encoder.forward_t(x, train)?;
         let y = self.dense.forward(&z)?.relu()?;
         Ok(y.reshape((x.dim(0)?, c.channels, c.resolution, c.resolution))?)
@@ -332,7 +216,7 @@ impl ImagePiNet {
                 reason: "images need >= 1 pixel and >= 1 channel",
             });
         }
-        let encoder = Encoder::new(2, cfg.channels, &cfg.filters, cfg.kernel, vb.pp("encoder"))?;
+        let encoder = pinet_encoder(2, cfg.channels, &cfg.filters, cfg.kernel, vb.pp("encoder"))?;
         let last = cfg.filters[cfg.filters.len() - 1];
         let r = cfg.resolution;
         let dense = linear(last, r * r, vb.pp("dense"))?;
@@ -368,6 +252,7 @@ impl ImagePiNet {
         let c = &self.cfg;
         check_input(
             x,
+            "x",
             &[c.channels, c.height, c.width],
             "(channels, height, width)",
         )?;

@@ -3,10 +3,12 @@
 use std::path::PathBuf;
 
 use candle_core::{Tensor, Var};
-use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarMap};
+use candle_nn::{Optimizer, ParamsAdamW, VarMap};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::adam::Adam;
 use crate::checkpoint::{load_checkpoint, lock, save_checkpoint};
+
 use crate::error::{Error, Result};
 use crate::pinet::PiNet;
 use crate::rng::SplitMix64;
@@ -81,36 +83,7 @@ impl PiNetTrainer {
     /// A trainer; rejects empty schedules, non-positive rates or batch
     /// sizes, and Adam parameters outside their ranges.
     pub fn new(cfg: TrainConfig) -> Result<Self> {
-        let bad = |name, value: String, reason| {
-            Err(Error::InvalidConfig {
-                name,
-                value,
-                reason,
-            })
-        };
-        if cfg.schedule.is_empty()
-            || cfg
-                .schedule
-                .iter()
-                .any(|&(lr, _)| !(lr > 0.0 && lr.is_finite()))
-        {
-            return bad(
-                "schedule",
-                format!("{:?}", cfg.schedule),
-                "need >= 1 stage, every rate finite and > 0",
-            );
-        }
-        if cfg.batch_size == 0 {
-            return bad("batch_size", "0".into(), "batches need >= 1 sample");
-        }
-        for (name, v) in [("beta1", cfg.beta1), ("beta2", cfg.beta2)] {
-            if !(0.0..1.0).contains(&v) {
-                return bad(name, v.to_string(), "must be in [0, 1)");
-            }
-        }
-        if !(cfg.eps > 0.0 && cfg.eps.is_finite()) {
-            return bad("eps", cfg.eps.to_string(), "must be finite and > 0");
-        }
+        cfg.check()?;
         Ok(Self { cfg })
     }
 
@@ -153,111 +126,62 @@ impl PiNetTrainer {
         val: Option<(&Tensor, &Tensor)>,
         start: usize,
     ) -> Result<Vec<EpochLog>> {
-        samples(x, y)?;
-        let trainable = self.trainable_vars(vars)?;
-        let total: usize = self.cfg.schedule.iter().map(|s| s.1).sum();
-        let bar = if self.cfg.progress {
-            ProgressBar::new(total as u64)
-        } else {
-            ProgressBar::hidden()
-        };
-        bar.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} epochs {msg} [{elapsed} < {eta}]")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar.set_position(start as u64);
-        let mut logs = Vec::new();
-        let (mut best, mut since_best) = (f64::INFINITY, 0usize);
-        let mut epoch = 0usize;
-        for &(lr, epochs) in &self.cfg.schedule {
-            let stage_end = epoch + epochs;
-            if stage_end <= start {
-                epoch = stage_end;
-                continue;
-            }
-            let mut opt = AdamW::new(
-                trainable.clone(),
-                ParamsAdamW {
-                    lr,
-                    beta1: self.cfg.beta1,
-                    beta2: self.cfg.beta2,
-                    eps: self.cfg.eps,
-                    weight_decay: 0.0,
-                },
-            )?;
-            for e in epoch.max(start)..stage_end {
-                let train_loss = self.epoch(model, &mut opt, x, y, e)?;
-                let val_loss = match val {
-                    Some((vx, vy)) => Some(self.evaluate(model, vx, vy)?),
-                    None => None,
-                };
-                if let Some(path) = &self.cfg.checkpoint {
-                    save_checkpoint(vars, path, Some(e + 1))?;
-                }
-                logs.push(EpochLog {
-                    epoch: e + 1,
-                    lr,
-                    train_loss,
-                    val_loss,
-                });
-                bar.set_message(match val_loss {
-                    Some(v) => format!("train {train_loss:.3e} val {v:.3e}"),
-                    None => format!("train {train_loss:.3e}"),
-                });
-                bar.inc(1);
-                if let (Some(v), Some(patience)) = (val_loss, self.cfg.patience) {
-                    if v < best {
-                        (best, since_best) = (v, 0);
-                    } else {
-                        since_best += 1;
-                        if since_best >= patience {
-                            bar.finish_with_message(format!("early stop at epoch {}", e + 1));
-                            return Ok(logs);
-                        }
-                    }
-                }
-            }
-            epoch = stage_end;
-        }
-        bar.finish();
-        Ok(logs)
-    }
-
-    /// One epoch over shuffled batches; the mean training loss.
-    fn epoch<M: PiNet>(
-        &self,
-        model: &M,
-        opt: &mut AdamW,
-        x: &Tensor,
-        y: &Tensor,
-        epoch: usize,
-    ) -> Result<f64> {
-        let n = x.dim(0)?;
-        let order = shuffled(n, self.cfg.seed, epoch);
-        let mut sum = 0.0;
-        for batch in order.chunks(self.cfg.batch_size) {
-            let idx = Tensor::from_slice(batch, batch.len(), x.device())?;
-            let (bx, by) = (x.index_select(&idx, 0)?, y.index_select(&idx, 0)?);
+        let n = samples(x, y)?;
+        let step = |opt: &mut Adam, idx: &Tensor| -> Result<f64> {
+            let (bx, by) = (x.index_select(idx, 0)?, y.index_select(idx, 0)?);
             let loss = candle_nn::loss::mse(&model.forward_t(&bx, true)?, &by)?;
             opt.backward_step(&loss)?;
-            sum += scalar(&loss)? * batch.len() as f64;
-        }
-        Ok(sum / n as f64)
+            scalar(&loss)
+        };
+        let validate = || val.map(|(vx, vy)| self.evaluate(model, vx, vy)).transpose();
+        train_loop(&self.cfg, vars, n, start, step, validate)
     }
 
     /// MSE of `model` on `(x, y)` in inference mode, in batches.
     pub fn evaluate<M: PiNet>(&self, model: &M, x: &Tensor, y: &Tensor) -> Result<f64> {
         let n = samples(x, y)?;
-        let mut sum = 0.0;
-        let mut start = 0;
-        while start < n {
-            let len = self.cfg.batch_size.min(n - start);
+        batched_mean(n, self.cfg.batch_size, |start, len| {
             let pred = model.forward_t(&x.narrow(0, start, len)?, false)?;
-            let err = candle_nn::loss::mse(&pred, &y.narrow(0, start, len)?)?;
-            sum += scalar(&err)? * len as f64;
-            start += len;
+            scalar(&candle_nn::loss::mse(&pred, &y.narrow(0, start, len)?)?)
+        })
+    }
+}
+
+impl TrainConfig {
+    /// Rejects empty schedules, non-positive rates or batch sizes, and
+    /// Adam parameters outside their ranges.
+    pub(crate) fn check(&self) -> Result<()> {
+        let bad = |name, value: String, reason| {
+            Err(Error::InvalidConfig {
+                name,
+                value,
+                reason,
+            })
+        };
+        if self.schedule.is_empty()
+            || self
+                .schedule
+                .iter()
+                .any(|&(lr, _)| !(lr > 0.0 && lr.is_finite()))
+        {
+            return bad(
+                "schedule",
+                format!("{:?}", self.schedule),
+                "need >= 1 stage, every rate finite and > 0",
+            );
         }
-        Ok(sum / n as f64)
+        if self.batch_size == 0 {
+            return bad("batch_size", "0".into(), "batches need >= 1 sample");
+        }
+        for (name, v) in [("beta1", self.beta1), ("beta2", self.beta2)] {
+            if !(0.0..1.0).contains(&v) {
+                return bad(name, v.to_string(), "must be in [0, 1)");
+            }
+        }
+        if !(self.eps > 0.0 && self.eps.is_finite()) {
+            return bad("eps", self.eps.to_string(), "must be finite and > 0");
+        }
+        Ok(())
     }
 
     /// The variables to optimise, in name order.
@@ -265,7 +189,7 @@ impl PiNetTrainer {
         let data = lock(vars)?;
         let mut chosen: Vec<(&String, &Var)> = data
             .iter()
-            .filter(|(name, _)| match &self.cfg.trainable {
+            .filter(|(name, _)| match &self.trainable {
                 None => true,
                 Some(prefixes) => prefixes.iter().any(|p| name.starts_with(p.as_str())),
             })
@@ -277,7 +201,7 @@ impl PiNetTrainer {
         if chosen.is_empty() {
             return Err(Error::InvalidConfig {
                 name: "trainable",
-                value: format!("{:?}", self.cfg.trainable),
+                value: format!("{:?}", self.trainable),
                 reason: "no variable of the model matches",
             });
         }
@@ -285,8 +209,110 @@ impl PiNetTrainer {
     }
 }
 
+/// The loop both trainers share: the stages of the schedule (a new Adam
+/// per stage), epochs of seeded shuffled batches (`step` takes one batch's
+/// sample indices and returns its mean loss), validation after each epoch,
+/// checkpoints, early stop and the progress bar. Epochs before `start` are
+/// skipped (resume).
+pub(crate) fn train_loop(
+    cfg: &TrainConfig,
+    vars: &VarMap,
+    n: usize,
+    start: usize,
+    mut step: impl FnMut(&mut Adam, &Tensor) -> Result<f64>,
+    validate: impl Fn() -> Result<Option<f64>>,
+) -> Result<Vec<EpochLog>> {
+    let trainable = cfg.trainable_vars(vars)?;
+    let device = trainable[0].device().clone();
+    let total: usize = cfg.schedule.iter().map(|s| s.1).sum();
+    let bar = if cfg.progress {
+        ProgressBar::new(total as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} epochs {msg} [{elapsed} < {eta}]")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_position(start as u64);
+    let mut logs = Vec::new();
+    let (mut best, mut since_best) = (f64::INFINITY, 0usize);
+    let mut epoch = 0usize;
+    for &(lr, epochs) in &cfg.schedule {
+        let stage_end = epoch + epochs;
+        if stage_end <= start {
+            epoch = stage_end;
+            continue;
+        }
+        let mut opt = Adam::new(
+            trainable.clone(),
+            ParamsAdamW {
+                lr,
+                beta1: cfg.beta1,
+                beta2: cfg.beta2,
+                eps: cfg.eps,
+                weight_decay: 0.0,
+            },
+        )?;
+        for e in epoch.max(start)..stage_end {
+            let mut sum = 0.0;
+            for batch in shuffled(n, cfg.seed, e).chunks(cfg.batch_size) {
+                let idx = Tensor::from_slice(batch, batch.len(), &device)?;
+                sum += step(&mut opt, &idx)? * batch.len() as f64;
+            }
+            let train_loss = sum / n as f64;
+            let val_loss = validate()?;
+            if let Some(path) = &cfg.checkpoint {
+                save_checkpoint(vars, path, Some(e + 1))?;
+            }
+            logs.push(EpochLog {
+                epoch: e + 1,
+                lr,
+                train_loss,
+                val_loss,
+            });
+            bar.set_message(match val_loss {
+                Some(v) => format!("train {train_loss:.3e} val {v:.3e}"),
+                None => format!("train {train_loss:.3e}"),
+            });
+            bar.inc(1);
+            if let (Some(v), Some(patience)) = (val_loss, cfg.patience) {
+                if v < best {
+                    (best, since_best) = (v, 0);
+                } else {
+                    since_best += 1;
+                    if since_best >= patience {
+                        bar.finish_with_message(format!("early stop at epoch {}", e + 1));
+                        return Ok(logs);
+                    }
+                }
+            }
+        }
+        epoch = stage_end;
+    }
+    bar.finish();
+    Ok(logs)
+}
+
+/// The mean over `n` samples of `f(start, len)` (a batch's mean), computed
+/// in batches of `batch`.
+pub(crate) fn batched_mean(
+    n: usize,
+    batch: usize,
+    mut f: impl FnMut(usize, usize) -> Result<f64>,
+) -> Result<f64> {
+    let mut sum = 0.0;
+    let mut start = 0;
+    while start < n {
+        let len = batch.min(n - start);
+        sum += f(start, len)? * len as f64;
+        start += len;
+    }
+    Ok(sum / n as f64)
+}
+
 /// The number of samples of `x`, which `y` must match (at least one).
-fn samples(x: &Tensor, y: &Tensor) -> Result<usize> {
+pub(crate) fn samples(x: &Tensor, y: &Tensor) -> Result<usize> {
     let n = x.dim(0)?;
     if n == 0 || y.dim(0)? != n {
         return Err(Error::Shape {
@@ -299,7 +325,7 @@ fn samples(x: &Tensor, y: &Tensor) -> Result<usize> {
 }
 
 /// A scalar loss as `f64`.
-fn scalar(loss: &Tensor) -> Result<f64> {
+pub(crate) fn scalar(loss: &Tensor) -> Result<f64> {
     Ok(f64::from(
         loss.to_dtype(candle_core::DType::F32)?.to_scalar::<f32>()?,
     ))

@@ -1,0 +1,220 @@
+//! The 19 statistical features (SF) of tri-axial accelerometer frames.
+//!
+//! PI-Net (Som et al., CVPR-W 2020) fuses persistence images with 19
+//! classical statistics of each accelerometer frame (axes x, y, z; `L`
+//! samples each). They are, in this order (see [`SF_NAMES`]):
+//!
+//! | index | features | definition |
+//! |-------|----------|------------|
+//! | 0..3   | `mean_x`, `mean_y`, `mean_z` | arithmetic mean of the axis |
+//! | 3..6   | `var_x`, `var_y`, `var_z` | population variance, `sum((v - mean)^2) / L` (numpy's `var`, ddof 0) |
+//! | 6..9   | `rms_x`, `rms_y`, `rms_z` | root mean square, `sqrt(sum(v^2) / L)` |
+//! | 9..12  | `corr_xy`, `corr_xz`, `corr_yz` | Pearson correlation (numpy's `corrcoef`), clipped to `[-1, 1]` |
+//! | 12..15 | `range_x`, `range_y`, `range_z` | `max - min` of the axis: `dx`, `dy`, `dz` |
+//! | 15..19 | `mag_xy`, `mag_xz`, `mag_yz`, `mag_xyz` | `sqrt(dx² + dy²)`, `sqrt(dx² + dz²)`, `sqrt(dy² + dz²)`, `sqrt(dx² + dy² + dz²)` |
+//!
+//! Numerics: means and the centred sums of variances and correlations are
+//! computed in two passes (mean first, then sums of centred values), which
+//! stays accurate for frames with a large offset such as gravity.
+//!
+//! A Pearson correlation with a constant axis (`max == min`, zero variance)
+//! is undefined (numpy returns NaN); here it is `0.0`: a constant axis
+//! carries no linear relation with the others, and the classifiers fed with
+//! these features need finite input.
+//!
+//! ```
+//! use ndarray::array;
+//! use tda_nn::stat_features::{statistical_features, SF_NAMES};
+//! let frame = array![[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [3.0, 1.0, 2.0]];
+//! let sf = statistical_features(frame.view()).unwrap();
+//! assert_eq!(SF_NAMES[9], "corr_xy");
+//! assert!((sf[9] - 1.0).abs() < 1e-15);
+//! assert_eq!(sf[12], 2.0); // range of x
+//! ```
+
+use ndarray::parallel::prelude::*;
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayView3, Axis};
+
+use crate::error::{Error, Result};
+
+/// Number of statistical features per frame.
+pub const SF_COUNT: usize = 19;
+
+/// Names of the 19 features, in the order [`statistical_features`] returns
+/// them.
+pub const SF_NAMES: [&str; SF_COUNT] = [
+    "mean_x", "mean_y", "mean_z", "var_x", "var_y", "var_z", "rms_x", "rms_y", "rms_z", "corr_xy",
+    "corr_xz", "corr_yz", "range_x", "range_y", "range_z", "mag_xy", "mag_xz", "mag_yz", "mag_xyz",
+];
+
+const EXPECTED: &str = "3 x L (axes x, y, z; L >= 2 samples)";
+
+/// The 19 statistical features of one frame of shape `3 x L` (rows: axes
+/// x, y, z; `L >= 2` samples), in the order of [`SF_NAMES`]. Any memory
+/// layout is accepted (a transposed view of an `L x 3` array works).
+///
+/// Errors: [`Error::Shape`] when the frame does not have 3 rows or has
+/// fewer than 2 samples; [`Error::InvalidConfig`] naming the axis and index
+/// of the first NaN or infinite value (row-major order), or when a feature
+/// overflows `f64` (values above about `1e154` in magnitude).
+pub fn statistical_features(frame: ArrayView2<f64>) -> Result<[f64; SF_COUNT]> {
+    let (axes, length) = frame.dim();
+    if axes != 3 || length < 2 {
+        return Err(Error::Shape {
+            name: "frame",
+            expected: EXPECTED.into(),
+            got: vec![axes, length],
+        });
+    }
+    if let Some(((axis, index), v)) = frame.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        return Err(Error::InvalidConfig {
+            name: "frame",
+            value: format!("{v} at axis {axis}, index {index}"),
+            reason: "values must be finite",
+        });
+    }
+    let sf = features(frame);
+    check_finite_output(&sf, None)?;
+    Ok(sf)
+}
+
+/// The 19 statistical features of every frame of `frames` (`samples x 3 x
+/// L`, `L >= 2`), one row per frame (`samples x 19`), computed in parallel.
+/// Each row is bit-for-bit what [`statistical_features`] gives for that
+/// frame, whatever the number of threads. An empty batch (0 samples) gives
+/// a `0 x 19` array.
+///
+/// Errors: as [`statistical_features`], for the first offending value in
+/// row-major order (the message names its sample, axis and index).
+pub fn statistical_features_batch(frames: ArrayView3<f64>) -> Result<Array2<f64>> {
+    let (samples, axes, length) = frames.dim();
+    if axes != 3 || length < 2 {
+        return Err(Error::Shape {
+            name: "frames",
+            expected: "samples x 3 x L (axes x, y, z; L >= 2 samples)".into(),
+            got: vec![samples, axes, length],
+        });
+    }
+    // Checked here, sequentially and in order, so the error names the first
+    // bad value whatever the thread count.
+    if let Some(((sample, axis, index), v)) = frames.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        return Err(Error::InvalidConfig {
+            name: "frames",
+            value: format!("{v} at sample {sample}, axis {axis}, index {index}"),
+            reason: "values must be finite",
+        });
+    }
+    let mut out = Array2::<f64>::zeros((samples, SF_COUNT));
+    out.axis_iter_mut(Axis(0))
+        .into_par_iter()
+        .zip(frames.axis_iter(Axis(0)).into_par_iter())
+        .for_each(|(mut row, frame)| {
+            for (o, v) in row.iter_mut().zip(features(frame)) {
+                *o = v;
+            }
+        });
+    for (sample, row) in out.axis_iter(Axis(0)).enumerate() {
+        check_finite_output(row.iter(), Some(sample))?;
+    }
+    Ok(out)
+}
+
+/// Error for a non-finite feature (an overflow from huge finite input).
+fn check_finite_output<'a>(
+    sf: impl IntoIterator<Item = &'a f64>,
+    sample: Option<usize>,
+) -> Result<()> {
+    if let Some((k, v)) = sf.into_iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        let at = match sample {
+            Some(s) => format!(" of sample {s}"),
+            None => String::new(),
+        };
+        return Err(Error::InvalidConfig {
+            name: if sample.is_some() { "frames" } else { "frame" },
+            value: format!("feature `{}`{at} = {v}", SF_NAMES[k]),
+            reason: "a feature overflows f64: values too large in magnitude",
+        });
+    }
+    Ok(())
+}
+
+/// Per-axis statistics used by the features.
+struct AxisStats {
+    mean: f64,
+    /// Sum of squared centred values.
+    css: f64,
+    /// Sum of squared values.
+    ss: f64,
+    min: f64,
+    max: f64,
+}
+
+fn axis_stats(v: ArrayView1<f64>) -> AxisStats {
+    let n = v.len() as f64;
+    let (mut sum, mut ss) = (0.0, 0.0);
+    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &x in v {
+        sum += x;
+        ss += x * x;
+        min = min.min(x);
+        max = max.max(x);
+    }
+    let mean = sum / n;
+    let css = v.iter().map(|&x| (x - mean) * (x - mean)).sum();
+    AxisStats {
+        mean,
+        css,
+        ss,
+        min,
+        max,
+    }
+}
+
+/// Pearson correlation from two-pass centred sums; 0 for a constant axis.
+fn pearson(a: ArrayView1<f64>, sa: &AxisStats, b: ArrayView1<f64>, sb: &AxisStats) -> f64 {
+    if sa.max == sa.min || sb.max == sb.min || sa.css == 0.0 || sb.css == 0.0 {
+        return 0.0;
+    }
+    let cross: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| (x - sa.mean) * (y - sb.mean))
+        .sum();
+    // Divided one square root at a time (as numpy's corrcoef), which
+    // neither overflows nor underflows where the product would.
+    (cross / sa.css.sqrt() / sb.css.sqrt()).clamp(-1.0, 1.0)
+}
+
+/// The features of a validated frame (3 rows, >= 2 finite samples).
+fn features(frame: ArrayView2<f64>) -> [f64; SF_COUNT] {
+    let n = frame.ncols() as f64;
+    let (x, y, z) = (frame.row(0), frame.row(1), frame.row(2));
+    let s = [axis_stats(x), axis_stats(y), axis_stats(z)];
+    let d = [
+        s[0].max - s[0].min,
+        s[1].max - s[1].min,
+        s[2].max - s[2].min,
+    ];
+    let (dx2, dy2, dz2) = (d[0] * d[0], d[1] * d[1], d[2] * d[2]);
+    [
+        s[0].mean,
+        s[1].mean,
+        s[2].mean,
+        s[0].css / n,
+        s[1].css / n,
+        s[2].css / n,
+        (s[0].ss / n).sqrt(),
+        (s[1].ss / n).sqrt(),
+        (s[2].ss / n).sqrt(),
+        pearson(x, &s[0], y, &s[1]),
+        pearson(x, &s[0], z, &s[2]),
+        pearson(y, &s[1], z, &s[2]),
+        d[0],
+        d[1],
+        d[2],
+        (dx2 + dy2).sqrt(),
+        (dx2 + dz2).sqrt(),
+        (dy2 + dz2).sqrt(),
+        (dx2 + dy2 + dz2).sqrt(),
+    ]
+}
