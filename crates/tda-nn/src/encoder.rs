@@ -4,11 +4,11 @@
 //! average pooling.
 
 use candle_core::{ModuleT, Tensor};
-use candle_nn::{batch_norm, conv1d, conv2d, BatchNorm, BatchNormConfig};
-use candle_nn::{Conv1dConfig, Conv2dConfig, Module, VarBuilder};
+use candle_nn::{batch_norm, BatchNorm, BatchNormConfig, VarBuilder};
 
+use crate::conv::SameConv;
 use crate::error::{Error, Result};
-use crate::pool::{max_pool_same, pad_same};
+use crate::pool::max_pool_same;
 
 /// Batch norm as Keras configures it (the published models are Keras):
 /// running statistics updated with momentum 0.99 (candle's `momentum` is
@@ -66,20 +66,12 @@ pub(crate) fn check_filters(filters: &[usize], kernel: usize) -> Result<()> {
 #[derive(Debug, Clone)]
 pub(crate) struct Encoder {
     spatial: usize,
-    kernel: usize,
-    blocks: Vec<(Conv, BatchNorm)>,
+    blocks: Vec<(SameConv, BatchNorm)>,
     /// Stride of the max-pool of 3 after each block (`None`: no pooling).
     pools: Vec<Option<usize>>,
     /// The first `frozen` blocks run batch norm with running statistics
     /// even in training (frozen layers, as Keras does).
     pub(crate) frozen: usize,
-}
-
-/// A 1-D or 2-D convolution (no padding; padding is applied before).
-#[derive(Debug, Clone)]
-enum Conv {
-    D1(candle_nn::Conv1d),
-    D2(candle_nn::Conv2d),
 }
 
 impl Encoder {
@@ -98,30 +90,13 @@ impl Encoder {
         let mut c_in = in_channels;
         for (i, &c_out) in filters.iter().enumerate() {
             let vb = vb.pp(format!("block{i}"));
-            let conv = if spatial == 1 {
-                Conv::D1(conv1d(
-                    c_in,
-                    c_out,
-                    kernel,
-                    Conv1dConfig::default(),
-                    vb.pp("conv"),
-                )?)
-            } else {
-                Conv::D2(conv2d(
-                    c_in,
-                    c_out,
-                    kernel,
-                    Conv2dConfig::default(),
-                    vb.pp("conv"),
-                )?)
-            };
+            let conv = SameConv::new(spatial, c_in, c_out, kernel, vb.pp("conv"))?;
             let bn = batch_norm(c_out, keras_batch_norm(), vb.pp("bn"))?;
             blocks.push((conv, bn));
             c_in = c_out;
         }
         Ok(Self {
             spatial,
-            kernel,
             blocks,
             pools,
             frozen: 0,
@@ -138,13 +113,7 @@ impl Encoder {
         let dims: Vec<usize> = (2..2 + self.spatial).collect();
         let mut x = x.clone();
         for (i, ((conv, bn), pool)) in self.blocks.iter().zip(&self.pools).enumerate() {
-            for &d in &dims {
-                x = pad_same(&x, d, self.kernel)?;
-            }
-            x = match conv {
-                Conv::D1(c) => c.forward(&x)?,
-                Conv::D2(c) => c.forward(&x)?,
-            };
+            x = conv.forward(&x)?;
             x = bn.forward_t(&x, train && i >= self.frozen)?.relu()?;
             if let Some(stride) = *pool {
                 for &d in &dims {

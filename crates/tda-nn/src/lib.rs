@@ -13,7 +13,8 @@
 //! weights.
 //!
 //! The classifiers of the paper's experiments are here too: [`Mlp`],
-//! [`Cnn1d`] and the CNN fused with persistence images, [`CnnPiFusion`]
+//! [`Cnn`] (the paper's 1-D CNN by default, or 2-D for images) and the CNN
+//! fused with persistence images, [`CnnPiFusion`]
 //! (the MLP's fusion is a concatenation of feature matrices at its input),
 //! trained with [`ClassifierTrainer`] (cross-entropy, on the same loop as
 //! the PI-Net trainer) and scored with [`metrics`] (accuracy, per-class
@@ -45,6 +46,9 @@ mod adam;
 mod checkpoint;
 mod classifier_trainer;
 mod classify;
+mod cnn;
+mod conv;
+mod deconv;
 mod device;
 mod dropout;
 mod encoder;
@@ -61,9 +65,8 @@ mod train;
 pub use adam::Adam;
 pub use checkpoint::{load_checkpoint, save_checkpoint};
 pub use classifier_trainer::ClassifierTrainer;
-pub use classify::{
-    Classifier, Cnn1d, Cnn1dConfig, CnnPiFusion, CnnPiFusionConfig, Mlp, MlpConfig,
-};
+pub use classify::{Classifier, Mlp, MlpConfig};
+pub use cnn::{Cnn, CnnConfig, CnnInput, CnnPiFusion, CnnPiFusionConfig};
 pub use device::device;
 pub use error::{Error, Result};
 pub use init::init_keras;

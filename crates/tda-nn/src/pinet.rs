@@ -3,9 +3,10 @@
 //! that map raw signals or images straight to persistence images.
 
 use candle_core::{ModuleT, Tensor};
-use candle_nn::{batch_norm, conv_transpose2d, linear, BatchNorm};
-use candle_nn::{ConvTranspose2dConfig, Linear, Module, VarBuilder};
+use candle_nn::{batch_norm, linear, BatchNorm};
+use candle_nn::{Linear, Module, VarBuilder};
 
+use crate::deconv::SameDeconv;
 use crate::encoder::{check_filters, check_input, keras_batch_norm, Encoder};
 use crate::error::{Error, Result};
 
@@ -201,7 +202,7 @@ pub struct ImagePiNet {
     cfg: ImagePiNetConfig,
     encoder: Encoder,
     dense: Linear,
-    deconv: candle_nn::ConvTranspose2d,
+    deconv: SameDeconv,
     bn: BatchNorm,
 }
 
@@ -220,13 +221,7 @@ impl ImagePiNet {
         let last = cfg.filters[cfg.filters.len() - 1];
         let r = cfg.resolution;
         let dense = linear(last, r * r, vb.pp("dense"))?;
-        let deconv = conv_transpose2d(
-            1,
-            cfg.channels,
-            r,
-            ConvTranspose2dConfig::default(),
-            vb.pp("deconv"),
-        )?;
+        let deconv = SameDeconv::new(cfg.channels, r, vb.pp("deconv"))?;
         let bn = batch_norm(cfg.channels, keras_batch_norm(), vb.pp("bn"))?;
         Ok(Self {
             cfg,
@@ -249,6 +244,25 @@ impl ImagePiNet {
 
     /// Forward pass; `train` selects batch statistics in batch norm.
     pub fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
+        PiNet::forward_t(self, x, train)
+    }
+}
+
+impl PiNet for ImagePiNet {
+    fn head_prefixes(&self) -> Vec<String> {
+        vec![
+            head_block_prefix(self.encoder.blocks()),
+            "dense.".into(),
+            "deconv.".into(),
+            "bn.".into(),
+        ]
+    }
+
+    fn freeze_blocks(&mut self, n: usize) {
+        self.encoder.frozen = n;
+    }
+
+    fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
         let c = &self.cfg;
         check_input(
             x,
@@ -263,13 +277,7 @@ impl ImagePiNet {
             .forward(&z)?
             .relu()?
             .reshape((x.dim(0)?, 1, r, r))?;
-        // (2r - 1) x (2r - 1), cropped to r x r as Keras "same" does.
-        let crop = (r - 1) / 2;
-        let y = self
-            .deconv
-            .forward(&latent)?
-            .narrow(2, crop, r)?
-            .narrow(3, crop, r)?;
+        let y = self.deconv.forward(&latent)?;
         Ok(self.bn.forward_t(&y, train)?.relu()?)
     }
 }

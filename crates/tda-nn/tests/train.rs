@@ -173,6 +173,49 @@ fn fine_tuning_the_head_leaves_frozen_blocks_bit_identical() -> Result<()> {
 }
 
 #[test]
+fn the_image_pinet_fine_tunes_its_head_with_frozen_blocks_bit_identical() -> Result<()> {
+    let dev = Device::Cpu;
+    let cfg = ImagePiNetConfig {
+        height: 6,
+        width: 5,
+        channels: 2,
+        filters: vec![4, 4, 6, 8],
+        kernel: 3,
+        resolution: 4,
+    };
+    let vars = VarMap::new();
+    let mut net = ImagePiNet::new(cfg, VarBuilder::from_varmap(&vars, DType::F32, &dev))?;
+    init_keras(&vars, 5)?;
+    let x: Vec<f32> = (0..8 * 60).map(|i| (i * 13 % 17) as f32 / 17.0).collect();
+    let y: Vec<f32> = (0..8 * 32).map(|i| (i * 5 % 9) as f32 / 9.0).collect();
+    let (x, y) = (
+        Tensor::from_vec(x, (8, 2, 6, 5), &dev)?,
+        Tensor::from_vec(y, (8, 2, 4, 4), &dev)?,
+    );
+    let logs = PiNetTrainer::new(quiet(vec![(1e-2, 2)]))?.fit(&net, &vars, &x, &y, None)?;
+    assert_eq!(logs.len(), 2);
+    let before = snapshot(&vars);
+    net.freeze_blocks(3);
+    let head = net.head_prefixes();
+    assert_eq!(head, ["encoder.block3.", "dense.", "deconv.", "bn."]);
+    let trainer = PiNetTrainer::new(TrainConfig {
+        trainable: Some(head.clone()),
+        ..quiet(vec![(1e-2, 2)])
+    })?;
+    trainer.fit(&net, &vars, &x, &y, None)?;
+    let mut changed = 0;
+    for ((name, a), (_, b)) in before.iter().zip(&snapshot(&vars)) {
+        if head.iter().any(|p| name.starts_with(p.as_str())) {
+            changed += usize::from(a != b);
+        } else {
+            assert_eq!(a, b, "frozen variable {name} changed");
+        }
+    }
+    assert!(changed >= 6, "only {changed} head variables changed");
+    Ok(())
+}
+
+#[test]
 fn bad_training_configs_are_typed_errors() -> Result<()> {
     let bad = |c: TrainConfig| PiNetTrainer::new(c).unwrap_err();
     assert!(matches!(
