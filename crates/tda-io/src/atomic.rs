@@ -78,6 +78,19 @@ impl Drop for TempGuard {
     }
 }
 
+/// Writes `bytes` to `path` atomically (a temporary file in the same
+/// directory, synced, then renamed over `path`): a reader sees the old
+/// file or the whole new one, and a failed write leaves nothing behind.
+///
+/// # Errors
+/// [`Error::Io`] naming `path` if the file cannot be written or renamed.
+pub fn write_file(path: impl AsRef<Path>, bytes: &[u8]) -> Result<()> {
+    let path = path.as_ref();
+    write_atomic(path, |w| {
+        std::io::Write::write_all(w, bytes).map_err(|e| io_error(path, e))
+    })
+}
+
 /// Maps an I/O error while filling the temporary file to [`Error::Io`] on `path`.
 pub(crate) fn io_error(path: &Path, source: std::io::Error) -> Error {
     Error::Io {
@@ -121,6 +134,9 @@ mod tests {
         })
         .unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"two");
+        assert_eq!(entries(&dir), vec!["out.bin"]);
+        write_file(&target, b"three").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"three");
         assert_eq!(entries(&dir), vec!["out.bin"]);
         std::fs::remove_dir_all(dir).unwrap();
     }

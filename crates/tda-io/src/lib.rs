@@ -3,7 +3,8 @@
 //! Readers turn files into `ndarray` arrays with typed errors that name the
 //! file, line and problem; the algorithm crates never touch files. Writers
 //! are atomic: they write a temporary file next to the target and rename it
-//! into place, so a failed write leaves nothing behind.
+//! into place, so a failed write leaves nothing behind ([`write_file`] does
+//! this for any bytes).
 //!
 //! - [`ts`]: the UEA/UCR time-series classification archive format (`.ts`),
 //!   univariate and multivariate, equal length, with class labels.
@@ -37,4 +38,5 @@ pub mod npy;
 pub mod png;
 pub mod ts;
 
+pub use atomic::write_file;
 pub use error::{Error, Result};

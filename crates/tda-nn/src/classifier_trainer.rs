@@ -45,17 +45,17 @@ impl ClassifierTrainer {
             label_tensor(model, vx, vl)?;
         }
         let step = |opt: &mut crate::Adam, idx: &Tensor| -> Result<f64> {
-            let bx = x
-                .iter()
-                .map(|t| t.index_select(idx, 0))
-                .collect::<candle_core::Result<Vec<_>>>()?;
-            let logits = model.logits_t(&bx, true)?;
+            let logits = model.logits_t(&select(x, idx)?, true)?;
             let loss = candle_nn::loss::cross_entropy(&logits, &y.index_select(idx, 0)?)?;
             opt.backward_step(&loss)?;
             scalar(&loss)
         };
+        let settle = |idx: &Tensor| -> Result<()> {
+            model.logits_t(&select(x, idx)?, true)?;
+            Ok(())
+        };
         let validate = || val.map(|(vx, vl)| self.evaluate(model, vx, vl)).transpose();
-        train_loop(&self.cfg, vars, labels.len(), 0, step, validate)
+        train_loop(&self.cfg, vars, labels.len(), 0, step, settle, validate)
     }
 
     /// Mean cross-entropy of `model` on `(x, labels)` in inference mode.
@@ -96,6 +96,13 @@ impl ClassifierTrainer {
         let classes = classes.to_dtype(DType::U32)?.to_vec1::<u32>()?;
         Ok(classes.into_iter().map(|c| c as usize).collect())
     }
+}
+
+/// The rows `idx` of every input.
+fn select(x: &[Tensor], idx: &Tensor) -> Result<Vec<Tensor>> {
+    Ok(x.iter()
+        .map(|t| t.index_select(idx, 0))
+        .collect::<candle_core::Result<Vec<_>>>()?)
 }
 
 /// Rows `start..start + len` of every input.

@@ -129,9 +129,12 @@ impl SignalPiNet {
         &self.cfg
     }
 
-    /// Inference (batch norm with running statistics).
+    /// Inference (batch norm with running statistics), detached from the
+    /// autograd graph: images used as features downstream must not drag
+    /// the network's backward pass into another model's training (use
+    /// `forward_t(x, false)` to differentiate through the network).
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        self.forward_t(x, false)
+        Ok(self.forward_t(x, false)?.detach())
     }
 
     /// Forward pass; `train` selects batch statistics in batch norm (and
@@ -237,9 +240,12 @@ impl ImagePiNet {
         &self.cfg
     }
 
-    /// Inference (batch norm with running statistics).
+    /// Inference (batch norm with running statistics), detached from the
+    /// autograd graph: images used as features downstream must not drag
+    /// the network's backward pass into another model's training (use
+    /// `forward_t(x, false)` to differentiate through the network).
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        self.forward_t(x, false)
+        Ok(self.forward_t(x, false)?.detach())
     }
 
     /// Forward pass; `train` selects batch statistics in batch norm.

@@ -37,6 +37,13 @@ pub struct TrainConfig {
     pub progress: bool,
     /// Save the weights here (safetensors, atomically) after every epoch.
     pub checkpoint: Option<PathBuf>,
+    /// After the schedule, this many passes over the training data in
+    /// training mode without updates, so that batch norm's running
+    /// statistics (momentum 0.99: ~460 steps to reach 99 %) catch up with
+    /// the final weights; short runs otherwise predict with statistics of
+    /// early weights (re-estimation, as in Wu & Johnson, "Rethinking
+    /// 'Batch' in BatchNorm", 2021). 0: none (Keras' behaviour).
+    pub settle_batch_norm: usize,
     /// Train only the variables whose names start with one of these
     /// prefixes (e.g. [`PiNet::head_prefixes`] for transfer learning); all
     /// if `None`.
@@ -55,6 +62,7 @@ impl Default for TrainConfig {
             patience: None,
             progress: true,
             checkpoint: None,
+            settle_batch_norm: 0,
             trainable: None,
         }
     }
@@ -133,8 +141,12 @@ impl PiNetTrainer {
             opt.backward_step(&loss)?;
             scalar(&loss)
         };
+        let settle = |idx: &Tensor| -> Result<()> {
+            model.forward_t(&x.index_select(idx, 0)?, true)?;
+            Ok(())
+        };
         let validate = || val.map(|(vx, vy)| self.evaluate(model, vx, vy)).transpose();
-        train_loop(&self.cfg, vars, n, start, step, validate)
+        train_loop(&self.cfg, vars, n, start, step, settle, validate)
     }
 
     /// MSE of `model` on `(x, y)` in inference mode, in batches.
@@ -213,13 +225,15 @@ impl TrainConfig {
 /// per stage), epochs of seeded shuffled batches (`step` takes one batch's
 /// sample indices and returns its mean loss), validation after each epoch,
 /// checkpoints, early stop and the progress bar. Epochs before `start` are
-/// skipped (resume).
+/// skipped (resume). Then [`TrainConfig::settle_batch_norm`] passes of
+/// `settle` (a training-mode forward pass of one batch).
 pub(crate) fn train_loop(
     cfg: &TrainConfig,
     vars: &VarMap,
     n: usize,
     start: usize,
     mut step: impl FnMut(&mut Adam, &Tensor) -> Result<f64>,
+    settle: impl Fn(&Tensor) -> Result<()>,
     validate: impl Fn() -> Result<Option<f64>>,
 ) -> Result<Vec<EpochLog>> {
     let trainable = cfg.trainable_vars(vars)?;
@@ -238,7 +252,8 @@ pub(crate) fn train_loop(
     let mut logs = Vec::new();
     let (mut best, mut since_best) = (f64::INFINITY, 0usize);
     let mut epoch = 0usize;
-    for &(lr, epochs) in &cfg.schedule {
+    let mut finish = String::new();
+    'stages: for &(lr, epochs) in &cfg.schedule {
         let stage_end = epoch + epochs;
         if stage_end <= start {
             epoch = stage_end;
@@ -282,15 +297,29 @@ pub(crate) fn train_loop(
                 } else {
                     since_best += 1;
                     if since_best >= patience {
-                        bar.finish_with_message(format!("early stop at epoch {}", e + 1));
-                        return Ok(logs);
+                        finish = format!("early stop at epoch {}", e + 1);
+                        break 'stages;
                     }
                 }
             }
         }
         epoch = stage_end;
     }
-    bar.finish();
+    if cfg.settle_batch_norm > 0 {
+        for pass in 0..cfg.settle_batch_norm {
+            for batch in shuffled(n, cfg.seed ^ 0x5E77_1E, total + pass).chunks(cfg.batch_size) {
+                settle(&Tensor::from_slice(batch, batch.len(), &device)?)?;
+            }
+        }
+        if let (Some(path), Some(last)) = (&cfg.checkpoint, logs.last()) {
+            save_checkpoint(vars, path, Some(last.epoch))?;
+        }
+    }
+    if finish.is_empty() {
+        bar.finish();
+    } else {
+        bar.finish_with_message(finish);
+    }
     Ok(logs)
 }
 

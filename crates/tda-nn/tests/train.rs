@@ -216,6 +216,37 @@ fn the_image_pinet_fine_tunes_its_head_with_frozen_blocks_bit_identical() -> Res
 }
 
 #[test]
+fn settling_batch_norm_makes_inference_match_training_mode() -> Result<()> {
+    let (x, y) = data(8)?;
+    let run = |settle: usize| -> Result<(f64, f64)> {
+        let vars = VarMap::new();
+        let net = model(&vars, cfg(), 2)?;
+        let trainer = PiNetTrainer::new(TrainConfig {
+            batch_size: 8,
+            settle_batch_norm: settle,
+            ..quiet(vec![(1e-2, 3)])
+        })?;
+        trainer.fit(&net, &vars, &x, &y, None)?;
+        let inference = trainer.evaluate(&net, &x, &y)?;
+        let training_mode = candle_nn::loss::mse(&net.forward_t(&x, true)?, &y)?;
+        Ok((inference, f64::from(training_mode.to_scalar::<f32>()?)))
+    };
+    let (raw, t1) = run(0)?;
+    let (settled, t2) = run(700)?;
+    // Settling changes no weight, so training-mode losses agree.
+    assert!((t1 - t2).abs() < 1e-6 * t1, "{t1} vs {t2}");
+    assert!(
+        (settled - t2).abs() < 0.02 * t2,
+        "settled {settled} vs training mode {t2}"
+    );
+    assert!(
+        (raw - t1).abs() > 5.0 * (settled - t2).abs(),
+        "raw {raw}, settled {settled}, training mode {t1}"
+    );
+    Ok(())
+}
+
+#[test]
 fn bad_training_configs_are_typed_errors() -> Result<()> {
     let bad = |c: TrainConfig| PiNetTrainer::new(c).unwrap_err();
     assert!(matches!(
