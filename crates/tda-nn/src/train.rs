@@ -307,7 +307,7 @@ pub(crate) fn train_loop(
     }
     if cfg.settle_batch_norm > 0 {
         for pass in 0..cfg.settle_batch_norm {
-            for batch in shuffled(n, cfg.seed ^ 0x5E77_1E, total + pass).chunks(cfg.batch_size) {
+            for batch in shuffled(n, cfg.seed ^ 0x005E_771E, total + pass).chunks(cfg.batch_size) {
                 settle(&Tensor::from_slice(batch, batch.len(), &device)?)?;
             }
         }
