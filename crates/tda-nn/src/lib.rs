@@ -70,6 +70,8 @@ pub use cnn::{Cnn, CnnConfig, CnnInput, CnnPiFusion, CnnPiFusionConfig};
 pub use device::device;
 pub use error::{Error, Result};
 pub use init::init_keras;
-pub use pinet::{ImagePiNet, ImagePiNetConfig, PiNet, SignalPiNet, SignalPiNetConfig};
+pub use pinet::{
+    ImagePiNet, ImagePiNetConfig, PiNet, SignalPiNet, SignalPiNetConfig, MAX_IMAGE_RESOLUTION,
+};
 pub use targets::pinet_targets;
 pub use train::{EpochLog, PiNetTrainer, TrainConfig};

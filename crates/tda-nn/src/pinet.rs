@@ -193,6 +193,10 @@ impl Default for ImagePiNetConfig {
     }
 }
 
+/// The largest [`ImagePiNetConfig::resolution`]: the transposed
+/// convolution runs as a matrix of `resolution^4` entries (268 M at 128).
+pub const MAX_IMAGE_RESOLUTION: usize = 128;
+
 /// Image PI-Net: `(batch, channels, height, width)` images to `(batch,
 /// channels, resolution, resolution)` persistence images. The 2-D version
 /// of the Signal PI-Net encoder, a dense latent of `resolution^2` units
@@ -218,6 +222,13 @@ impl ImagePiNet {
                 name: "height/width/channels",
                 value: format!("{}/{}/{}", cfg.height, cfg.width, cfg.channels),
                 reason: "images need >= 1 pixel and >= 1 channel",
+            });
+        }
+        if cfg.resolution > MAX_IMAGE_RESOLUTION {
+            return Err(Error::InvalidConfig {
+                name: "resolution",
+                value: cfg.resolution.to_string(),
+                reason: "the transposed convolution's matrix has resolution^4 entries; at most 128 per side",
             });
         }
         let encoder = pinet_encoder(2, cfg.channels, &cfg.filters, cfg.kernel, vb.pp("encoder"))?;

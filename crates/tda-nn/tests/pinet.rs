@@ -92,6 +92,17 @@ fn wrong_shapes_and_configs_are_typed_errors() -> Result<()> {
         bad(small_signal(0, 3, 4)),
         Error::InvalidConfig { .. }
     ));
+    let huge = ImagePiNetConfig {
+        resolution: MAX_IMAGE_RESOLUTION + 1,
+        ..ImagePiNetConfig::default()
+    };
+    assert!(matches!(
+        ImagePiNet::new(huge, vb(&vars)),
+        Err(Error::InvalidConfig {
+            name: "resolution",
+            ..
+        })
+    ));
     let pi = PersistenceImage::pinet_signal();
     let empty = Array3::<f64>::zeros((0, 3, 10));
     assert!(matches!(
