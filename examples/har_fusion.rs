@@ -32,7 +32,7 @@
 //! 300 / 300 / 400 PI-Net schedule and 300 classifier epochs), `--retrain`.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use candle_core::{DType, Device, Tensor};
@@ -42,15 +42,14 @@ use tda_pinet::io::{csv, png, ts};
 use tda_pinet::nn::metrics::{mean_sd, ConfusionMatrix};
 use tda_pinet::nn::stat_features::statistical_features_batch;
 use tda_pinet::nn::{
-    init_keras, load_checkpoint, pinet_targets, save_checkpoint, Classifier, ClassifierTrainer,
-    Cnn, CnnConfig, CnnPiFusion, CnnPiFusionConfig, Mlp, MlpConfig, PiNetTrainer, SignalPiNet,
-    SignalPiNetConfig, TrainConfig,
+    init_keras, pinet_targets, Classifier, ClassifierTrainer, Cnn, CnnConfig, CnnPiFusion,
+    CnnPiFusionConfig, Mlp, MlpConfig, SignalPiNet, SignalPiNetConfig, TrainConfig,
 };
 use tda_pinet::vectorize::PersistenceImage;
 
 mod common;
 
-use common::{Res, Settings};
+use common::{tensor, Res, Settings};
 
 // Training allocates and frees tensors the size of the widest dense layer
 // (30 MB) many times per step; glibc hands such blocks back to the kernel
@@ -230,10 +229,10 @@ fn main() -> Res<()> {
                     ModelKind::Mlp(sets) => {
                         let views: Vec<_> =
                             sets.iter().map(|&i| features(i, split).view()).collect();
-                        vec![tensor2(&concatenate(Axis(1), &views)?)?]
+                        vec![tensor(&concatenate(Axis(1), &views)?)?]
                     }
                     ModelKind::Cnn => vec![tensor3(frames)?],
-                    ModelKind::CnnFusion(i) => vec![tensor3(frames)?, tensor2(features(i, split))?],
+                    ModelKind::CnnFusion(i) => vec![tensor3(frames)?, tensor(features(i, split))?],
                 })
             };
             let (x_train, x_test) = (inputs(0)?, inputs(1)?);
@@ -325,7 +324,8 @@ fn standardise(train: &mut Array2<f32>, test: &mut Array2<f32>) {
 }
 
 /// A Signal PI-Net trained on `frames` (exact targets), or loaded from its
-/// cached checkpoint when one exists for the same schedule.
+/// cached checkpoint when one exists for the same schedule
+/// ([`common::train_or_load`]).
 fn signal_pinet(
     name: &str,
     frames: &Array3<f64>,
@@ -337,41 +337,21 @@ fn signal_pinet(
         SignalPiNetConfig::default(),
         VarBuilder::from_varmap(vars, DType::F32, &Device::Cpu),
     )?;
-    let path: PathBuf =
-        out.join(settings.cache_name(&format!("signal_pinet_{name}"), PINET_SETTLE));
-    if path.exists() && !settings.retrain {
-        load_checkpoint(vars, &path)?;
-        println!("Signal PI-Net ({name}): loaded {}", path.display());
-        return Ok(net);
-    }
-    let targets = pinet_targets(frames.view(), &PersistenceImage::pinet_signal())?;
-    let y = Tensor::from_slice(
-        targets.as_slice().ok_or("contiguous targets")?,
-        targets.shape(),
-        &Device::Cpu,
+    let path = out.join(settings.cache_name(&format!("signal_pinet_{name}"), PINET_SETTLE));
+    common::train_or_load(
+        &format!("Signal PI-Net ({name})"),
+        &net,
+        vars,
+        &path,
+        settings,
+        PINET_SETTLE,
+        None,
+        || {
+            init_keras(vars, 0)?;
+            let y = pinet_targets(frames.view(), &PersistenceImage::pinet_signal())?;
+            Ok((tensor3(frames)?, tensor(&y)?))
+        },
     )?;
-    init_keras(vars, 0)?;
-    let trainer = PiNetTrainer::new(TrainConfig {
-        schedule: settings.pinet_schedule.clone(),
-        eps: 1e-7,
-        settle_batch_norm: PINET_SETTLE,
-        ..TrainConfig::default()
-    })?;
-    println!(
-        "Signal PI-Net ({name}): training on {} frames",
-        frames.dim().0
-    );
-    let t = Instant::now();
-    let logs = trainer.fit(&net, vars, &tensor3(frames)?, &y, None)?;
-    if let (Some(first), Some(last)) = (logs.first(), logs.last()) {
-        println!(
-            "  train MSE {:.3e} -> {:.3e} in {:.0} s",
-            first.train_loss,
-            last.train_loss,
-            t.elapsed().as_secs_f64()
-        );
-    }
-    save_checkpoint(vars, &path, None)?;
     Ok(net)
 }
 
@@ -453,18 +433,9 @@ fn daphnet_frames(path: &Path) -> Res<Array3<f64>> {
     ))
 }
 
-fn tensor2(a: &Array2<f32>) -> Res<Tensor> {
-    let a = a.as_standard_layout();
-    Ok(Tensor::from_slice(
-        a.as_slice().ok_or("contiguous")?,
-        a.dim(),
-        &Device::Cpu,
-    )?)
-}
-
+/// Frames as an `f32` tensor.
 fn tensor3(a: &Array3<f64>) -> Res<Tensor> {
-    let v: Vec<f32> = a.iter().map(|&v| v as f32).collect();
-    Ok(Tensor::from_vec(v, a.dim(), &Device::Cpu)?)
+    tensor(&a.mapv(|v| v as f32))
 }
 
 /// A file-name-safe form of a row name: lower-case words joined by `_`.

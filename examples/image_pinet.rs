@@ -33,7 +33,7 @@
 mod bench_inputs;
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use candle_core::{DType, Device, Tensor};
@@ -50,7 +50,7 @@ use tda_pinet::vectorize::PersistenceImage;
 
 mod common;
 
-use common::{Res, Settings};
+use common::{tensor, Res, Settings};
 
 // Training allocates and frees tensors the size of the widest layers many
 // times per step; mimalloc keeps them mapped (see examples/har_fusion.rs).
@@ -123,13 +123,13 @@ fn main() -> Res<()> {
     // Transfer: 0-4 -> 5-9.
     let (low, high) = (train.only(|l| l < 5), train.only(|l| l >= 5));
     let high_test = test.only(|l| l >= 5);
-    let y_high_test = tensor4(&exact_pis(&high_test.images)?)?;
-    let x_high_test = tensor4(&high_test.images.mapv(|v| v as f32))?;
+    let y_high_test = tensor(&exact_pis(&high_test.images)?)?;
+    let x_high_test = tensor(&high_test.images.mapv(|v| v as f32))?;
     let source = image_pinet("source_0-4", &low, None, &settings, &out)?;
     let tuned = image_pinet("finetuned_5-9", &high, Some(&source), &settings, &out)?;
     let scratch = image_pinet("scratch_5-9", &high, None, &settings, &out)?;
     let eval = PiNetTrainer::new(TrainConfig::default())?;
-    let mean_image = tensor4(&exact_pis(&high.images)?)?
+    let mean_image = tensor(&exact_pis(&high.images)?)?
         .mean_keepdim(0)?
         .broadcast_as(y_high_test.shape())?;
     let baseline = f64::from(candle_nn::loss::mse(&mean_image, &y_high_test)?.to_scalar::<f32>()?);
@@ -168,13 +168,13 @@ fn main() -> Res<()> {
         .iter()
         .map(|(_, p)| -> Res<_> {
             let images = p(&test.images);
-            let x = tensor4(&images.mapv(|v| v as f32))?;
+            let x = tensor(&images.mapv(|v| v as f32))?;
             let exact = flatten(&exact_pis(&images)?)?;
             let learned = net.forward(&x)?.flatten_from(1)?;
             Ok((x, exact, learned))
         })
         .collect::<Res<_>>()?;
-    let x_train = tensor4(&train.images.mapv(|v| v as f32))?;
+    let x_train = tensor(&train.images.mapv(|v| v as f32))?;
     let train_inputs = [
         vec![x_train.clone()],
         vec![x_train.clone(), flatten(&pi_train)?],
@@ -325,46 +325,32 @@ fn image_pinet(
         cfg,
         VarBuilder::from_varmap(&vars, DType::F32, &Device::Cpu),
     )?;
-    let path: PathBuf = out.join(settings.cache_name(&format!("image_pinet_{name}"), PINET_SETTLE));
-    if path.exists() && !settings.retrain {
-        load_checkpoint(&vars, &path)?;
-        println!("Image PI-Net ({name}): loaded {}", path.display());
-        return Ok((net, vars));
-    }
-    init_keras(&vars, 0)?;
-    let mut trainable = None;
-    if let Some((source, source_vars)) = start {
-        let tmp = out.join(format!("{name}.start.safetensors"));
-        save_checkpoint(source_vars, &tmp, None)?;
-        load_checkpoint(&vars, &tmp)?;
-        std::fs::remove_file(&tmp)?;
+    let path = out.join(settings.cache_name(&format!("image_pinet_{name}"), PINET_SETTLE));
+    // Transfer: start from the source's weights, train from the 4th block on.
+    let trainable = start.map(|(source, _)| source.head_prefixes());
+    if start.is_some() {
         net.freeze_blocks(3);
-        trainable = Some(source.head_prefixes());
     }
-    let x = tensor4(&digits.images.mapv(|v| v as f32))?;
-    let y = tensor4(&exact_pis(&digits.images)?)?;
-    let trainer = PiNetTrainer::new(TrainConfig {
-        schedule: settings.pinet_schedule.clone(),
-        eps: 1e-7,
+    common::train_or_load(
+        &format!("Image PI-Net ({name})"),
+        &net,
+        &vars,
+        &path,
+        settings,
+        PINET_SETTLE,
         trainable,
-        settle_batch_norm: PINET_SETTLE,
-        ..TrainConfig::default()
-    })?;
-    println!(
-        "Image PI-Net ({name}): training on {} digits",
-        digits.labels.len()
-    );
-    let t = Instant::now();
-    let logs = trainer.fit(&net, &vars, &x, &y, None)?;
-    if let (Some(first), Some(last)) = (logs.first(), logs.last()) {
-        println!(
-            "  train MSE {:.3e} -> {:.3e} in {:.0} s",
-            first.train_loss,
-            last.train_loss,
-            t.elapsed().as_secs_f64()
-        );
-    }
-    save_checkpoint(&vars, &path, None)?;
+        || {
+            init_keras(&vars, 0)?;
+            if let Some((_, source_vars)) = start {
+                let tmp = out.join(format!("{name}.start.safetensors"));
+                save_checkpoint(source_vars, &tmp, None)?;
+                load_checkpoint(&vars, &tmp)?;
+                std::fs::remove_file(&tmp)?;
+            }
+            let x = tensor(&digits.images.mapv(|v| v as f32))?;
+            Ok((x, tensor(&exact_pis(&digits.images)?)?))
+        },
+    )?;
     Ok((net, vars))
 }
 
@@ -457,7 +443,7 @@ fn side_by_side(path: &Path, test: &Digits, pis: &Array4<f32>, net: &ImagePiNet)
     let show: Vec<usize> = (0..10)
         .filter_map(|d| test.labels.iter().position(|&l| l == d))
         .collect();
-    let x = tensor4(&test.images.select(Axis(0), &show).mapv(|v| v as f32))?;
+    let x = tensor(&test.images.select(Axis(0), &show).mapv(|v| v as f32))?;
     let learned = net.forward(&x)?;
     let (cell, pad, top) = (100usize, 10usize, 30usize);
     let mut canvas = png::Canvas::new(
@@ -493,15 +479,7 @@ fn side_by_side(path: &Path, test: &Digits, pis: &Array4<f32>, net: &ImagePiNet)
     Ok(())
 }
 
+/// Images `(n, 1, 50, 50)` as a `(n, 2500)` tensor.
 fn flatten(a: &Array4<f32>) -> Res<Tensor> {
-    Ok(tensor4(a)?.flatten_from(1)?)
-}
-
-fn tensor4(a: &Array4<f32>) -> Res<Tensor> {
-    let a = a.as_standard_layout();
-    Ok(Tensor::from_slice(
-        a.as_slice().ok_or("contiguous")?,
-        a.dim(),
-        &Device::Cpu,
-    )?)
+    Ok(tensor(a)?.flatten_from(1)?)
 }

@@ -59,3 +59,59 @@ impl Settings {
         format!("{stem}_{}_settle{settle}.safetensors", tag.join("_"))
     }
 }
+
+/// An `f32` array as a CPU tensor of the same shape.
+pub fn tensor<D: ndarray::Dimension>(a: &ndarray::Array<f32, D>) -> Res<candle_core::Tensor> {
+    let a = a.as_standard_layout();
+    Ok(candle_core::Tensor::from_slice(
+        a.as_slice().ok_or("contiguous")?,
+        a.shape(),
+        &candle_core::Device::Cpu,
+    )?)
+}
+
+/// A PI-Net's weights in `vars`: loaded from the cached checkpoint at
+/// `path` when there is one (and `--retrain` was not given); otherwise
+/// `prepare` initialises `vars` and returns the inputs and exact targets,
+/// the network is trained with the settings' schedule (Adam with PI-Net's
+/// beta1 0.99 and epsilon 1e-7, `settle` batch-norm passes, only the
+/// `trainable` variables if given) and saved to `path`.
+#[allow(clippy::too_many_arguments)]
+pub fn train_or_load<M: tda_pinet::nn::PiNet>(
+    label: &str,
+    net: &M,
+    vars: &candle_nn::VarMap,
+    path: &std::path::Path,
+    settings: &Settings,
+    settle: usize,
+    trainable: Option<Vec<String>>,
+    prepare: impl FnOnce() -> Res<(candle_core::Tensor, candle_core::Tensor)>,
+) -> Res<()> {
+    use tda_pinet::nn::{load_checkpoint, save_checkpoint, PiNetTrainer, TrainConfig};
+    if path.exists() && !settings.retrain {
+        load_checkpoint(vars, path)?;
+        println!("{label}: loaded {}", path.display());
+        return Ok(());
+    }
+    let (x, y) = prepare()?;
+    let trainer = PiNetTrainer::new(TrainConfig {
+        schedule: settings.pinet_schedule.clone(),
+        eps: 1e-7,
+        trainable,
+        settle_batch_norm: settle,
+        ..TrainConfig::default()
+    })?;
+    println!("{label}: training on {} samples", x.dim(0)?);
+    let t = std::time::Instant::now();
+    let logs = trainer.fit(net, vars, &x, &y, None)?;
+    if let (Some(first), Some(last)) = (logs.first(), logs.last()) {
+        println!(
+            "  train MSE {:.3e} -> {:.3e} in {:.0} s",
+            first.train_loss,
+            last.train_loss,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    save_checkpoint(vars, path, None)?;
+    Ok(())
+}
