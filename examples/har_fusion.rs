@@ -38,7 +38,7 @@ use std::time::Instant;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
 use ndarray::{concatenate, s, Array2, Array3, Axis};
-use tda_pinet::io::{csv, png, ts};
+use tda_pinet::io::{png, ts};
 use tda_pinet::nn::metrics::{mean_sd, ConfusionMatrix};
 use tda_pinet::nn::stat_features::statistical_features_batch;
 use tda_pinet::nn::{
@@ -47,6 +47,8 @@ use tda_pinet::nn::{
 };
 use tda_pinet::vectorize::PersistenceImage;
 
+// Shared with the other PI-Net examples; each uses part of it.
+#[allow(dead_code)]
 mod common;
 
 use common::{tensor, Res, Settings};
@@ -174,7 +176,7 @@ fn main() -> Res<()> {
     );
 
     // Signal PI-Nets: predicted images for both splits.
-    let daphnet = daphnet_frames(&root.join("data/daphnet/S06R02E0.csv"))?;
+    let daphnet = common::daphnet_frames(&root.join("data/daphnet/S06R02E0.csv"))?;
     let mut spn = Vec::new();
     for (name, frames) in [("basicmotions", &train.frames), ("daphnet", &daphnet)] {
         let net_vars = VarMap::new();
@@ -217,25 +219,25 @@ fn main() -> Res<()> {
         let mut f1s = Vec::new();
         let mut accs = Vec::new();
         let mut counts = Array2::<usize>::zeros((classes.len(), classes.len()));
+        // The row's inputs, the same for every run.
+        let inputs = |split: usize| -> Res<Vec<Tensor>> {
+            let frames = if split == 0 {
+                &train.frames
+            } else {
+                &test.frames
+            };
+            Ok(match row.model {
+                ModelKind::Mlp(sets) => {
+                    let views: Vec<_> = sets.iter().map(|&i| features(i, split).view()).collect();
+                    vec![tensor(&concatenate(Axis(1), &views)?)?]
+                }
+                ModelKind::Cnn => vec![tensor3(frames)?],
+                ModelKind::CnnFusion(i) => vec![tensor3(frames)?, tensor(features(i, split))?],
+            })
+        };
+        let (x_train, x_test) = (inputs(0)?, inputs(1)?);
         for run in 0..settings.runs {
             let seed = run as u64;
-            let inputs = |split: usize| -> Res<Vec<Tensor>> {
-                let frames = if split == 0 {
-                    &train.frames
-                } else {
-                    &test.frames
-                };
-                Ok(match row.model {
-                    ModelKind::Mlp(sets) => {
-                        let views: Vec<_> =
-                            sets.iter().map(|&i| features(i, split).view()).collect();
-                        vec![tensor(&concatenate(Axis(1), &views)?)?]
-                    }
-                    ModelKind::Cnn => vec![tensor3(frames)?],
-                    ModelKind::CnnFusion(i) => vec![tensor3(frames)?, tensor(features(i, split))?],
-                })
-            };
-            let (x_train, x_test) = (inputs(0)?, inputs(1)?);
             let predicted = train_and_predict(
                 row,
                 &x_train,
@@ -412,25 +414,6 @@ fn train_and_predict(
     init_keras(&vars, seed)?;
     trainer.fit(&*model, &vars, x_train, labels, None)?;
     Ok(trainer.predict(&*model, x_test)?)
-}
-
-/// Windows of 100 samples (every 10) of Daphnet's ankle accelerometer, in
-/// g, resampled from 64 Hz to ~10.7 Hz by taking every 6th sample.
-fn daphnet_frames(path: &Path) -> Res<Array3<f64>> {
-    let columns = ["ankle_horiz_fwd", "ankle_vert", "ankle_horiz_lateral"];
-    let table = csv::read(
-        path,
-        &csv::CsvOptions {
-            columns: Some(columns.iter().map(|c| c.to_string()).collect()),
-            ..csv::CsvOptions::default()
-        },
-    )?;
-    let series = table.data.slice(s![..;6, ..]).mapv(|v| v / 1000.0);
-    let starts: Vec<usize> = (0..series.nrows().saturating_sub(99)).step_by(10).collect();
-    Ok(Array3::from_shape_fn(
-        (starts.len(), 3, 100),
-        |(f, c, t)| series[[starts[f] + t, c]],
-    ))
 }
 
 /// Frames as an `f32` tensor.

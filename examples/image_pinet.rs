@@ -48,6 +48,8 @@ use tda_pinet::nn::{
 };
 use tda_pinet::vectorize::PersistenceImage;
 
+// Shared with the other PI-Net examples; each uses part of it.
+#[allow(dead_code)]
 mod common;
 
 use common::{tensor, Res, Settings};

@@ -28,7 +28,11 @@ use tda_pinet::nn::{
 };
 use tda_pinet::vectorize::PersistenceImage;
 
-type Res<T> = Result<T, Box<dyn std::error::Error>>;
+// Shared with the other PI-Net examples; each uses part of it.
+#[allow(dead_code)]
+mod common;
+
+use common::{daphnet_frames, Res};
 
 fn main() -> Res<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -152,28 +156,4 @@ fn main() -> Res<()> {
         println!("{name:48} {mse:>12.4e} {us:>16.1}");
     }
     Ok(())
-}
-
-/// Windows of 100 samples (every 10) of the ankle accelerometer, in g,
-/// resampled from 64 Hz by taking every 6th sample.
-fn daphnet_frames(path: &Path) -> Res<Array3<f64>> {
-    let text = std::fs::read_to_string(path)?;
-    let mut ankle: Vec<[f64; 3]> = Vec::new();
-    for (i, line) in text.lines().enumerate().skip(1) {
-        let fields: Vec<&str> = line.split(',').collect();
-        if fields.len() < 4 {
-            return Err(format!("{}: line {}: expected >= 4 fields", path.display(), i + 1).into());
-        }
-        let mut v = [0.0; 3];
-        for (k, f) in fields[1..4].iter().enumerate() {
-            v[k] = f.trim().parse::<f64>()? / 1000.0;
-        }
-        ankle.push(v);
-    }
-    let series: Vec<[f64; 3]> = ankle.into_iter().step_by(6).collect();
-    let starts: Vec<usize> = (0..series.len().saturating_sub(99)).step_by(10).collect();
-    Ok(Array3::from_shape_fn(
-        (starts.len(), 3, 100),
-        |(f, c, t)| series[starts[f] + t][c],
-    ))
 }

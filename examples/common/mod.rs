@@ -1,5 +1,5 @@
-//! Command-line settings shared by the PI-Net examples (`har_fusion`,
-//! `image_pinet`).
+//! Settings and helpers shared by the PI-Net examples (`har_fusion`,
+//! `image_pinet`, `pinet_basicmotions`).
 
 /// Errors of the examples.
 pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -114,4 +114,23 @@ pub fn train_or_load<M: tda_pinet::nn::PiNet>(
     }
     save_checkpoint(vars, path, None)?;
     Ok(())
+}
+
+/// Windows of 100 samples (every 10) of Daphnet's ankle accelerometer, in
+/// g, resampled from 64 Hz to ~10.7 Hz by taking every 6th sample.
+pub fn daphnet_frames(path: &std::path::Path) -> Res<ndarray::Array3<f64>> {
+    let columns = ["ankle_horiz_fwd", "ankle_vert", "ankle_horiz_lateral"];
+    let table = tda_pinet::io::csv::read(
+        path,
+        &tda_pinet::io::csv::CsvOptions {
+            columns: Some(columns.iter().map(|c| c.to_string()).collect()),
+            ..tda_pinet::io::csv::CsvOptions::default()
+        },
+    )?;
+    let series = table.data.slice(ndarray::s![..;6, ..]).mapv(|v| v / 1000.0);
+    let starts: Vec<usize> = (0..series.nrows().saturating_sub(99)).step_by(10).collect();
+    Ok(ndarray::Array3::from_shape_fn(
+        (starts.len(), 3, 100),
+        |(f, c, t)| series[[starts[f] + t, c]],
+    ))
 }
