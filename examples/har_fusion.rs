@@ -381,14 +381,11 @@ fn train_and_predict(
     let vars = VarMap::new();
     let vb = VarBuilder::from_varmap(&vars, DType::F32, &Device::Cpu);
     let trainer = ClassifierTrainer::new(TrainConfig {
-        schedule: vec![(1e-3, settings.epochs)],
         batch_size: 16,
-        beta1: 0.9,
-        eps: 1e-7,
         seed,
         progress: false,
         settle_batch_norm: CLASSIFIER_SETTLE,
-        ..TrainConfig::default()
+        ..TrainConfig::keras_adam(vec![(1e-3, settings.epochs)])
     })?;
     let cnn = CnnConfig::paper_1d(3, 100, classes);
     let model: Box<dyn Classifier> = match row.model {

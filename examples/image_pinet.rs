@@ -193,14 +193,11 @@ fn main() -> Res<()> {
             let model = classifier(r, &vars)?;
             init_keras(&vars, seed)?;
             let trainer = ClassifierTrainer::new(TrainConfig {
-                schedule: vec![(1e-3, settings.epochs)],
                 batch_size: 32,
-                beta1: 0.9,
-                eps: 1e-7,
                 seed,
                 progress: false,
                 settle_batch_norm: CLASSIFIER_SETTLE,
-                ..TrainConfig::default()
+                ..TrainConfig::keras_adam(vec![(1e-3, settings.epochs)])
             })?;
             trainer.fit(&*model, &vars, inputs, &train.labels, None)?;
             for (p, (x, exact, learned)) in tests.iter().enumerate() {

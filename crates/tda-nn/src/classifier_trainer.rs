@@ -14,9 +14,9 @@ use crate::train::{batched_mean, scalar, train_loop, EpochLog, TrainConfig};
 /// first dimension: samples); labels are class indices.
 ///
 /// [`TrainConfig`]'s default is PI-Net's regression recipe; for
-/// classifiers set the schedule and Adam's parameters, e.g. Keras' Adam:
-/// `TrainConfig { schedule: vec![(1e-3, 100)], beta1: 0.9, eps: 1e-7,
-/// batch_size: 32, ..TrainConfig::default() }`.
+/// classifiers [`TrainConfig::keras_adam`] gives Keras' Adam, e.g.
+/// `TrainConfig { batch_size: 32, ..TrainConfig::keras_adam(vec![(1e-3,
+/// 100)]) }`.
 #[derive(Debug, Clone)]
 pub struct ClassifierTrainer {
     cfg: TrainConfig,

@@ -160,6 +160,19 @@ impl PiNetTrainer {
 }
 
 impl TrainConfig {
+    /// Keras' Adam defaults (beta1 0.9, beta2 0.999, epsilon 1e-7) with
+    /// this schedule, the rest as [`TrainConfig::default`]: the usual
+    /// setting for the classifiers, whose recipe the paper does not give.
+    pub fn keras_adam(schedule: Vec<(f64, usize)>) -> Self {
+        Self {
+            schedule,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-7,
+            ..Self::default()
+        }
+    }
+
     /// Rejects empty schedules, non-positive rates or batch sizes, and
     /// Adam parameters outside their ranges.
     pub(crate) fn check(&self) -> Result<()> {

@@ -31,12 +31,9 @@ fn small_cnn(channels: usize, length: usize, classes: usize) -> CnnConfig {
 
 fn quiet(schedule: Vec<(f64, usize)>) -> TrainConfig {
     TrainConfig {
-        schedule,
         batch_size: 8,
-        beta1: 0.9,
-        eps: 1e-7,
         progress: false,
-        ..TrainConfig::default()
+        ..TrainConfig::keras_adam(schedule)
     }
 }
 
