@@ -3,11 +3,8 @@
 use tda_persistence::Diagram;
 
 use crate::error::{Error, Result};
-use crate::normal_tail::NormalTail;
 use crate::pixel_masses::PixelAxis;
-#[cfg(target_arch = "x86_64")]
-use crate::simd::Avx2Fma;
-use crate::simd::{Portable, Simd, LANES};
+use crate::splat::{Layout, Splatter};
 use crate::vectorizer::{
     check_len, check_range, check_size, linspace, validate_diagram, Essential, Vectorizer,
 };
@@ -265,7 +262,8 @@ impl PersistenceImageBuilder {
 /// `w * (Phi((x1 - b)/s) - Phi((x0 - b)/s)) * (Phi((y1 - p)/s) - Phi((y0 - p)/s))`.
 /// The integral is separable, so a point costs one normal-tail evaluation
 /// (a table of Taylor polynomials, accurate to double precision) per pixel edge
-/// within 8 sigma of it along each axis, plus an outer product.
+/// within 8 sigma of it along each axis; the image is then one matrix
+/// product over the distinct births, blocked in registers.
 /// Layout of the output: see [`Grid`]. Pairs are dropped by the
 /// [`Essential`] policy and the optional `min_persistence` threshold
 /// (`p <= threshold` is dropped) before weighting.
@@ -354,15 +352,11 @@ impl PersistenceImage {
         self.config.grid
     }
 
-    /// Adds the image of `d` to `img`, birth-major with row stride
-    /// `ny + LANES` (`img[i * (ny + LANES) + j]`), in f64; the padding
-    /// columns receive zeros only.
-    fn accumulate(&self, d: &Diagram, scratch: &mut Scratch) {
-        let Scratch {
-            points,
-            img,
-            masses,
-        } = scratch;
+    /// The weighted points `(b, p, w)` of `d` into `points`: pairs dropped
+    /// by the essential policy and the threshold, weights scaled to a
+    /// maximum of 1 on the legacy grid (none are left if no weight is
+    /// positive there).
+    fn weighted_points(&self, d: &Diagram, points: &mut Vec<(f64, f64, f64)>) {
         let cfg = &self.config;
         points.clear();
         for pair in &d.pairs {
@@ -377,88 +371,39 @@ impl PersistenceImage {
         }
         if cfg.grid == Grid::LegacyPersImage {
             let max_w = points.iter().map(|q| q.2).fold(f64::NEG_INFINITY, f64::max);
-            if !(max_w.is_finite() && max_w > 0.0) {
-                return;
+            if max_w.is_finite() && max_w > 0.0 {
+                points.iter_mut().for_each(|q| q.2 /= max_w);
+            } else {
+                points.clear();
             }
-            points.iter_mut().for_each(|q| q.2 /= max_w);
-        }
-        self.splat(points, img, masses);
-    }
-
-    /// Adds the Gaussians of the weighted `points` `(b, p, w)` to the
-    /// birth-major image `img` (row stride `ny + LANES`). Where the CPU has
-    /// AVX2 and FMA (detected at run time, as rustfft does) the kernels run
-    /// with AVX2 intrinsics and fused multiply-adds ([`crate::simd`]): the
-    /// results then differ from the portable kernels by rounding only, and
-    /// never depend on the number of threads.
-    fn splat(
-        &self,
-        points: &[(f64, f64, f64)],
-        img: &mut [f64],
-        masses: &mut (Vec<f64>, Vec<f64>),
-    ) {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(simd) = Avx2Fma::detect() {
-            // SAFETY: `detect` found AVX2 and FMA on this CPU.
-            unsafe { self.splat_avx2_fma(simd, points, img, masses) };
-            return;
-        }
-        self.splat_with(Portable, points, img, masses);
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn splat_avx2_fma(
-        &self,
-        simd: Avx2Fma,
-        points: &[(f64, f64, f64)],
-        img: &mut [f64],
-        masses: &mut (Vec<f64>, Vec<f64>),
-    ) {
-        self.splat_with(simd, points, img, masses);
-    }
-
-    /// The body of [`PersistenceImage::splat`], with kernels `simd`.
-    #[inline(always)]
-    fn splat_with<S: Simd>(
-        &self,
-        simd: S,
-        points: &[(f64, f64, f64)],
-        img: &mut [f64],
-        (bbuf, pbuf): &mut (Vec<f64>, Vec<f64>),
-    ) {
-        let stride = self.py.len() + LANES;
-        let tail = NormalTail::get();
-        for &(b, p, w) in points {
-            if w == 0.0 {
-                continue;
-            }
-            let Some(bs) = self.bx.masses(simd, b, tail, bbuf) else {
-                continue;
-            };
-            let Some(ps) = self.py.masses(simd, p, tail, pbuf) else {
-                continue;
-            };
-            // Whole chunks of LANES columns: the padding of `ps` is zero and
-            // lands in the row's padding columns or adds zero.
-            let block = &mut img[bs.first * stride + ps.first..];
-            simd.outer(w, bs.masses(), ps.padded, block, stride);
         }
     }
 }
 
 /// Per-thread buffers reused across [`PersistenceImage::transform_into`]
-/// calls: the weighted points and the f64 image.
+/// calls: the weighted points and the splatting's working memory.
 #[derive(Default)]
 struct Scratch {
     points: Vec<(f64, f64, f64)>,
-    img: Vec<f64>,
-    /// Masses along the birth and the persistence axis of one point.
-    masses: (Vec<f64>, Vec<f64>),
+    splatter: Splatter,
 }
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// Largest value of `v` (0 if empty or all negative), eight running maxima
+/// at a time so that it vectorises.
+fn max_of(v: &[f64]) -> f64 {
+    let mut m = [0.0f64; 8];
+    let chunks = v.chunks_exact(8);
+    let rest = chunks.remainder().iter().fold(0.0, |a: f64, &b| a.max(b));
+    for c in chunks {
+        for (m, &x) in m.iter_mut().zip(c) {
+            *m = if x > *m { x } else { *m };
+        }
+    }
+    m.iter().fold(rest, |a, &b| a.max(b))
 }
 
 impl Vectorizer for PersistenceImage {
@@ -470,18 +415,21 @@ impl Vectorizer for PersistenceImage {
         check_len(self.len(), out.len())?;
         validate_diagram(d)?;
         let (nx, ny) = self.config.resolution;
-        let stride = ny + LANES;
+        // The legacy grid's output is persistence-major (rows from the
+        // highest persistence down), so the f64 image is made so too and
+        // each of its rows is one output row.
+        let (layout, cols) = match self.config.grid {
+            Grid::Contiguous => (Layout::BirthMajor, ny),
+            Grid::LegacyPersImage => (Layout::PersistenceMajor, nx),
+        };
         SCRATCH.with(|scratch| {
-            let scratch = &mut *scratch.borrow_mut();
-            let img = &mut scratch.img;
-            img.clear();
-            img.resize(nx * stride, 0.0);
-            self.accumulate(d, scratch);
-            let img = &scratch.img;
+            let Scratch { points, splatter } = &mut *scratch.borrow_mut();
+            self.weighted_points(d, points);
+            let (img, stride) = splatter.splat(&self.bx, &self.py, points, layout);
             // The padding columns hold zeros, so they change neither.
             let scale = match self.config.normalize {
                 Normalize::None => 1.0,
-                Normalize::Max => img.iter().copied().fold(0.0, f64::max),
+                Normalize::Max => max_of(img),
                 Normalize::Sum => img.iter().sum(),
             };
             let inv = if scale > 0.0 && scale.is_finite() {
@@ -489,70 +437,19 @@ impl Vectorizer for PersistenceImage {
             } else {
                 1.0
             };
-            match self.config.grid {
-                Grid::Contiguous => {
-                    for (o, row) in out.chunks_exact_mut(ny).zip(img.chunks_exact(stride)) {
-                        for (o, v) in o.iter_mut().zip(row) {
-                            *o = (v * inv) as f32;
-                        }
-                    }
+            let rows = img.chunks_exact(stride).map(|row| &row[..cols]);
+            let convert = |(o, row): (&mut [f32], &[f64])| {
+                for (o, v) in o.iter_mut().zip(row) {
+                    *o = (v * inv) as f32;
                 }
+            };
+            match self.config.grid {
+                Grid::Contiguous => out.chunks_exact_mut(cols).zip(rows).for_each(convert),
                 Grid::LegacyPersImage => {
-                    for (i, row) in img.chunks_exact(stride).enumerate() {
-                        for (j, v) in row[..ny].iter().enumerate() {
-                            out[(ny - 1 - j) * nx + i] = (v * inv) as f32;
-                        }
-                    }
+                    out.chunks_exact_mut(cols).rev().zip(rows).for_each(convert)
                 }
             }
         });
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    /// The f64 image of `points` through `splat` (the kernels this CPU
-    /// gets) and through the portable kernels.
-    fn both(pi: &PersistenceImage, points: &[(f64, f64, f64)]) -> (Vec<f64>, Vec<f64>) {
-        let (nx, ny) = (pi.bx.len(), pi.py.len());
-        let mut masses = Default::default();
-        let mut fast = vec![0.0; nx * (ny + LANES)];
-        pi.splat(points, &mut fast, &mut masses);
-        let mut slow = vec![0.0; nx * (ny + LANES)];
-        pi.splat_with(Portable, points, &mut slow, &mut masses);
-        (fast, slow)
-    }
-
-    proptest! {
-        #[test]
-        fn dispatched_kernels_match_portable(
-            sigma in 0.05f64..2.0,
-            nx in 1usize..40,
-            ny in 1usize..40,
-            legacy in any::<bool>(),
-            points in prop::collection::vec((-12.0f64..12.0, 0.0f64..12.0, 0.0f64..3.0), 0..30),
-        ) {
-            let grid = if legacy { Grid::LegacyPersImage } else { Grid::Contiguous };
-            let pi = PersistenceImage::builder()
-                .grid(grid)
-                .resolution(nx, ny)
-                .sigma(sigma)
-                .birth_range(-10.0, 10.0)
-                .pers_range(0.0, 10.0)
-                .build()
-                .unwrap();
-            let (fast, slow) = both(&pi, &points);
-            for (i, (f, s)) in fast.iter().zip(&slow).enumerate() {
-                prop_assert!((f - s).abs() <= 1e-12 * s.abs().max(1e-300), "pixel {i}: {f:e} vs {s:e}");
-                // Padding columns stay zero.
-                if i % (ny + LANES) >= ny {
-                    prop_assert_eq!(*f, 0.0);
-                }
-            }
-        }
     }
 }

@@ -57,6 +57,7 @@ mod normal_tail;
 mod pixel_masses;
 mod silhouette;
 mod simd;
+mod splat;
 mod vectorizer;
 
 pub use curves::{BettiCurve, Landscape};

@@ -372,6 +372,7 @@ impl<'b> Span<'b> {
     }
 
     /// The `len` masses without the padding.
+    #[cfg(test)]
     pub(crate) fn masses(&self) -> &'b [f64] {
         &self.padded[..self.len]
     }

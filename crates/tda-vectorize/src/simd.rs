@@ -1,4 +1,4 @@
-//! The two inner kernels of persistence-image splatting, portable and for
+//! The inner kernels of persistence-image splatting, portable and for
 //! x86-64 AVX2 + FMA (chosen at run time, as rustfft does).
 //!
 //! Written with explicit intrinsics because the compiler's auto-vectoriser
@@ -8,6 +8,19 @@
 /// Pixels handled together by the kernels: a chunk of `LANES` f64 values.
 pub(crate) const LANES: usize = 8;
 
+/// Image rows of one block of [`Simd::tile`].
+pub(crate) const TILE_ROWS: usize = 8;
+
+/// Checks the slice lengths [`Simd::tile`] requires.
+#[inline(always)]
+fn check_tile(a: &[f64], a_stride: usize, b: &[f64], b_stride: usize, count: usize) {
+    assert!(
+        count == 0
+            || (a.len() >= (count - 1) * a_stride + TILE_ROWS
+                && b.len() >= (count - 1) * b_stride + LANES)
+    );
+}
+
 /// A way to run the kernels. Implementations are zero-sized; the AVX2 one
 /// can only be obtained where the CPU has the features it needs.
 pub(crate) trait Simd: Copy {
@@ -16,10 +29,24 @@ pub(crate) trait Simd: Copy {
     /// `(terms - 1) * stride + LANES` values (panics otherwise).
     fn horner(self, coeffs: &[f64], stride: usize, terms: usize, h: f64) -> [f64; LANES];
 
-    /// `img[r * stride + c] += w * rows[r] * cols[c]` for every `r <
-    /// rows.len()`, `c < cols.len()`; `cols.len()` must be a multiple of
-    /// `LANES` and `img` long enough (panics otherwise).
-    fn outer(self, w: f64, rows: &[f64], cols: &[f64], img: &mut [f64], stride: usize);
+    /// `y[i] += w * x[i]` for every `i < x.len()`; `x.len()` must be a
+    /// multiple of `LANES` and at most `y.len()` (panics otherwise).
+    fn axpy(self, w: f64, x: &[f64], y: &mut [f64]);
+
+    /// One `TILE_ROWS x LANES` block of the matrix product `A^T B`:
+    /// `out[r][l] = sum_{g < count} a[g * a_stride + r] * b[g * b_stride + l]`,
+    /// summed in order of `g` in registers (so the image is stored once
+    /// per block, not once per point); `a` must hold `(count - 1) *
+    /// a_stride + TILE_ROWS` values and `b` `(count - 1) * b_stride +
+    /// LANES` when `count > 0` (panics otherwise).
+    fn tile(
+        self,
+        a: &[f64],
+        a_stride: usize,
+        b: &[f64],
+        b_stride: usize,
+        count: usize,
+    ) -> [[f64; LANES]; TILE_ROWS];
 }
 
 /// Plain Rust, unfused multiply-adds.
@@ -40,13 +67,32 @@ impl Simd for Portable {
     }
 
     #[inline(always)]
-    fn outer(self, w: f64, rows: &[f64], cols: &[f64], img: &mut [f64], stride: usize) {
-        for (r, &m) in rows.iter().enumerate() {
-            let f = w * m;
-            for (y, &x) in img[r * stride..][..cols.len()].iter_mut().zip(cols) {
-                *y += f * x;
+    fn axpy(self, w: f64, x: &[f64], y: &mut [f64]) {
+        for (y, &x) in y[..x.len()].iter_mut().zip(x) {
+            *y += w * x;
+        }
+    }
+
+    #[inline(always)]
+    fn tile(
+        self,
+        a: &[f64],
+        a_stride: usize,
+        b: &[f64],
+        b_stride: usize,
+        count: usize,
+    ) -> [[f64; LANES]; TILE_ROWS] {
+        check_tile(a, a_stride, b, b_stride, count);
+        let mut out = [[0.0; LANES]; TILE_ROWS];
+        for g in 0..count {
+            let (a, b) = (&a[g * a_stride..][..TILE_ROWS], &b[g * b_stride..][..LANES]);
+            for (row, &m) in out.iter_mut().zip(a) {
+                for (o, &x) in row.iter_mut().zip(b) {
+                    *o += m * x;
+                }
             }
         }
+        out
     }
 }
 
@@ -93,29 +139,63 @@ impl Simd for Avx2Fma {
     }
 
     #[inline(always)]
-    fn outer(self, w: f64, rows: &[f64], cols: &[f64], img: &mut [f64], stride: usize) {
+    fn axpy(self, w: f64, x: &[f64], y: &mut [f64]) {
         use std::arch::x86_64::*;
-        if rows.is_empty() {
-            return;
-        }
-        assert!(cols.len() % LANES == 0 && img.len() >= (rows.len() - 1) * stride + cols.len());
-        // SAFETY: AVX2 and FMA as above; row r's chunk k spans
-        // `r * stride + k * LANES ..+ LANES`, inside `img` by the assertion.
+        assert!(x.len() % LANES == 0 && x.len() <= y.len());
+        // SAFETY: AVX2 and FMA as above; every access is below `x.len()`,
+        // within both slices by the assertion.
         unsafe {
             let wv = _mm256_set1_pd(w);
-            for k in (0..cols.len()).step_by(LANES) {
-                let c0 = _mm256_mul_pd(wv, _mm256_loadu_pd(cols.as_ptr().add(k)));
-                let c1 = _mm256_mul_pd(wv, _mm256_loadu_pd(cols.as_ptr().add(k + 4)));
-                let mut y = img.as_mut_ptr().add(k);
-                for &m in rows {
-                    let f = _mm256_set1_pd(m);
-                    _mm256_storeu_pd(y, _mm256_fmadd_pd(f, c0, _mm256_loadu_pd(y)));
-                    let y4 = y.add(4);
-                    _mm256_storeu_pd(y4, _mm256_fmadd_pd(f, c1, _mm256_loadu_pd(y4)));
-                    y = y.add(stride);
+            for k in (0..x.len()).step_by(4) {
+                let (xp, yp) = (x.as_ptr().add(k), y.as_mut_ptr().add(k));
+                _mm256_storeu_pd(
+                    yp,
+                    _mm256_fmadd_pd(wv, _mm256_loadu_pd(xp), _mm256_loadu_pd(yp)),
+                );
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn tile(
+        self,
+        a: &[f64],
+        a_stride: usize,
+        b: &[f64],
+        b_stride: usize,
+        count: usize,
+    ) -> [[f64; LANES]; TILE_ROWS] {
+        use std::arch::x86_64::*;
+        check_tile(a, a_stride, b, b_stride, count);
+        let mut out = [[0.0; LANES]; TILE_ROWS];
+        // Two passes of four rows: eight accumulators of the sixteen
+        // registers. SAFETY: AVX2 and FMA as above; the reads are
+        // `a[g * a_stride + r]`, `r < TILE_ROWS`, and `b[g * b_stride +
+        // l]`, `l < LANES`, for `g < count`: within the slices by the
+        // assertion of `check_tile`.
+        unsafe {
+            for half in 0..TILE_ROWS / 4 {
+                let mut acc = [[_mm256_setzero_pd(); 2]; 4];
+                let mut ap = a.as_ptr().add(4 * half);
+                let mut bp = b.as_ptr();
+                for _ in 0..count {
+                    let (b0, b1) = (_mm256_loadu_pd(bp), _mm256_loadu_pd(bp.add(4)));
+                    for (r, acc) in acc.iter_mut().enumerate() {
+                        let m = _mm256_broadcast_sd(&*ap.add(r));
+                        acc[0] = _mm256_fmadd_pd(m, b0, acc[0]);
+                        acc[1] = _mm256_fmadd_pd(m, b1, acc[1]);
+                    }
+                    ap = ap.add(a_stride);
+                    bp = bp.add(b_stride);
+                }
+                for (r, acc) in acc.iter().enumerate() {
+                    let row = out[4 * half + r].as_mut_ptr();
+                    _mm256_storeu_pd(row, acc[0]);
+                    _mm256_storeu_pd(row.add(4), acc[1]);
                 }
             }
         }
+        out
     }
 }
 
@@ -123,28 +203,53 @@ impl Simd for Avx2Fma {
 mod tests {
     use super::*;
 
-    #[test]
-    fn kernels_agree() {
+    /// `simd`'s kernels against plain formulas.
+    fn check<S: Simd>(simd: S) {
         let coeffs: Vec<f64> = (0..3 * 11 + LANES)
             .map(|i| 1.0 / (1.0 + i as f64))
             .collect();
-        let slow = Portable.horner(&coeffs, 11, 4, 0.3);
-        for (l, s) in slow.iter().enumerate() {
+        for (l, s) in simd.horner(&coeffs, 11, 4, 0.3).iter().enumerate() {
             let c = |t: usize| coeffs[t * 11 + l];
             let direct = c(0) + 0.3 * (c(1) + 0.3 * (c(2) + 0.3 * c(3)));
             assert!((s - direct).abs() <= 1e-15);
         }
-        #[cfg(target_arch = "x86_64")]
-        if let Some(simd) = Avx2Fma::detect() {
-            let fast = simd.horner(&coeffs, 11, 4, 0.3);
-            for (f, s) in fast.iter().zip(&slow) {
-                assert!((f - s).abs() <= 1e-15);
+        let mut y = vec![1.0; 2 * LANES + 3];
+        simd.axpy(2.5, &coeffs[..2 * LANES], &mut y);
+        for (i, v) in y.iter().enumerate() {
+            let want = if i < 2 * LANES {
+                1.0 + 2.5 * coeffs[i]
+            } else {
+                1.0
+            };
+            assert!((v - want).abs() <= 1e-15);
+        }
+        // A^T B over 5 groups, strides wider than the block.
+        let (a_stride, b_stride, count) = (TILE_ROWS + 3, LANES + 5, 5);
+        let a: Vec<f64> = (0..count * a_stride)
+            .map(|i| (i as f64 * 0.37).sin())
+            .collect();
+        let b: Vec<f64> = (0..count * b_stride)
+            .map(|i| (i as f64 * 0.71).cos())
+            .collect();
+        let out = simd.tile(&a, a_stride, &b, b_stride, count);
+        for (r, row) in out.iter().enumerate() {
+            for (l, v) in row.iter().enumerate() {
+                let want: f64 = (0..count)
+                    .map(|g| a[g * a_stride + r] * b[g * b_stride + l])
+                    .sum();
+                assert!((v - want).abs() <= 1e-14, "({r}, {l}): {v} vs {want}");
             }
-            let (mut y0, mut y1) = (vec![1.0; 3 * 19 + 16], vec![1.0; 3 * 19 + 16]);
-            Portable.outer(2.5, &coeffs[..4], &coeffs[5..21], &mut y0, 19);
-            simd.outer(2.5, &coeffs[..4], &coeffs[5..21], &mut y1, 19);
-            for (a, b) in y0.iter().zip(&y1) {
-                assert!((a - b).abs() <= 1e-15);
+        }
+        assert_eq!(simd.tile(&[], 0, &[], 0, 0), [[0.0; LANES]; TILE_ROWS]);
+    }
+
+    #[test]
+    fn kernels_agree_with_formulas() {
+        check(Portable);
+        #[cfg(target_arch = "x86_64")]
+        {
+            if let Some(simd) = Avx2Fma::detect() {
+                check(simd);
             }
         }
     }
