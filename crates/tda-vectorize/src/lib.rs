@@ -53,6 +53,7 @@ mod entropy;
 pub mod error;
 mod grid;
 mod image;
+mod mass_cache;
 mod normal_tail;
 mod pixel_masses;
 mod silhouette;

@@ -46,6 +46,10 @@ pub(crate) struct PixelAxis {
     table: Option<OffsetTable>,
 }
 
+/// Identity of a [`PixelAxis`]'s masses; see [`PixelAxis::key`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AxisKey([u64; 6]);
+
 /// Pixel intervals along one axis.
 #[derive(Debug, Clone, PartialEq)]
 enum Edges {
@@ -84,6 +88,25 @@ impl PixelAxis {
             sigma,
             table,
         }
+    }
+
+    /// What determines the masses of this axis (its pixels are evenly
+    /// spaced, so the ends, count, width and sigma do): equal keys give
+    /// equal masses at every coordinate.
+    pub(crate) fn key(&self) -> AxisKey {
+        let n = self.len();
+        let (kind, lo, hi, width) = match &self.edges {
+            Edges::Contiguous(edges) => (0, edges[0], edges[n], 0.0),
+            Edges::Legacy { lower, width } => (1, lower[0], lower[n - 1], *width),
+        };
+        AxisKey([
+            kind,
+            n as u64,
+            lo.to_bits(),
+            hi.to_bits(),
+            width.to_bits(),
+            self.sigma.to_bits(),
+        ])
     }
 
     /// Number of pixels.

@@ -11,7 +11,8 @@
 //!   repeat whenever the values are quantised; the PI-Net image recipe
 //!   (8-bit pixels, so births and deaths on the grid `k / 255`) has about
 //!   340 points per channel but about 140 distinct births, and those
-//!   births' masses are computed once each.
+//!   births' masses are computed once each. Coordinates that recur from one
+//!   image to the next take their masses from a memo ([`MassCache`]).
 //! - *Register blocking* (Goto & van de Geijn, "Anatomy of high-performance
 //!   matrix multiplication", ACM TOMS 2008): each `TILE_ROWS x LANES`
 //!   block of the image is summed over the groups in registers
@@ -23,6 +24,7 @@
 //! meets a contiguous run of groups. Each pixel's sum runs over the groups
 //! in order, so the result never depends on the number of threads.
 
+use crate::mass_cache::MassCache;
 use crate::normal_tail::NormalTail;
 use crate::pixel_masses::PixelAxis;
 #[cfg(target_arch = "x86_64")]
@@ -61,6 +63,9 @@ pub(crate) struct Splatter {
     /// Masses of one point along the birth and the persistence axis.
     bbuf: Vec<f64>,
     pbuf: Vec<f64>,
+    /// Memos of the masses along each axis, kept across images.
+    bcache: MassCache,
+    pcache: MassCache,
 }
 
 impl Splatter {
@@ -144,10 +149,13 @@ impl Splatter {
             spans,
             bbuf,
             pbuf,
+            bcache,
+            pcache,
         } = self;
         births.clear();
         pers.clear();
         spans.clear();
+        let (mut bmemo, mut pmemo) = (bcache.memo(bx), pcache.memo(py));
         // The birth of the last group, and whether it reaches the grid.
         let mut last: Option<(f64, bool)> = None;
         for &(b, p, w) in points {
@@ -155,7 +163,7 @@ impl Splatter {
                 continue;
             }
             if last.is_none_or(|(prev, _)| prev != b) {
-                let reaches = match bx.masses(simd, b, tail, bbuf) {
+                let reaches = match bmemo.masses(simd, b, tail, bbuf) {
                     Some(bs) => {
                         let g = spans.len();
                         births.resize((g + 1) * a_stride, 0.0);
@@ -172,7 +180,7 @@ impl Splatter {
             if last.is_some_and(|(_, reaches)| !reaches) {
                 continue;
             }
-            let Some(ps) = py.masses(simd, p, tail, pbuf) else {
+            let Some(ps) = pmemo.masses(simd, p, tail, pbuf) else {
                 continue;
             };
             // The open group is the last one; the padding of `ps` is zero.
