@@ -83,7 +83,8 @@ impl MassCache {
     /// the table is never more than half full, so one exists).
     #[inline(always)]
     fn probe(&self, bits: u64) -> usize {
-        let mut slot = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOTS.trailing_zeros())) as usize;
+        let mut slot =
+            (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOTS.trailing_zeros())) as usize;
         loop {
             match self.slots[slot].checked_sub(1) {
                 None => return slot,
@@ -124,7 +125,10 @@ impl Memo<'_, '_> {
         let bits = c.to_bits();
         let slot = cache.probe(bits);
         cache.lookups += 1;
-        if let Some(e) = cache.slots[slot].checked_sub(1).map(|i| cache.entries[i as usize]) {
+        if let Some(e) = cache.slots[slot]
+            .checked_sub(1)
+            .map(|i| cache.entries[i as usize])
+        {
             cache.hits += 1;
             return Some(Span {
                 first: e.first,

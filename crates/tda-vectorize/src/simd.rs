@@ -175,23 +175,37 @@ impl Simd for Avx2Fma {
         // assertion of `check_tile`.
         unsafe {
             for half in 0..TILE_ROWS / 4 {
-                let mut acc = [[_mm256_setzero_pd(); 2]; 4];
+                let z = _mm256_setzero_pd();
+                // Named accumulators: an array of them may be spilled to
+                // the stack.
+                let (mut r0a, mut r0b, mut r1a, mut r1b) = (z, z, z, z);
+                let (mut r2a, mut r2b, mut r3a, mut r3b) = (z, z, z, z);
                 let mut ap = a.as_ptr().add(4 * half);
                 let mut bp = b.as_ptr();
                 for _ in 0..count {
                     let (b0, b1) = (_mm256_loadu_pd(bp), _mm256_loadu_pd(bp.add(4)));
-                    for (r, acc) in acc.iter_mut().enumerate() {
-                        let m = _mm256_broadcast_sd(&*ap.add(r));
-                        acc[0] = _mm256_fmadd_pd(m, b0, acc[0]);
-                        acc[1] = _mm256_fmadd_pd(m, b1, acc[1]);
-                    }
+                    let m = _mm256_broadcast_sd(&*ap);
+                    r0a = _mm256_fmadd_pd(m, b0, r0a);
+                    r0b = _mm256_fmadd_pd(m, b1, r0b);
+                    let m = _mm256_broadcast_sd(&*ap.add(1));
+                    r1a = _mm256_fmadd_pd(m, b0, r1a);
+                    r1b = _mm256_fmadd_pd(m, b1, r1b);
+                    let m = _mm256_broadcast_sd(&*ap.add(2));
+                    r2a = _mm256_fmadd_pd(m, b0, r2a);
+                    r2b = _mm256_fmadd_pd(m, b1, r2b);
+                    let m = _mm256_broadcast_sd(&*ap.add(3));
+                    r3a = _mm256_fmadd_pd(m, b0, r3a);
+                    r3b = _mm256_fmadd_pd(m, b1, r3b);
                     ap = ap.add(a_stride);
                     bp = bp.add(b_stride);
                 }
-                for (r, acc) in acc.iter().enumerate() {
+                for (r, (lo, hi)) in [(r0a, r0b), (r1a, r1b), (r2a, r2b), (r3a, r3b)]
+                    .into_iter()
+                    .enumerate()
+                {
                     let row = out[4 * half + r].as_mut_ptr();
-                    _mm256_storeu_pd(row, acc[0]);
-                    _mm256_storeu_pd(row.add(4), acc[1]);
+                    _mm256_storeu_pd(row, lo);
+                    _mm256_storeu_pd(row.add(4), hi);
                 }
             }
         }
