@@ -2,14 +2,14 @@
 
 use ndarray::parallel::prelude::*;
 use ndarray::{Array4, ArrayView3, Axis};
-use tda_persistence::sublevel;
+use tda_persistence::sublevel::SignalH0;
 use tda_vectorize::{PersistenceImage, Vectorizer};
 
 use crate::error::{Error, Result};
 
 /// Exact persistence images of every channel of every signal: `signals` is
 /// `(batch, channels, length)`; each channel's 0-dimensional sublevel
-/// diagram ([`sublevel::h0`]) is vectorised by `image`, giving `(batch,
+/// diagram ([`tda_persistence::sublevel::h0`]) is vectorised by `image`, giving `(batch,
 /// channels, rows, cols)` in channel-major order (the PI-Nets' output
 /// layout), computed in parallel (the result does not depend on the number
 /// of threads).
@@ -38,18 +38,23 @@ pub fn pinet_targets(signals: ArrayView3<f64>, image: &PersistenceImage) -> Resu
     out.axis_iter_mut(Axis(0))
         .into_par_iter()
         .zip(signals.axis_iter(Axis(0)).into_par_iter())
-        .try_for_each(|(mut o, signal)| -> Result<()> {
-            for (mut img, channel) in o.axis_iter_mut(Axis(0)).zip(signal.axis_iter(Axis(0))) {
-                let values = channel.to_vec();
-                let diagram = sublevel::h0(&values)?;
-                let dst = img.as_slice_mut().ok_or_else(|| Error::Shape {
-                    name: "targets",
-                    expected: "a contiguous image".into(),
-                    got: vec![rows, cols],
-                })?;
-                image.transform_into(&diagram, dst)?;
-            }
-            Ok(())
-        })?;
+        // One reusable H0 engine and channel buffer per worker.
+        .try_for_each_init(
+            || (SignalH0::default(), Vec::with_capacity(length)),
+            |(h0, values), (mut o, signal)| -> Result<()> {
+                for (mut img, channel) in o.axis_iter_mut(Axis(0)).zip(signal.axis_iter(Axis(0))) {
+                    values.clear();
+                    values.extend(channel.iter());
+                    let diagram = h0.sublevel(values)?;
+                    let dst = img.as_slice_mut().ok_or_else(|| Error::Shape {
+                        name: "targets",
+                        expected: "a contiguous image".into(),
+                        got: vec![rows, cols],
+                    })?;
+                    image.transform_into(&diagram, dst)?;
+                }
+                Ok(())
+            },
+        )?;
     Ok(out)
 }
