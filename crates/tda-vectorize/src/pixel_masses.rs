@@ -109,6 +109,23 @@ impl PixelAxis {
         ])
     }
 
+    /// The most pixels one point's masses cover (those within the cutoff
+    /// of it), for cost estimates.
+    pub(crate) fn window(&self) -> usize {
+        let n = self.len();
+        let step = match &self.edges {
+            Edges::Contiguous(edges) => (edges[n] - edges[0]) / n as f64,
+            Edges::Legacy { lower, .. } if n > 1 => (lower[n - 1] - lower[0]) / (n - 1) as f64,
+            Edges::Legacy { .. } => return n,
+        };
+        let w = (2.0 * CUTOFF_SIGMAS * self.sigma / step).ceil() + 2.0;
+        if w < n as f64 {
+            w as usize
+        } else {
+            n
+        }
+    }
+
     /// Number of pixels.
     pub(crate) fn len(&self) -> usize {
         match &self.edges {
@@ -395,7 +412,6 @@ impl<'b> Span<'b> {
     }
 
     /// The `len` masses without the padding.
-    #[cfg(test)]
     pub(crate) fn masses(&self) -> &'b [f64] {
         &self.padded[..self.len]
     }

@@ -33,6 +33,11 @@ pub(crate) trait Simd: Copy {
     /// multiple of `LANES` and at most `y.len()` (panics otherwise).
     fn axpy(self, w: f64, x: &[f64], y: &mut [f64]);
 
+    /// `img[r * stride + c] += w * rows[r] * cols[c]` for every `r <
+    /// rows.len()`, `c < cols.len()`; `cols.len()` must be a multiple of
+    /// `LANES` and `img` long enough (panics otherwise).
+    fn outer(self, w: f64, rows: &[f64], cols: &[f64], img: &mut [f64], stride: usize);
+
     /// One `TILE_ROWS x LANES` block of the matrix product `A^T B`:
     /// `out[r][l] = sum_{g < count} a[g * a_stride + r] * b[g * b_stride + l]`,
     /// summed in order of `g` in registers (so the image is stored once
@@ -70,6 +75,13 @@ impl Simd for Portable {
     fn axpy(self, w: f64, x: &[f64], y: &mut [f64]) {
         for (y, &x) in y[..x.len()].iter_mut().zip(x) {
             *y += w * x;
+        }
+    }
+
+    #[inline(always)]
+    fn outer(self, w: f64, rows: &[f64], cols: &[f64], img: &mut [f64], stride: usize) {
+        for (r, &m) in rows.iter().enumerate() {
+            self.axpy(w * m, cols, &mut img[r * stride..]);
         }
     }
 
@@ -157,6 +169,33 @@ impl Simd for Avx2Fma {
     }
 
     #[inline(always)]
+    fn outer(self, w: f64, rows: &[f64], cols: &[f64], img: &mut [f64], stride: usize) {
+        use std::arch::x86_64::*;
+        if rows.is_empty() {
+            return;
+        }
+        assert!(cols.len() % LANES == 0 && img.len() >= (rows.len() - 1) * stride + cols.len());
+        // Chunk by chunk, the chunk of `w * cols` held in registers down
+        // all rows. SAFETY: AVX2 and FMA as above; row r's chunk k spans
+        // `r * stride + k * LANES ..+ LANES`, inside `img` by the assertion.
+        unsafe {
+            let wv = _mm256_set1_pd(w);
+            for k in (0..cols.len()).step_by(LANES) {
+                let c0 = _mm256_mul_pd(wv, _mm256_loadu_pd(cols.as_ptr().add(k)));
+                let c1 = _mm256_mul_pd(wv, _mm256_loadu_pd(cols.as_ptr().add(k + 4)));
+                let mut y = img.as_mut_ptr().add(k);
+                for &m in rows {
+                    let f = _mm256_set1_pd(m);
+                    _mm256_storeu_pd(y, _mm256_fmadd_pd(f, c0, _mm256_loadu_pd(y)));
+                    let y4 = y.add(4);
+                    _mm256_storeu_pd(y4, _mm256_fmadd_pd(f, c1, _mm256_loadu_pd(y4)));
+                    y = y.add(stride);
+                }
+            }
+        }
+    }
+
+    #[inline(always)]
     fn tile(
         self,
         a: &[f64],
@@ -236,6 +275,17 @@ mod tests {
                 1.0
             };
             assert!((v - want).abs() <= 1e-15);
+        }
+        let mut img = vec![1.0; 3 * 19 + 16];
+        simd.outer(2.5, &coeffs[..3], &coeffs[5..5 + 2 * LANES], &mut img, 19);
+        for (i, v) in img.iter().enumerate() {
+            let (r, c) = (i / 19, i % 19);
+            let want = if r < 3 && c < 2 * LANES {
+                1.0 + 2.5 * coeffs[r] * coeffs[5 + c]
+            } else {
+                1.0
+            };
+            assert!((v - want).abs() <= 1e-15, "pixel {i}");
         }
         // A^T B over 5 groups, strides wider than the block.
         let (a_stride, b_stride, count) = (TILE_ROWS + 3, LANES + 5, 5);

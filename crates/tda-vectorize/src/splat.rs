@@ -4,25 +4,30 @@
 //! the mass of birth pixel `i` under the Gaussian of `b_k` and `B[k, j] =
 //! w_k` times the mass of persistence pixel `j` under that of `p_k`
 //! ([`PixelAxis::masses`]), pixel `(i, j)` is `sum_k A[k, i] B[k, j]`,
-//! that is `A^T B`. Two things make it fast:
+//! that is `A^T B`. Two methods compute it, and an estimate of their
+//! times picks one per image ([`Method`]):
 //!
-//! - *Points that share a birth share a row of `A`*: their rows of `B` are
-//!   summed first and the product runs over distinct births only. Births
-//!   repeat whenever the values are quantised; the PI-Net image recipe
-//!   (8-bit pixels, so births and deaths on the grid `k / 255`) has about
-//!   340 points per channel but about 140 distinct births, and those
-//!   births' masses are computed once each. Coordinates that recur from one
-//!   image to the next take their masses from a memo ([`MassCache`]).
-//! - *Register blocking* (Goto & van de Geijn, "Anatomy of high-performance
-//!   matrix multiplication", ACM TOMS 2008): each `TILE_ROWS x LANES`
-//!   block of the image is summed over the groups in registers
-//!   ([`Simd::tile`]) and stored once, where adding one outer product per
-//!   point loads and stores every touched pixel once per point.
+//! - *Direct*: one outer product per point, over the pixels within its
+//!   Gaussians' reach. Best where the Gaussians cover few pixels and births
+//!   do not repeat (W2: windows of 12 of 50 pixels, continuous values).
+//! - *Tiles*: points that share a birth share a row of `A`, so their rows
+//!   of `B` are summed first and the product runs over distinct births
+//!   only; it is then computed by `TILE_ROWS x LANES` blocks summed in
+//!   registers ([`Simd::tile`]; the register blocking of Goto & van de
+//!   Geijn, "Anatomy of high-performance matrix multiplication", ACM TOMS
+//!   2008) and stored once, where an outer product loads and stores every
+//!   touched pixel once per point. Best where births repeat or the
+//!   Gaussians are wide: the PI-Net image recipe (8-bit pixels, so births
+//!   and deaths on the grid `k / 255`, sigma 0.05 on 50 pixels over
+//!   `[0, 1]`) has about 340 points per channel but about 140 distinct
+//!   births, each covering about 30 pixels per axis.
 //!
-//! Births are sorted (a diagram's canonical order already is), so the
-//! birth-pixel spans of the groups are monotone and each block of rows
-//! meets a contiguous run of groups. Each pixel's sum runs over the groups
-//! in order, so the result never depends on the number of threads.
+//! Coordinates that recur from one image to the next take their masses
+//! from a memo ([`MassCache`]). Births are sorted (a diagram's canonical
+//! order already is), so the birth-pixel spans of the groups are monotone
+//! and each block of rows meets a contiguous run of groups. Each pixel's
+//! sum runs in a fixed order, so the result never depends on the number
+//! of threads.
 
 use crate::mass_cache::MassCache;
 use crate::normal_tail::NormalTail;
@@ -44,6 +49,14 @@ pub(crate) enum Layout {
 // other, and either axis may run down the rows.
 const _: () = assert!(TILE_ROWS == LANES);
 
+/// The pixels `[first, end)` a group's masses cover along each axis.
+#[derive(Debug, Clone, Copy)]
+struct GroupSpan {
+    births: (usize, usize),
+    /// Empty (`(usize::MAX, 0)`) while no point of the group reaches the grid.
+    pers: (usize, usize),
+}
+
 /// Reusable working memory of [`Splatter::splat`], and the image.
 #[derive(Debug, Default)]
 pub(crate) struct Splatter {
@@ -58,8 +71,8 @@ pub(crate) struct Splatter {
     /// Summed weighted persistence-axis masses of group `g` at
     /// `[g * b_stride + j]` (rows of `B`).
     pers: Vec<f64>,
-    /// Birth-axis pixel span `[first, end)` of each group.
-    spans: Vec<(usize, usize)>,
+    /// Pixel spans of each group's masses.
+    spans: Vec<GroupSpan>,
     /// Masses of one point along the birth and the persistence axis.
     bbuf: Vec<f64>,
     pbuf: Vec<f64>,
@@ -96,20 +109,27 @@ impl Splatter {
             self.img.resize(shape.0 * shape.1, 0.0);
             self.shape = shape;
         }
-        self.fill(bx, py, points, layout);
+        self.fill(bx, py, points, layout, None);
         (&self.img, shape.1)
     }
 
     /// Computes the image into `self.img` with the best kernels this CPU
-    /// has.
-    fn fill(&mut self, bx: &PixelAxis, py: &PixelAxis, points: &[(f64, f64, f64)], layout: Layout) {
+    /// has, by `method` or else the cheaper one.
+    fn fill(
+        &mut self,
+        bx: &PixelAxis,
+        py: &PixelAxis,
+        points: &[(f64, f64, f64)],
+        layout: Layout,
+        method: Option<Method>,
+    ) {
         #[cfg(target_arch = "x86_64")]
         if let Some(simd) = Avx2Fma::detect() {
             // SAFETY: `detect` found AVX2 and FMA on this CPU.
-            unsafe { self.fill_avx2_fma(simd, bx, py, points, layout) };
+            unsafe { self.fill_avx2_fma(simd, bx, py, points, layout, method) };
             return;
         }
-        self.fill_with(Portable, bx, py, points, layout);
+        self.fill_with(Portable, bx, py, points, layout, method);
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -121,14 +141,88 @@ impl Splatter {
         py: &PixelAxis,
         points: &[(f64, f64, f64)],
         layout: Layout,
+        method: Option<Method>,
     ) {
-        self.fill_with(simd, bx, py, points, layout);
+        self.fill_with(simd, bx, py, points, layout, method);
     }
 
     /// The body of [`Splatter::fill`] with kernels `simd`, for `points`
     /// sorted by birth and `self.img` of the shape of `layout`.
     #[inline(always)]
     fn fill_with<S: Simd>(
+        &mut self,
+        simd: S,
+        bx: &PixelAxis,
+        py: &PixelAxis,
+        points: &[(f64, f64, f64)],
+        layout: Layout,
+        method: Option<Method>,
+    ) {
+        let (n, distinct) = birth_counts(points);
+        match method.unwrap_or_else(|| Method::cheaper(bx, py, layout, n, distinct)) {
+            // Without repeated births the data are likely continuous, and
+            // the memo would only cost its lookups.
+            Method::Direct => self.direct(simd, bx, py, points, layout, distinct < n),
+            Method::Tiles => self.tiles(simd, bx, py, points, layout),
+        }
+    }
+
+    /// [`Method::Direct`]: one outer product per point, added into the
+    /// zeroed image; masses through the memos if `memo`.
+    #[inline(always)]
+    fn direct<S: Simd>(
+        &mut self,
+        simd: S,
+        bx: &PixelAxis,
+        py: &PixelAxis,
+        points: &[(f64, f64, f64)],
+        layout: Layout,
+        memo: bool,
+    ) {
+        let tail = NormalTail::get();
+        let stride = self.shape.1;
+        let (mut bmemo, mut pmemo) = (self.bcache.memo(bx), self.pcache.memo(py));
+        let img = &mut self.img;
+        img.fill(0.0);
+        for &(b, p, w) in points {
+            if w == 0.0 {
+                continue;
+            }
+            let bs = if memo {
+                bmemo.masses(simd, b, tail, &mut self.bbuf)
+            } else {
+                bx.masses(simd, b, tail, &mut self.bbuf)
+            };
+            let Some(bs) = bs else {
+                continue;
+            };
+            let ps = if memo {
+                pmemo.masses(simd, p, tail, &mut self.pbuf)
+            } else {
+                py.masses(simd, p, tail, &mut self.pbuf)
+            };
+            let Some(ps) = ps else {
+                continue;
+            };
+            // Rows along one axis, whole chunks along the other: the
+            // padding of the masses is zero and lands in the image's
+            // padding columns or adds zero.
+            match layout {
+                Layout::BirthMajor => {
+                    let at = bs.first * stride + ps.first;
+                    simd.outer(w, bs.masses(), ps.padded, &mut img[at..], stride);
+                }
+                Layout::PersistenceMajor => {
+                    let at = ps.first * stride + bs.first;
+                    simd.outer(w, ps.masses(), bs.padded, &mut img[at..], stride);
+                }
+            }
+        }
+    }
+
+    /// [`Method::Tiles`]: points grouped by birth, the product by blocks.
+    #[inline(always)]
+    fn tiles<S: Simd>(
         &mut self,
         simd: S,
         bx: &PixelAxis,
@@ -170,7 +264,10 @@ impl Splatter {
                         births[g * a_stride + bs.first..][..bs.padded.len()]
                             .copy_from_slice(bs.padded);
                         pers.resize((g + 1) * b_stride, 0.0);
-                        spans.push((bs.first, bs.first + bs.len));
+                        spans.push(GroupSpan {
+                            births: (bs.first, bs.first + bs.len),
+                            pers: (usize::MAX, 0),
+                        });
                         true
                     }
                     None => false,
@@ -184,25 +281,149 @@ impl Splatter {
                 continue;
             };
             // The open group is the last one; the padding of `ps` is zero.
-            let row = &mut pers[(spans.len() - 1) * b_stride..];
-            simd.axpy(w, ps.padded, &mut row[ps.first..]);
+            let g = spans.len() - 1;
+            simd.axpy(w, ps.padded, &mut pers[g * b_stride + ps.first..]);
+            let span = &mut spans[g].pers;
+            *span = (span.0.min(ps.first), span.1.max(ps.first + ps.len));
         }
-        debug_assert!(spans.windows(2).all(|s| s[0] <= s[1]));
-        let stride = *stride;
+        debug_assert!(spans.windows(2).all(|s| s[0].births <= s[1].births));
+        let (stride, groups) = (
+            *stride,
+            Groups {
+                births,
+                a_stride,
+                pers,
+                b_stride,
+                spans,
+            },
+        );
+        groups.tiles(simd, nx, ny, layout, img, stride);
+    }
+}
+
+/// The two ways of computing an image; both write every pixel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    /// One outer product per point ([`Splatter::direct`]): best where the
+    /// Gaussians cover few pixels and births rarely repeat (W2).
+    Direct,
+    /// Points grouped by birth, the product summed in registers by blocks
+    /// ([`Splatter::tiles`]): best where the Gaussians are wide or births
+    /// repeat (the PI-Net image recipe).
+    Tiles,
+}
+
+/// The number of points of non-zero weight, and of distinct births among
+/// them (`points` sorted by birth).
+fn birth_counts(points: &[(f64, f64, f64)]) -> (usize, usize) {
+    let (mut n, mut distinct, mut prev) = (0, 0, None);
+    for &(b, _, _) in points.iter().filter(|q| q.2 != 0.0) {
+        n += 1;
+        distinct += usize::from(prev != Some(b));
+        prev = Some(b);
+    }
+    (n, distinct)
+}
+
+impl Method {
+    /// The method with the smaller estimated time, from the numbers of
+    /// points `n` and of `distinct` births and the axes' windows. A direct row
+    /// of `LANES` pixels loads and stores them (~2 cycles); a block
+    /// product of `TILE_ROWS x LANES` pixels per group runs from registers
+    /// (~8 cycles with AVX2).
+    fn cheaper(bx: &PixelAxis, py: &PixelAxis, layout: Layout, n: usize, distinct: usize) -> Self {
+        let (wb, wp) = (bx.window(), py.window());
+        let rows_chunks = match layout {
+            Layout::BirthMajor => wb * wp.div_ceil(LANES),
+            Layout::PersistenceMajor => wp * wb.div_ceil(LANES),
+        };
+        let blocks = (wb.div_ceil(LANES) + 1) * py.len().div_ceil(LANES);
+        if n * rows_chunks <= 4 * distinct * blocks {
+            Self::Direct
+        } else {
+            Self::Tiles
+        }
+    }
+}
+
+/// The groups' masses, ready for the product.
+struct Groups<'s> {
+    births: &'s [f64],
+    a_stride: usize,
+    pers: &'s [f64],
+    b_stride: usize,
+    spans: &'s [GroupSpan],
+}
+
+/// A block of `LANES` birth pixels from `i0`, the groups `lo..hi` whose
+/// birth spans meet it, and the persistence pixels `[p_lo, p_hi)` those
+/// groups' masses cover.
+struct BirthBlock {
+    i0: usize,
+    lo: usize,
+    hi: usize,
+    p_lo: usize,
+    p_hi: usize,
+}
+
+impl Groups<'_> {
+    /// The blocks of birth pixels (of `nx`) with their groups: births are
+    /// sorted, so the spans are monotone and two cursors find them.
+    fn blocks(&self, nx: usize) -> impl Iterator<Item = BirthBlock> + '_ {
+        let spans = self.spans;
         let (mut lo, mut hi) = (0, 0);
-        for i0 in (0..nx).step_by(LANES) {
-            // Groups lo..hi are those whose span meets births i0..i0 + LANES.
-            while lo < spans.len() && spans[lo].1 <= i0 {
+        (0..nx).step_by(LANES).map(move |i0| {
+            while lo < spans.len() && spans[lo].births.1 <= i0 {
                 lo += 1;
             }
             hi = hi.max(lo);
-            while hi < spans.len() && spans[hi].0 < i0 + LANES {
+            while hi < spans.len() && spans[hi].births.0 < i0 + LANES {
                 hi += 1;
             }
-            let count = hi - lo;
-            let a = &births[(lo * a_stride + i0).min(births.len())..];
+            let (p_lo, p_hi) = spans[lo..hi].iter().fold((usize::MAX, 0), |(l, h), s| {
+                (l.min(s.pers.0), h.max(s.pers.1))
+            });
+            BirthBlock {
+                i0,
+                lo,
+                hi,
+                p_lo,
+                p_hi,
+            }
+        })
+    }
+
+    /// Writes every pixel of `img` by blocks summed in registers; blocks
+    /// of persistence pixels outside all the groups' spans are zero
+    /// without products (most of them where the Gaussians are narrow
+    /// against the grid).
+    #[inline(always)]
+    fn tiles<S: Simd>(
+        &self,
+        simd: S,
+        nx: usize,
+        ny: usize,
+        layout: Layout,
+        img: &mut [f64],
+        stride: usize,
+    ) {
+        let (a_stride, b_stride) = (self.a_stride, self.b_stride);
+        for block in self.blocks(nx) {
+            let BirthBlock {
+                i0,
+                lo,
+                hi,
+                p_lo,
+                p_hi,
+            } = block;
+            let a = &self.births[(lo * a_stride + i0).min(self.births.len())..];
             for j0 in (0..ny).step_by(LANES) {
-                let b = &pers[(lo * b_stride + j0).min(pers.len())..];
+                let b = &self.pers[(lo * b_stride + j0).min(self.pers.len())..];
+                let count = if j0 + LANES <= p_lo || j0 >= p_hi {
+                    0
+                } else {
+                    hi - lo
+                };
                 match layout {
                     Layout::BirthMajor => {
                         let block = simd.tile(a, a_stride, b, b_stride, count);
@@ -286,10 +507,11 @@ mod tests {
     }
 
     proptest! {
-        /// Every kernel set this CPU has, in both layouts, against the
-        /// portable kernels and against the direct sum of per-edge outer
-        /// products; births are drawn from a few values so that groups
-        /// form, and shuffled. One `Splatter` serves every shape in turn.
+        /// Every kernel set this CPU has, in both layouts and by both
+        /// methods, against the portable kernels and against the direct
+        /// sum of per-edge outer products; births are drawn from a few
+        /// values so that groups form, and shuffled. One `Splatter` serves
+        /// every shape in turn.
         #[test]
         fn kernels_match_direct_sum(
             sigma in 0.05f64..2.0,
@@ -320,14 +542,16 @@ mod tests {
                 let (img, stride) = splatter.splat(&bx, &py, &mut points, layout);
                 let dispatched = img.to_vec();
                 check(&dispatched, &slow, stride, 1e-9, floor)?;
-                splatter.fill_with(Portable, &bx, &py, &points, layout);
-                let portable = splatter.img.clone();
-                check(&portable, &slow, stride, 1e-9, floor)?;
-                #[cfg(target_arch = "x86_64")]
-                if let Some(simd) = Avx2Fma::detect() {
-                    // SAFETY: `detect` found AVX2 and FMA.
-                    unsafe { splatter.fill_avx2_fma(simd, &bx, &py, &points, layout) };
-                    check(&splatter.img, &portable, stride, 1e-12, 0.0)?;
+                for method in [Method::Direct, Method::Tiles] {
+                    splatter.fill_with(Portable, &bx, &py, &points, layout, Some(method));
+                    let portable = splatter.img.clone();
+                    check(&portable, &slow, stride, 1e-9, floor)?;
+                    #[cfg(target_arch = "x86_64")]
+                    if let Some(simd) = Avx2Fma::detect() {
+                        // SAFETY: `detect` found AVX2 and FMA.
+                        unsafe { splatter.fill_avx2_fma(simd, &bx, &py, &points, layout, Some(method)) };
+                        check(&splatter.img, &portable, stride, 1e-12, 0.0)?;
+                    }
                 }
             }
         }
