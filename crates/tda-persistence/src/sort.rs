@@ -26,6 +26,19 @@ pub(crate) struct SortScratch {
     buckets: Vec<usize>,
 }
 
+/// `a` before `b` in canonical order ([`PersistencePair::canonical_cmp`]),
+/// without branches: the IEEE total order is that of these integer keys
+/// (the transform `f64::total_cmp` applies).
+#[inline(always)]
+fn canonical_lt(a: &PersistencePair, b: &PersistencePair) -> bool {
+    fn key(x: f64) -> i64 {
+        let bits = x.to_bits() as i64;
+        bits ^ (((bits >> 63) as u64) >> 1) as i64
+    }
+    let (ab, bb) = (key(a.birth), key(b.birth));
+    (ab < bb) | ((ab == bb) & (key(a.death) < key(b.death)))
+}
+
 /// Sorts `pairs` into canonical order ([`PersistencePair::canonical_cmp`]).
 pub(crate) fn sort_canonical(pairs: &mut [PersistencePair], scratch: &mut SortScratch) {
     let n = pairs.len();
@@ -47,18 +60,20 @@ pub(crate) fn sort_canonical(pairs: &mut [PersistencePair], scratch: &mut SortSc
     } = scratch;
     // Monotone in the birth, so buckets are in order; `as` saturates.
     buckets.clear();
-    buckets.extend(
-        pairs
-            .iter()
-            .map(|p| (((p.birth - lo) * scale) as usize).min(n - 1)),
-    );
     starts.clear();
     starts.resize(n + 1, 0);
-    for &b in buckets.iter() {
+    for p in pairs.iter() {
+        let b = (((p.birth - lo) * scale) as usize).min(n - 1);
+        buckets.push(b);
         starts[b + 1] += 1;
     }
-    for b in 1..=n {
-        starts[b] += starts[b - 1];
+    // Prefix sums in a register (through memory each waited on the last
+    // store), with the largest bucket on the way.
+    let (mut total, mut largest) = (0, 0);
+    for start in starts.iter_mut() {
+        largest = largest.max(*start);
+        total += *start;
+        *start = total;
     }
     if out.len() < n {
         out.resize(n, PersistencePair::default());
@@ -70,16 +85,12 @@ pub(crate) fn sort_canonical(pairs: &mut [PersistencePair], scratch: &mut SortSc
         starts[b] += 1;
     }
     // Pairs are now out of order only within their bucket (starts[b] is the end of bucket b).
-    let largest = starts
-        .iter()
-        .scan(0, |begin, &end| Some(end - std::mem::replace(begin, end)))
-        .max();
-    if largest.unwrap_or(0) <= SMALL_BUCKET {
+    if largest <= SMALL_BUCKET {
         // One insertion pass moves each pair fewer than SMALL_BUCKET places.
         for i in 1..n {
             let cur = out[i];
             let mut j = i;
-            while j > 0 && cur.canonical_cmp(&out[j - 1]).is_lt() {
+            while j > 0 && canonical_lt(&cur, &out[j - 1]) {
                 out[j] = out[j - 1];
                 j -= 1;
             }
@@ -104,6 +115,36 @@ mod tests {
         expected.sort_by(PersistencePair::canonical_cmp);
         sort_canonical(&mut pairs, &mut SortScratch::default());
         assert_eq!(pairs, expected);
+    }
+
+    #[test]
+    fn branch_free_order_is_canonical() {
+        let values = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -2.5,
+            -0.0,
+            0.0,
+            f64::MIN_POSITIVE,
+            1.0,
+            1.0 + f64::EPSILON,
+            f64::INFINITY,
+            f64::NAN,
+        ];
+        for &b0 in &values {
+            for &d0 in &values {
+                for &b1 in &values {
+                    for &d1 in &values {
+                        let (x, y) = (PersistencePair::new(b0, d0), PersistencePair::new(b1, d1));
+                        assert_eq!(
+                            canonical_lt(&x, &y),
+                            x.canonical_cmp(&y).is_lt(),
+                            "{x:?} {y:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
