@@ -42,9 +42,9 @@ use ndarray::{s, Array1, Array3, Array4, Axis};
 use tda_pinet::io::{csv, png};
 use tda_pinet::nn::metrics::{accuracy, mean_sd};
 use tda_pinet::nn::{
-    init_keras, load_checkpoint, pinet_targets, save_checkpoint, Classifier, ClassifierTrainer,
-    Cnn, CnnConfig, CnnInput, CnnPiFusion, CnnPiFusionConfig, ImagePiNet, ImagePiNetConfig, PiNet,
-    PiNetTrainer, TrainConfig,
+    copy_weights, init_keras, pinet_targets, Classifier, ClassifierTrainer, Cnn, CnnConfig,
+    CnnInput, CnnPiFusion, CnnPiFusionConfig, ImagePiNet, ImagePiNetConfig, PiNet, PiNetTrainer,
+    TrainConfig,
 };
 use tda_pinet::vectorize::PersistenceImage;
 
@@ -341,10 +341,7 @@ fn image_pinet(
         || {
             init_keras(&vars, 0)?;
             if let Some((_, source_vars)) = start {
-                let tmp = out.join(format!("{name}.start.safetensors"));
-                save_checkpoint(source_vars, &tmp, None)?;
-                load_checkpoint(&vars, &tmp)?;
-                std::fs::remove_file(&tmp)?;
+                copy_weights(source_vars, &vars)?;
             }
             let x = tensor(&digits.images.mapv(|v| v as f32))?;
             Ok((x, tensor(&exact_pis(&digits.images)?)?))

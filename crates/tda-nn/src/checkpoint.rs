@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use candle_core::{DType, Device, Tensor};
+use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::VarMap;
 
 use crate::error::{Error, Result};
@@ -60,28 +60,69 @@ pub fn load_checkpoint(vars: &VarMap, path: &Path) -> Result<Option<usize>> {
         .map(|v| v.device().clone())
         .unwrap_or(Device::Cpu);
     let mut file = candle_core::safetensors::load(path, &device)?;
-    let bad = |name: &str, reason: String| Error::Checkpoint {
-        path: path.to_path_buf(),
-        name: name.to_string(),
-        reason,
-    };
     let epochs = match file.remove(EPOCH_KEY) {
         Some(t) => Some(t.to_dtype(DType::U32)?.to_scalar::<u32>()? as usize),
         None => None,
     };
+    assign(&data, &file, "the checkpoint", |name, reason| {
+        Error::Checkpoint {
+            path: path.to_path_buf(),
+            name: name.to_string(),
+            reason,
+        }
+    })?;
+    Ok(epochs)
+}
+
+/// Copies every variable of `from` into the variable of the same name in
+/// `to`: transfer learning starts a target network from a source
+/// network's weights this way (then freezes or fine-tunes parts of it).
+/// Both must hold the same names with the same shapes and types;
+/// otherwise [`Error::WeightsMismatch`] names the tensor, and `to` is left
+/// unchanged. The tensors move to `to`'s devices.
+pub fn copy_weights(from: &VarMap, to: &VarMap) -> Result<()> {
+    if std::ptr::eq(from.data(), to.data()) {
+        // A model copied onto itself (candle refuses to set a variable
+        // from its own storage).
+        return Ok(());
+    }
+    let source: HashMap<String, Tensor> = lock(from)?
+        .iter()
+        .map(|(name, var)| (name.clone(), var.as_tensor().clone()))
+        .collect();
+    let vars = lock(to)?;
+    assign(&vars, &source, "the source model", |name, reason| {
+        Error::WeightsMismatch {
+            name: name.to_string(),
+            reason,
+        }
+    })
+}
+
+/// Sets each variable of `vars` to the tensor of the same name in
+/// `source`, after checking that every variable has one of the same shape
+/// and type and that `source` holds nothing else (`bad` builds the error
+/// naming the first offending tensor, in name order; `what` names the
+/// source in its reason).
+fn assign(
+    vars: &HashMap<String, Var>,
+    source: &HashMap<String, Tensor>,
+    what: &str,
+    bad: impl Fn(&str, String) -> Error,
+) -> Result<()> {
     // Check everything before changing anything.
-    let mut names: Vec<&String> = data.keys().collect();
+    let mut names: Vec<&String> = vars.keys().collect();
     names.sort();
     for name in &names {
-        let var = &data[*name];
-        let t = file
+        let var = &vars[*name];
+        let t = source
             .get(*name)
-            .ok_or_else(|| bad(name, "missing from the checkpoint".into()))?;
+            .ok_or_else(|| bad(name, format!("missing from {what}")))?;
         if t.dims() != var.dims() || t.dtype() != var.dtype() {
             return Err(bad(
                 name,
                 format!(
-                    "has shape {:?} ({:?}) in the checkpoint, the model expects {:?} ({:?})",
+                    "has shape {:?} ({:?}) in {what}, the model expects {:?} ({:?})",
                     t.dims(),
                     t.dtype(),
                     var.dims(),
@@ -90,15 +131,16 @@ pub fn load_checkpoint(vars: &VarMap, path: &Path) -> Result<Option<usize>> {
             ));
         }
     }
-    let mut extra: Vec<&String> = file.keys().filter(|k| !data.contains_key(*k)).collect();
+    let mut extra: Vec<&String> = source.keys().filter(|k| !vars.contains_key(*k)).collect();
     extra.sort();
     if let Some(name) = extra.first() {
         return Err(bad(name, "is not a variable of this model".into()));
     }
     for name in names {
-        data[name].set(&file[name])?;
+        let var = &vars[name];
+        var.set(&source[name].to_device(var.device())?)?;
     }
-    Ok(epochs)
+    Ok(())
 }
 
 /// The variables of `vars`, locked (candle keeps them behind a mutex).

@@ -36,6 +36,15 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// Weights copied between models that do not fit each other: a
+    /// variable missing, extra, or of another shape or type.
+    #[error("copying weights: tensor `{name}`: {reason}")]
+    WeightsMismatch {
+        /// The tensor's name.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A file that could not be read or written.
     #[error("{path}: {source}")]
     Io {

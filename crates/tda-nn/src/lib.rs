@@ -63,7 +63,7 @@ mod targets;
 mod train;
 
 pub use adam::Adam;
-pub use checkpoint::{load_checkpoint, save_checkpoint};
+pub use checkpoint::{copy_weights, load_checkpoint, save_checkpoint};
 pub use classifier_trainer::ClassifierTrainer;
 pub use classify::{Classifier, Mlp, MlpConfig};
 pub use cnn::{Cnn, CnnConfig, CnnInput, CnnPiFusion, CnnPiFusionConfig};

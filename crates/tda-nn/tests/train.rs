@@ -140,6 +140,44 @@ fn save_and_load_round_trip_gives_identical_outputs() -> Result<()> {
 }
 
 #[test]
+fn copied_weights_give_identical_outputs_and_mismatches_are_named() -> Result<()> {
+    let (x, y) = data(6)?;
+    let source = VarMap::new();
+    let net = model(&source, cfg(), 2)?;
+    PiNetTrainer::new(quiet(vec![(1e-2, 2)]))?.fit(&net, &source, &x, &y, None)?;
+    let target = VarMap::new();
+    let net2 = model(&target, cfg(), 77)?;
+    copy_weights(&source, &target)?;
+    assert_eq!(
+        net.forward(&x)?.flatten_all()?.to_vec1::<f32>()?,
+        net2.forward(&x)?.flatten_all()?.to_vec1::<f32>()?
+    );
+    // The copy is a copy: training the target leaves the source alone.
+    let before = snapshot(&source);
+    PiNetTrainer::new(quiet(vec![(1e-2, 1)]))?.fit(&net2, &target, &x, &y, None)?;
+    assert_eq!(snapshot(&source), before);
+    // Another configuration: the first bad tensor is named, nothing changes.
+    let wide = VarMap::new();
+    let mut c = cfg();
+    c.resolution = 5;
+    let _net3 = model(&wide, c, 3)?;
+    let before = snapshot(&wide);
+    match copy_weights(&source, &wide) {
+        Err(Error::WeightsMismatch { name, reason }) => {
+            assert_eq!(name, "dense.bias");
+            assert!(reason.contains("source model"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(snapshot(&wide), before);
+    // A model copied onto itself (no deadlock) is unchanged.
+    let before = snapshot(&source);
+    copy_weights(&source, &source)?;
+    assert_eq!(snapshot(&source), before);
+    Ok(())
+}
+
+#[test]
 fn fine_tuning_the_head_leaves_frozen_blocks_bit_identical() -> Result<()> {
     let (x, y) = data(8)?;
     let vars = VarMap::new();
