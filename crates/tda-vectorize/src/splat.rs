@@ -60,9 +60,9 @@ struct GroupSpan {
 /// Reusable working memory of [`Splatter::splat`], and the image.
 #[derive(Debug, Default)]
 pub(crate) struct Splatter {
-    /// The image, `shape.0` rows of `shape.1` values; the columns past
-    /// each row's pixels (`LANES` of them) are never written, so they stay
-    /// zero while the shape does not change.
+    /// The image, `shape.0` rows of `shape.1` values; the last `LANES`
+    /// columns of each row are padding and hold zeros (both methods write
+    /// only zeros there).
     img: Vec<f64>,
     shape: (usize, usize),
     /// Birth-axis masses of group `g` at `[g * a_stride + i]` (`A^T`'s
@@ -287,17 +287,48 @@ impl Splatter {
             *span = (span.0.min(ps.first), span.1.max(ps.first + ps.len));
         }
         debug_assert!(spans.windows(2).all(|s| s[0].births <= s[1].births));
-        let (stride, groups) = (
-            *stride,
-            Groups {
-                births,
-                a_stride,
-                pers,
-                b_stride,
-                spans,
-            },
-        );
-        groups.tiles(simd, nx, ny, layout, img, stride);
+        let stride = *stride;
+        let (mut lo, mut hi) = (0, 0);
+        for i0 in (0..nx).step_by(LANES) {
+            // Births are sorted, so the spans are monotone and the groups
+            // lo..hi whose spans meet births i0..i0 + LANES are found by
+            // two cursors.
+            while lo < spans.len() && spans[lo].births.1 <= i0 {
+                lo += 1;
+            }
+            hi = hi.max(lo);
+            while hi < spans.len() && spans[hi].births.0 < i0 + LANES {
+                hi += 1;
+            }
+            // Blocks of persistence pixels outside all those groups' spans
+            // are zero without products.
+            let (p_lo, p_hi) = spans[lo..hi].iter().fold((usize::MAX, 0), |(l, h), s| {
+                (l.min(s.pers.0), h.max(s.pers.1))
+            });
+            let a = &births[(lo * a_stride + i0).min(births.len())..];
+            for j0 in (0..ny).step_by(LANES) {
+                let b = &pers[(lo * b_stride + j0).min(pers.len())..];
+                let count = if j0 + LANES <= p_lo || j0 >= p_hi {
+                    0
+                } else {
+                    hi - lo
+                };
+                match layout {
+                    Layout::BirthMajor => {
+                        let block = simd.tile(a, a_stride, b, b_stride, count);
+                        for (r, values) in block.iter().take(nx - i0).enumerate() {
+                            img[(i0 + r) * stride + j0..][..LANES].copy_from_slice(values);
+                        }
+                    }
+                    Layout::PersistenceMajor => {
+                        let block = simd.tile(b, b_stride, a, a_stride, count);
+                        for (r, values) in block.iter().take(ny - j0).enumerate() {
+                            img[(j0 + r) * stride + i0..][..LANES].copy_from_slice(values);
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -327,8 +358,8 @@ fn birth_counts(points: &[(f64, f64, f64)]) -> (usize, usize) {
 
 impl Method {
     /// The method with the smaller estimated time, from the numbers of
-    /// points `n` and of `distinct` births and the axes' windows. A direct row
-    /// of `LANES` pixels loads and stores them (~2 cycles); a block
+    /// points `n` and of `distinct` births and the axes' windows. A direct
+    /// row of `LANES` pixels loads and stores them (~2 cycles); a block
     /// product of `TILE_ROWS x LANES` pixels per group runs from registers
     /// (~8 cycles with AVX2).
     fn cheaper(bx: &PixelAxis, py: &PixelAxis, layout: Layout, n: usize, distinct: usize) -> Self {
@@ -342,103 +373,6 @@ impl Method {
             Self::Direct
         } else {
             Self::Tiles
-        }
-    }
-}
-
-/// The groups' masses, ready for the product.
-struct Groups<'s> {
-    births: &'s [f64],
-    a_stride: usize,
-    pers: &'s [f64],
-    b_stride: usize,
-    spans: &'s [GroupSpan],
-}
-
-/// A block of `LANES` birth pixels from `i0`, the groups `lo..hi` whose
-/// birth spans meet it, and the persistence pixels `[p_lo, p_hi)` those
-/// groups' masses cover.
-struct BirthBlock {
-    i0: usize,
-    lo: usize,
-    hi: usize,
-    p_lo: usize,
-    p_hi: usize,
-}
-
-impl Groups<'_> {
-    /// The blocks of birth pixels (of `nx`) with their groups: births are
-    /// sorted, so the spans are monotone and two cursors find them.
-    fn blocks(&self, nx: usize) -> impl Iterator<Item = BirthBlock> + '_ {
-        let spans = self.spans;
-        let (mut lo, mut hi) = (0, 0);
-        (0..nx).step_by(LANES).map(move |i0| {
-            while lo < spans.len() && spans[lo].births.1 <= i0 {
-                lo += 1;
-            }
-            hi = hi.max(lo);
-            while hi < spans.len() && spans[hi].births.0 < i0 + LANES {
-                hi += 1;
-            }
-            let (p_lo, p_hi) = spans[lo..hi].iter().fold((usize::MAX, 0), |(l, h), s| {
-                (l.min(s.pers.0), h.max(s.pers.1))
-            });
-            BirthBlock {
-                i0,
-                lo,
-                hi,
-                p_lo,
-                p_hi,
-            }
-        })
-    }
-
-    /// Writes every pixel of `img` by blocks summed in registers; blocks
-    /// of persistence pixels outside all the groups' spans are zero
-    /// without products (most of them where the Gaussians are narrow
-    /// against the grid).
-    #[inline(always)]
-    fn tiles<S: Simd>(
-        &self,
-        simd: S,
-        nx: usize,
-        ny: usize,
-        layout: Layout,
-        img: &mut [f64],
-        stride: usize,
-    ) {
-        let (a_stride, b_stride) = (self.a_stride, self.b_stride);
-        for block in self.blocks(nx) {
-            let BirthBlock {
-                i0,
-                lo,
-                hi,
-                p_lo,
-                p_hi,
-            } = block;
-            let a = &self.births[(lo * a_stride + i0).min(self.births.len())..];
-            for j0 in (0..ny).step_by(LANES) {
-                let b = &self.pers[(lo * b_stride + j0).min(self.pers.len())..];
-                let count = if j0 + LANES <= p_lo || j0 >= p_hi {
-                    0
-                } else {
-                    hi - lo
-                };
-                match layout {
-                    Layout::BirthMajor => {
-                        let block = simd.tile(a, a_stride, b, b_stride, count);
-                        for (r, values) in block.iter().take(nx - i0).enumerate() {
-                            img[(i0 + r) * stride + j0..][..LANES].copy_from_slice(values);
-                        }
-                    }
-                    Layout::PersistenceMajor => {
-                        let block = simd.tile(b, b_stride, a, a_stride, count);
-                        for (r, values) in block.iter().take(ny - j0).enumerate() {
-                            img[(j0 + r) * stride + i0..][..LANES].copy_from_slice(values);
-                        }
-                    }
-                }
-            }
         }
     }
 }
