@@ -13,8 +13,9 @@
 //! Run: `cargo run --release --example pinet_basicmotions` (a short
 //! schedule: 15 epochs at 1e-3, then 15 at 1e-4; about 2.5 minutes on two
 //! cores), `-- --epochs N` for N per stage, or `-- --full` for the paper's
-//! 300 / 300 / 400 epochs at 1e-3 / 1e-4 / 1e-5; `-- --eps E` sets Adam's
-//! epsilon (default 0.1, PI-Net's published code; Keras' default is 1e-7).
+//! 300 / 300 / 400 epochs at 1e-3 / 1e-4 / 1e-5 (about 26 minutes); `--
+//! --eps E` sets Adam's epsilon (default 0.1, PI-Net's published code;
+//! Keras' default is 1e-7). Results: `docs/benchmarks.md`.
 
 use std::path::Path;
 use std::time::Instant;
