@@ -26,7 +26,7 @@ const SLOTS: usize = 2 * CAPACITY;
 /// Most masses kept, over all entries (2 MiB of f64).
 const ARENA: usize = 1 << 18;
 /// Lookups before the hit rate is judged.
-const WARMUP: u32 = 256;
+const WARMUP: u64 = 256;
 /// Coordinates computed while switched off before the memo tries again.
 const RETRY: u32 = 1 << 16;
 
@@ -50,8 +50,8 @@ pub(crate) struct MassCache {
     slots: Vec<u32>,
     entries: Vec<Entry>,
     arena: Vec<f64>,
-    lookups: u32,
-    hits: u32,
+    lookups: u64,
+    hits: u64,
     /// Coordinates computed since the memo switched off, if it is off.
     off: Option<u32>,
 }
