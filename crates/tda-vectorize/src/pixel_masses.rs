@@ -64,7 +64,7 @@ impl PixelAxis {
     /// must be evenly spaced (a `linspace`), at least two.
     pub(crate) fn contiguous(edges: Vec<f64>, sigma: f64) -> Self {
         let n = edges.len() - 1;
-        let step = (edges[n] - edges[0]) / n as f64;
+        let step = tiling_step(&edges);
         let table = OffsetTable::build(edges[0], step, step, n, sigma);
         Self {
             edges: Edges::Contiguous(edges),
@@ -78,10 +78,7 @@ impl PixelAxis {
     pub(crate) fn legacy(lower: Vec<f64>, width: f64, sigma: f64) -> Self {
         let n = lower.len();
         let table = (n > 1)
-            .then(|| {
-                let step = (lower[n - 1] - lower[0]) / (n - 1) as f64;
-                OffsetTable::build(lower[0], step, width, n, sigma)
-            })
+            .then(|| OffsetTable::build(lower[0], lower_step(&lower), width, n, sigma))
             .flatten();
         Self {
             edges: Edges::Legacy { lower, width },
@@ -114,8 +111,8 @@ impl PixelAxis {
     pub(crate) fn window(&self) -> usize {
         let n = self.len();
         let step = match &self.edges {
-            Edges::Contiguous(edges) => (edges[n] - edges[0]) / n as f64,
-            Edges::Legacy { lower, .. } if n > 1 => (lower[n - 1] - lower[0]) / (n - 1) as f64,
+            Edges::Contiguous(edges) => tiling_step(edges),
+            Edges::Legacy { lower, .. } if n > 1 => lower_step(lower),
             Edges::Legacy { .. } => return n,
         };
         let w = (2.0 * CUTOFF_SIGMAS * self.sigma / step).ceil() + 2.0;
@@ -163,8 +160,8 @@ impl PixelAxis {
         match &self.edges {
             Edges::Contiguous(edges) => {
                 let n = edges.len() - 1;
-                let (lo, hi) = (edges[0], edges[n]);
-                let step = (hi - lo) / n as f64;
+                let lo = edges[0];
+                let step = tiling_step(edges);
                 let i0 = clamp_index(((c - reach - lo) / step).floor(), n);
                 let i1 = clamp_index(((c + reach - lo) / step).ceil(), n);
                 if i1 <= i0 {
@@ -186,7 +183,7 @@ impl PixelAxis {
                 let (i0, i1) = if n == 1 {
                     (0, 1)
                 } else {
-                    let step = (lower[n - 1] - lower[0]) / (n - 1) as f64;
+                    let step = lower_step(lower);
                     let i0 = clamp_index(((c - reach - width - lower[0]) / step).floor() - 1.0, n);
                     let i1 = clamp_index(((c + reach - lower[0]) / step).floor() + 2.0, n);
                     (i0, i1)
@@ -219,6 +216,19 @@ fn mass(z0: f64, t0: f64, z1: f64, t1: f64) -> f64 {
     } else {
         1.0 - t0 - t1
     }
+}
+
+/// Width of each of the pixels tiling `[edges[0], edges[n]]` (evenly
+/// spaced edges, at least two).
+fn tiling_step(edges: &[f64]) -> f64 {
+    let n = edges.len() - 1;
+    (edges[n] - edges[0]) / n as f64
+}
+
+/// Spacing of evenly spaced lower pixel edges (at least two).
+fn lower_step(lower: &[f64]) -> f64 {
+    let n = lower.len();
+    (lower[n - 1] - lower[0]) / (n - 1) as f64
 }
 
 /// Clamped `floor` of `x` as an index in `0..=n`.
