@@ -87,14 +87,10 @@ pub enum Error {
         /// Number of points of the input.
         points: usize,
     },
-    /// The computation would need more memory than the configured limit.
-    #[error("estimated memory of {estimated_bytes} bytes exceeds the limit of {limit} bytes")]
-    TooLarge {
-        /// Estimated number of bytes the computation needs.
-        estimated_bytes: u64,
-        /// The configured limit in bytes.
-        limit: u64,
-    },
+    /// The computation would need more memory than the limit (see
+    /// [`crate::memory`]), or its size overflows.
+    #[error(transparent)]
+    TooLarge(#[from] crate::memory::MemoryError),
 }
 
 /// `Result` with this crate's [`Error`].

@@ -35,6 +35,7 @@
 pub mod cubical;
 mod diagram;
 mod error;
+pub mod memory;
 pub mod rips;
 mod sliding_window;
 mod sort;
@@ -42,5 +43,6 @@ pub mod sublevel;
 
 pub use diagram::{CriticalPair, Diagram, PersistencePair};
 pub use error::{Error, Result};
+pub use memory::MemoryError;
 pub use rips::{Metric, Rips};
 pub use sliding_window::SlidingWindow;

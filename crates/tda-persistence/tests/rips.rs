@@ -9,7 +9,7 @@ use ndarray::{Array2, ArrayView2};
 use proptest::prelude::*;
 use serde::Deserialize;
 use tda_persistence::rips::{Metric, Rips, Storage};
-use tda_persistence::{Diagram, Error, SlidingWindow};
+use tda_persistence::{Diagram, Error, MemoryError, SlidingWindow};
 
 #[derive(Deserialize)]
 struct Case {
@@ -401,10 +401,11 @@ fn error_index_overflow() {
 fn error_too_large() {
     let p = polygon(200, 1.0);
     match Rips::new().memory_limit(100_000).compute(p.view()) {
-        Err(Error::TooLarge {
+        Err(Error::TooLarge(MemoryError {
             estimated_bytes,
             limit,
-        }) => {
+            ..
+        })) => {
             assert_eq!(limit, 100_000);
             assert!(estimated_bytes > limit);
         }
@@ -422,9 +423,9 @@ fn error_too_large() {
         .is_ok());
     assert!(matches!(
         Rips::new().max_dim(3).memory_limit(limit).compute(q.view()),
-        Err(Error::TooLarge {
+        Err(Error::TooLarge(MemoryError {
             limit: 2_000_000,
             ..
-        })
+        }))
     ));
 }

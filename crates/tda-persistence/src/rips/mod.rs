@@ -37,12 +37,13 @@ mod reduction;
 use ndarray::ArrayView2;
 
 use crate::error::{check_finite, Error, Result};
+use crate::memory::MemoryError;
 use crate::{Diagram, PersistencePair, SlidingWindow};
 use binomial::Binomial;
 use cofaces::Cofaces;
 pub use distance::Metric;
 use distance::{Dense, Source, Space, Sparse};
-use reduction::{Guard, COLUMN_BYTES, PIVOT_BYTES, SIMPLEX_BYTES};
+use reduction::{Guard, COLUMN_BYTES, PIVOT_BYTES, RIPS, SIMPLEX_BYTES};
 
 /// Which distance store the engine runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -89,16 +90,17 @@ impl Default for Rips {
 }
 
 impl Rips {
-    /// Default memory limit: 8 GiB.
-    pub const DEFAULT_MEMORY_LIMIT: u64 = 8 << 30;
+    /// Default memory limit: 8 GiB ([`crate::memory::DEFAULT_LIMIT`]).
+    pub const DEFAULT_MEMORY_LIMIT: u64 = crate::memory::DEFAULT_LIMIT;
 
-    /// H0 and H1, Euclidean, default threshold, 8 GiB memory limit, automatic storage.
+    /// H0 and H1, Euclidean, default threshold, the process-wide memory
+    /// limit ([`crate::memory::limit`], 8 GiB unless set), automatic storage.
     pub fn new() -> Self {
         Self {
             max_dim: 1,
             threshold: None,
             metric: Metric::Euclidean,
-            memory_limit: Self::DEFAULT_MEMORY_LIMIT,
+            memory_limit: crate::memory::limit(),
             storage: Storage::Auto,
         }
     }
@@ -127,7 +129,8 @@ impl Rips {
         self
     }
 
-    /// Upper bound on the memory a run may take, in bytes (default 8 GiB);
+    /// Upper bound on the memory a run may take, in bytes (default: the
+    /// process-wide [`crate::memory::limit`], 8 GiB unless set);
     /// a run estimated to need more fails with [`Error::TooLarge`] instead.
     pub fn memory_limit(mut self, bytes: u64) -> Self {
         self.memory_limit = bytes;
@@ -254,10 +257,11 @@ impl Rips {
         // Guard the table's own size before building it.
         let cells = (self.max_dim as u64 + 3).saturating_mul(n as u64 + 1);
         if cells.saturating_mul(8) > self.memory_limit {
-            return Err(Error::TooLarge {
+            return Err(Error::TooLarge(MemoryError {
+                what: RIPS,
                 estimated_bytes: cells.saturating_mul(8),
                 limit: self.memory_limit,
-            });
+            }));
         }
         Binomial::new(n, self.max_dim + 2).ok_or(overflow)
     }
@@ -320,10 +324,11 @@ impl Rips {
             let (t, edges) = self.threshold_and_edges(src);
             let (use_sparse, guard) = self.plan(n, edges, false)?;
             if !use_sparse {
-                return Err(Error::TooLarge {
+                return Err(Error::TooLarge(MemoryError {
+                    what: RIPS,
                     estimated_bytes: guard.base,
                     limit: self.memory_limit,
-                });
+                }));
             }
             let sparse = Sparse::new(src, t, edges);
             self.persistence(&sparse, &binom, t, &guard, None)

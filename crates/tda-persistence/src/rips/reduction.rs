@@ -31,6 +31,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use super::cofaces::{insert_vertex, key, key_diam, key_index, Cofaces, Key};
 use super::distance::Space;
 use super::h0::{Forest, NONE};
+use crate::memory::MemoryError;
 use crate::{Error, PersistencePair, Result};
 
 /// A multiply-fold hasher for simplex indices (keys are already well spread).
@@ -80,6 +81,9 @@ pub(crate) struct Column {
     pub hint: u32,
 }
 
+/// What the memory errors of the engine name.
+pub(crate) const RIPS: &str = "Vietoris-Rips persistence";
+
 /// Bytes per stored simplex in a list, per column, per pivot (hash map with load factor).
 pub(crate) const SIMPLEX_BYTES: u64 = 16;
 pub(crate) const COLUMN_BYTES: u64 = 32;
@@ -100,10 +104,11 @@ impl Guard {
     pub(crate) fn check(&self, bytes: u64) -> Result<()> {
         let total = self.base.saturating_add(bytes);
         if total > self.limit {
-            return Err(Error::TooLarge {
+            return Err(Error::TooLarge(MemoryError {
+                what: RIPS,
                 estimated_bytes: total,
                 limit: self.limit,
-            });
+            }));
         }
         Ok(())
     }
@@ -219,10 +224,11 @@ pub(crate) fn assemble<S: Space>(
                 // Extrapolate from the share of facets processed so far.
                 let share = (done + 1) as f64 / lower.len() as f64;
                 let estimate = held_before as f64 + held as f64 / share;
-                return Err(Error::TooLarge {
+                return Err(Error::TooLarge(MemoryError {
+                    what: RIPS,
                     estimated_bytes: (guard.base as f64 + estimate) as u64,
                     limit: guard.limit,
-                });
+                }));
             }
         }
     }
