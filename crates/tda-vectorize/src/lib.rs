@@ -67,6 +67,8 @@ pub use distance::{
 };
 pub use entropy::{EntropyNormalization, EntropySummary, PersistenceEntropy};
 pub use error::{Error, Result};
-pub use image::{Grid, Normalize, PersistenceImage, PersistenceImageBuilder, Weight};
+pub use image::{
+    Grid, Normalize, PersistenceImage, PersistenceImageBuilder, Weight, PINET_IMAGE_MIN_PERSISTENCE,
+};
 pub use silhouette::Silhouette;
 pub use vectorizer::{Essential, Vectorizer};

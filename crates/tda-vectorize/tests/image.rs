@@ -286,14 +286,26 @@ fn pinet_presets() {
     let d = diagram(&[(-1.0, 2.0), (0.5, 0.25), (1.0, f64::INFINITY)]);
     let v = sig.transform(&d).unwrap();
     assert!((v.iter().fold(0.0f32, |m, &x| m.max(x)) - 1.0).abs() < 1e-6);
-    // The image recipe drops bars of one grey level or less (the signal
-    // recipe keeps them).
+    // The image recipe drops every bar of one grey level, whatever the
+    // level (in f64, (k+1)/255 - k/255 lands on both sides of 1/255), and
+    // keeps every bar of two; the signal recipe keeps them all.
     let grey = |a: f64, b: f64| Diagram::new(0, vec![PersistencePair::new(a / 255.0, b / 255.0)]);
-    let short = grey(10.0, 11.0);
-    assert!(img.transform(&short).unwrap().iter().all(|&x| x == 0.0));
-    assert!(sig.transform(&short).unwrap().iter().any(|&x| x > 0.0));
-    let longer = grey(10.0, 12.0);
-    assert!(img.transform(&longer).unwrap().iter().any(|&x| x > 0.0));
+    let mut rounded_above = 0;
+    for k in 0..255 {
+        let (a, b) = (k as f64, k as f64 + 1.0);
+        rounded_above += usize::from(b / 255.0 - a / 255.0 > 1.0 / 255.0);
+        let one = grey(a, b);
+        assert!(
+            img.transform(&one).unwrap().iter().all(|&x| x == 0.0),
+            "{k}"
+        );
+        assert!(sig.transform(&one).unwrap().iter().any(|&x| x > 0.0));
+        if k < 254 {
+            let two = grey(a, b + 1.0);
+            assert!(img.transform(&two).unwrap().iter().any(|&x| x > 0.0), "{k}");
+        }
+    }
+    assert_eq!(rounded_above, 48);
 }
 
 #[test]
