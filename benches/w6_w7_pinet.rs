@@ -2,9 +2,9 @@
 //! targets").
 //!
 //! - W6: a 32x32x3 image: the exact pipeline (each channel flattened
-//!   row-major, sublevel H0, `PersistenceImage::pinet_image`: bars of
-//!   persistence <= 1/255 dropped, 50 x 50, divided by the maximum; target <= 100 us per
-//!   image on one core; anchor ripser + persim `PersImage` ~126-200 ms) vs
+//!   row-major, sublevel H0, `PersistenceImage::pinet_image`: bars of one
+//!   grey level dropped (persistence <= 1.5/255), 50 x 50, divided by the
+//!   maximum; target <= 100 us per image on one core; anchor ripser + persim `PersImage` ~126-200 ms) vs
 //!   Image PI-Net inference with the paper's configuration on the CPU.
 //! - Signal PI-Net: inference vs the exact pipeline on BasicMotions-sized
 //!   accelerometer frames (3 x 100).

@@ -4,7 +4,8 @@
 //!
 //! 1. Exact persistence images of every digit with the PI-Net image recipe
 //!    (grey levels scaled to [0, 1], the 8 x 8 image flattened row-major,
-//!    sublevel H0, bars of one grey level (1/255) or less dropped, legacy
+//!    sublevel H0, bars of one 8-bit grey level or less dropped
+//!    (persistence <= 1.5/255, as in PI-Net's published targets), legacy
 //!    50 x 50 grid, sigma 0.05 over [0, 1], divided by the maximum).
 //! 2. Transfer: an Image PI-Net trained on digits 0-4, then fine-tuned on
 //!    digits 5-9 from the 4th convolution block to the output (the first
