@@ -53,6 +53,54 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// A NaN or infinite value in an input array or tensor.
+    #[error("`{name}` holds {value} at index {index:?}: values must be finite")]
+    NonFinite {
+        /// Which input (as named in the API).
+        name: &'static str,
+        /// Its index (one entry per dimension of the input).
+        index: Vec<usize>,
+        /// The value.
+        value: f64,
+    },
+    /// A class label not below the number of classes.
+    #[error("`{name}`[{index}] = {label} is not a class (classes = {classes})")]
+    Label {
+        /// Which labels (as named in the API).
+        name: &'static str,
+        /// Position of the label.
+        index: usize,
+        /// The label.
+        label: usize,
+        /// The number of classes.
+        classes: usize,
+    },
+    /// A tensor of another dtype, or on another device, than the model's.
+    #[error("`{name}` is {got}, the model expects {expected}")]
+    Incompatible {
+        /// Which tensor (as named in the API).
+        name: &'static str,
+        /// The model's dtype or device.
+        expected: String,
+        /// The tensor's.
+        got: String,
+    },
+    /// Training stopped because a loss became NaN or infinite (the
+    /// learning rate is too large for the data, or the model diverged);
+    /// the variables hold the weights of the failing step.
+    #[error("training diverged: {what} loss {loss} at epoch {epoch}")]
+    Diverged {
+        /// `"training"` (a batch's loss) or `"validation"`.
+        what: &'static str,
+        /// Epoch number, from 1.
+        epoch: usize,
+        /// The loss.
+        loss: f64,
+    },
+    /// A size whose memory is over [`tda_persistence::memory::limit`] (or
+    /// overflows 64 bits), refused before anything is allocated.
+    #[error(transparent)]
+    TooLarge(#[from] tda_persistence::MemoryError),
     /// An error from candle (tensor operations, variable loading, ...).
     #[error(transparent)]
     Candle(#[from] candle_core::Error),
