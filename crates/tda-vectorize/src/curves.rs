@@ -4,7 +4,7 @@ use tda_persistence::Diagram;
 
 use crate::error::Result;
 use crate::grid::SampleGrid;
-use crate::vectorizer::{check_len, check_size, validate_diagram, Essential, Vectorizer};
+use crate::vectorizer::{check_len, check_size, to_f32, validate_diagram, Essential, Vectorizer};
 
 /// Betti curve: the number of bars alive at each sample,
 /// `beta(t) = #{pairs: b <= t < d}`, at `resolution` samples
@@ -12,6 +12,11 @@ use crate::vectorizer::{check_len, check_size, validate_diagram, Essential, Vect
 /// giotto-tda's `BettiCurve` with the same grid). A pair with `d < b`
 /// (superlevel convention) counts as the interval `[d, b)`. Output: one
 /// value per sample.
+///
+/// Exact for every finite range (`(-f64::MAX, f64::MAX)` included) and
+/// every finite birth and death: the counts compare coordinates, never
+/// differences. Memory: 20 bytes per sample (the samples, the output and
+/// the counts), checked against [`tda_persistence::memory::limit`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct BettiCurve {
     samples: SampleGrid,
@@ -22,9 +27,10 @@ impl BettiCurve {
     /// `resolution` samples of `sample_range`, essential pairs dropped
     /// ([`Essential::Drop`]; use [`BettiCurve::with_essential`] to count
     /// them as gudhi does, with [`Essential::Keep`]).
+    /// [`crate::Error::TooLarge`] if the samples are over the memory limit.
     pub fn new(sample_range: (f64, f64), resolution: usize) -> Result<Self> {
         Ok(Self {
-            samples: SampleGrid::new(sample_range, resolution)?,
+            samples: SampleGrid::new(sample_range, resolution, "Betti curve samples", Some(12))?,
             essential: Essential::Drop,
         })
     }
@@ -56,7 +62,7 @@ impl Vectorizer for BettiCurve {
         // i counts the pairs with lo <= t_i < hi. A bar between two samples
         // adds +1 and -1 at the same index, which cancel: no branch on the
         // data, which the many short bars would make unpredictable.
-        let mut diff = vec![0i32; n + 1];
+        let mut diff = vec![0i64; n + 1];
         for p in &d.pairs {
             let Some((lo, hi)) = self.essential.interval(p) else {
                 continue;
@@ -66,7 +72,7 @@ impl Vectorizer for BettiCurve {
         }
         let mut acc = 0i64;
         for (o, &dv) in out.iter_mut().zip(&diff) {
-            acc += i64::from(dv);
+            acc += dv;
             *o = acc as f32;
         }
         Ok(())
@@ -81,6 +87,13 @@ impl Vectorizer for BettiCurve {
 /// `d < b` counts as the interval `[d, b]`. Output layout: landscape-major,
 /// `lambda_k` at sample `i` in `out[(k - 1) * resolution + i]` (gudhi's
 /// layout).
+///
+/// Exact (to rounding) for every finite range and finite births and
+/// deaths: a tent value `min(t - b, d - t)` never overflows, since both
+/// differences cannot exceed `f64::MAX` at once. A value beyond `f32::MAX`
+/// (bars longer than about `6.8e38`) is refused with
+/// [`crate::Error::OutputOverflow`]. Memory: `12 * num_landscapes + 8`
+/// bytes per sample, checked against [`tda_persistence::memory::limit`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Landscape {
     samples: SampleGrid,
@@ -91,10 +104,14 @@ pub struct Landscape {
 impl Landscape {
     /// `num_landscapes` functions at `resolution` samples of
     /// `sample_range`, essential pairs dropped ([`Essential::Drop`]).
+    /// [`crate::Error::TooLarge`] if `num_landscapes x resolution` values
+    /// are over the memory limit (or overflow).
     pub fn new(num_landscapes: usize, sample_range: (f64, f64), resolution: usize) -> Result<Self> {
         check_size("num_landscapes", num_landscapes)?;
+        // Per sample: k tent values (f64) while computing, k outputs (f32).
+        let per_sample = (num_landscapes as u64).checked_mul(12);
         Ok(Self {
-            samples: SampleGrid::new(sample_range, resolution)?,
+            samples: SampleGrid::new(sample_range, resolution, "landscape values", per_sample)?,
             num_landscapes,
             essential: Essential::Drop,
         })
@@ -148,7 +165,7 @@ impl Vectorizer for Landscape {
         }
         for (i, slot) in top.chunks_exact(k).enumerate() {
             for (j, &v) in slot.iter().enumerate() {
-                out[j * n + i] = v as f32;
+                out[j * n + i] = to_f32(j * n + i, v)?;
             }
         }
         Ok(())

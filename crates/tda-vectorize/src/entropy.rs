@@ -6,14 +6,44 @@ use crate::error::{Error, Result};
 use crate::grid::SampleGrid;
 use crate::vectorizer::{check_len, validate_diagram, Essential, Vectorizer};
 
-/// The positive bar lengths `l_i` of `d` after the essential policy (bars of
-/// length 0 contribute nothing to any entropy) and their sum `L`.
-fn lengths(essential: Essential, d: &Diagram) -> impl Iterator<Item = (f64, f64, f64)> + '_ {
-    d.pairs
-        .iter()
-        .filter_map(move |p| essential.interval(p))
-        .filter(|(lo, hi)| hi > lo)
-        .map(|(lo, hi)| (lo, hi, hi - lo))
+/// The bars of positive length of `d` after the essential policy (bars of
+/// length 0 contribute nothing to any entropy), as `(lo, hi, l)` with the
+/// length `l` relative to the longest bar (so in `(0, 1]`), and the
+/// natural log of the longest length (or of half of it, with
+/// `ln_lmax` adding `ln 2`, where a length overflows `f64`). The entropy
+/// depends on the ratios `l_i / L` only, so scaling by the longest bar
+/// changes nothing but makes every sum `<= n`: no overflow, and no
+/// underflow of subnormal lengths.
+struct Lengths {
+    bars: Vec<(f64, f64, f64)>,
+    /// `ln` of the longest bar length (exactly, up to rounding).
+    ln_lmax: f64,
+}
+
+impl Lengths {
+    fn new(essential: Essential, d: &Diagram) -> Self {
+        let mut bars: Vec<(f64, f64, f64)> = d
+            .pairs
+            .iter()
+            .filter_map(|p| essential.interval(p))
+            .filter(|(lo, hi)| hi > lo)
+            .map(|(lo, hi)| (lo, hi, hi - lo))
+            .collect();
+        let mut lmax = bars.iter().fold(0.0f64, |m, b| m.max(b.2));
+        let mut ln_extra = 0.0;
+        if lmax.is_infinite() {
+            // Halves: exact, except for subnormal lengths (negligible next
+            // to one that overflows).
+            bars.iter_mut().for_each(|b| b.2 = b.1 * 0.5 - b.0 * 0.5);
+            lmax = bars.iter().fold(0.0f64, |m, b| m.max(b.2));
+            ln_extra = std::f64::consts::LN_2;
+        }
+        bars.iter_mut().for_each(|b| b.2 /= lmax);
+        Self {
+            bars,
+            ln_lmax: lmax.ln() + ln_extra,
+        }
+    }
 }
 
 /// How [`PersistenceEntropy`] rescales the entropy.
@@ -54,6 +84,17 @@ pub enum EntropyNormalization {
 ///   or `log L` is 0 (one bar; `L = 1`).
 /// - The normalised values do not depend on the base (both logs share it).
 /// - A pair with `d < b` (superlevel convention) is the bar `[d, b]`.
+/// - [`EntropyNormalization::LogTotalLength`] is undefined also where
+///   `L` is within rounding of 1 (`|ln L| <= 4 (n + 1) eps`, `n` bars):
+///   there the sign and size of `E / ln L` are decided by the rounding of
+///   the bar lengths and their sum, not by the data (bars of lengths
+///   0.1 and 0.9 sum to 1 in `f64`, those of `[0.3, 0.7)` and `[0, 0.6)`
+///   may not).
+///
+/// Magnitudes: exact (to rounding) for all finite births and deaths,
+/// subnormal and `f64::MAX`-sized bars included: the lengths are divided
+/// by the longest before anything is summed (the entropy depends on their
+/// ratios only), and taken in halves where `d - b` overflows.
 ///
 /// giotto-tda users: `PersistenceEntropy::new().with_base(2.0)` (add
 /// `.with_normalization(EntropyNormalization::LogTotalLength)` for
@@ -154,16 +195,17 @@ impl PersistenceEntropy {
     /// [`Error::NonFinite`] for a NaN/infinite birth or a NaN death.
     pub fn entropy(&self, d: &Diagram) -> Result<f64> {
         validate_diagram(d)?;
-        let (mut total, mut n) = (0.0f64, 0usize);
-        for (_, _, l) in lengths(self.essential, d) {
-            total += l;
-            n += 1;
-        }
+        let lengths = Lengths::new(self.essential, d);
+        let n = lengths.bars.len();
         if n == 0 {
             return Ok(self.undefined);
         }
-        let h: f64 = -lengths(self.essential, d)
-            .map(|(_, _, l)| {
+        // total in [1, n]: the longest bar is 1.
+        let total: f64 = lengths.bars.iter().map(|b| b.2).sum();
+        let h: f64 = -lengths
+            .bars
+            .iter()
+            .map(|&(_, _, l)| {
                 let q = l / total;
                 q * q.ln()
             })
@@ -171,7 +213,15 @@ impl PersistenceEntropy {
         let den = match self.normalization {
             EntropyNormalization::Raw => return Ok(h / self.ln_base),
             EntropyNormalization::LogBars => (n as f64).ln(),
-            EntropyNormalization::LogTotalLength => total.ln(),
+            EntropyNormalization::LogTotalLength => {
+                let ln_total = total.ln() + lengths.ln_lmax;
+                // Within rounding of ln 1 = 0: undefined (see the docs).
+                if ln_total.abs() <= 4.0 * (n as f64 + 1.0) * f64::EPSILON {
+                    0.0
+                } else {
+                    ln_total
+                }
+            }
         };
         Ok(if den == 0.0 { self.undefined } else { h / den })
     }
@@ -207,9 +257,18 @@ impl Vectorizer for PersistenceEntropy {
 /// gives zeros for an empty unnormalised summary, NaN otherwise). Essential
 /// pairs follow [`Essential`] (Drop by default, Keep rejected); a pair with
 /// `d < b` is the bar `[d, b)`.
+///
+/// Magnitudes: exact (to rounding) for every finite range
+/// (`(-f64::MAX, f64::MAX)` included) and finite births and deaths, as
+/// for [`PersistenceEntropy`]; where the range's width overflows, gudhi's
+/// index is computed on halved coordinates. Memory: 20 bytes per sample,
+/// checked against [`tda_persistence::memory::limit`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntropySummary {
     samples: SampleGrid,
+    /// 1, or 1/2 where the range's width overflows (`start` and `step`
+    /// are then of the halved coordinates).
+    factor: f64,
     start: f64,
     step: f64,
     normalized: bool,
@@ -222,7 +281,12 @@ impl EntropySummary {
     /// `"resolution"` for 1, [`Error::InvalidRange`] unless finite with
     /// start < end); essential pairs dropped.
     pub fn new(sample_range: (f64, f64), resolution: usize) -> Result<Self> {
-        let samples = SampleGrid::new(sample_range, resolution)?;
+        let samples = SampleGrid::new(
+            sample_range,
+            resolution,
+            "entropy summary samples",
+            Some(12),
+        )?;
         if resolution < 2 {
             return Err(Error::InvalidParameter {
                 name: "resolution",
@@ -231,9 +295,16 @@ impl EntropySummary {
             });
         }
         let t = samples.t();
-        let (start, step) = (t[0], t[1] - t[0]);
+        // Halved coordinates where the range's width overflows.
+        let factor = if (sample_range.1 - sample_range.0).is_finite() {
+            1.0
+        } else {
+            0.5
+        };
+        let (start, step) = (t[0] * factor, t[1] * factor - t[0] * factor);
         Ok(Self {
             samples,
+            factor,
             start,
             step,
             normalized: true,
@@ -274,7 +345,7 @@ impl EntropySummary {
     #[inline]
     fn index(&self, x: f64) -> usize {
         let n = self.samples.len();
-        let i = ((x - self.start) / self.step).ceil();
+        let i = ((x * self.factor - self.start) / self.step).ceil();
         if i <= 0.0 {
             0
         } else if i >= n as f64 {
@@ -294,12 +365,13 @@ impl Vectorizer for EntropySummary {
         check_len(self.len(), out.len())?;
         validate_diagram(d)?;
         out.fill(0.0);
-        let total: f64 = lengths(self.essential, d).map(|(_, _, l)| l).sum();
+        let lengths = Lengths::new(self.essential, d);
+        let total: f64 = lengths.bars.iter().map(|b| b.2).sum();
         if total <= 0.0 {
             return Ok(());
         }
         let mut acc = vec![0.0f64; self.len()];
-        for (lo, hi, l) in lengths(self.essential, d) {
+        for &(lo, hi, l) in &lengths.bars {
             let q = l / total;
             let c = q * q.ln();
             let (a, b) = (self.index(lo), self.index(hi));

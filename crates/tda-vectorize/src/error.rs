@@ -57,6 +57,37 @@ pub enum Error {
         /// Length of the buffer given.
         got: usize,
     },
+    /// The sizes asked for (resolution, sample count, number of landscapes,
+    /// batch size, diagram sizes of a distance) need more memory than
+    /// [`tda_persistence::memory::limit`] allows, or overflow 64 bits;
+    /// refused before anything is allocated.
+    #[error(transparent)]
+    TooLarge(#[from] tda_persistence::MemoryError),
+    /// A finite pair whose persistence `|death - birth|` overflows `f64`
+    /// (births and deaths of opposite signs beyond `f64::MAX / 2`), given
+    /// to a vectorizer that places or weights the pair by its persistence
+    /// (persistence images).
+    #[error(
+        "pair {index} = ({birth:e}, {death:e}): its persistence |death - birth| overflows f64"
+    )]
+    PersistenceOverflow {
+        /// Index of the offending pair in `Diagram::pairs`.
+        index: usize,
+        /// Its birth.
+        birth: f64,
+        /// Its death (after the essential policy).
+        death: f64,
+    },
+    /// A value of the output that is finite in exact arithmetic but beyond
+    /// the range of the output type: `f32::MAX` for vectors, `f64::MAX`
+    /// for distances (`value` is then `f64::INFINITY`).
+    #[error("output value {value:e} at index {index} is beyond the range of the output type")]
+    OutputOverflow {
+        /// Index of the value in the output (0 for a distance).
+        index: usize,
+        /// The value (in `f64`), or `f64::INFINITY` when it overflows `f64` itself.
+        value: f64,
+    },
 }
 
 /// `Result` with this crate's [`Error`].

@@ -2,23 +2,36 @@
 //! (Betti curves, landscapes, silhouettes, entropy summary functions).
 
 use crate::error::{Error, Result};
-use crate::vectorizer::{check_size, linspace};
+use crate::vectorizer::{bytes, check_memory, check_size, linspace};
 
 /// Sample positions `linspace(start, end, resolution)` (numpy's formula) of a
 /// validated range: `resolution >= 1`, finite ends, `start < end` (or
-/// `start == end` with a single sample).
+/// `start == end` with a single sample). Any finite range is accepted,
+/// `(-f64::MAX, f64::MAX)` included: where `end - start` overflows, the
+/// samples are computed in half steps (see [`linspace`]).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SampleGrid {
     t: Vec<f64>,
-    /// `t[0]` and `1 / step` (0 for a single sample), for the O(1) index guess.
+    /// For the O(1) index guess `(x * factor - start) * inv_step`:
+    /// `factor` is 1, or 1/2 where the range's width overflows (then
+    /// `start` and `inv_step` are of the halved coordinates).
+    factor: f64,
     start: f64,
+    /// `1 / step` (0 for a single sample).
     inv_step: f64,
 }
 
 impl SampleGrid {
     /// Validates `sample_range` and `resolution` (errors name them as
-    /// `"sample_range"` and `"resolution"`).
-    pub(crate) fn new((start, end): (f64, f64), resolution: usize) -> Result<Self> {
+    /// `"sample_range"` and `"resolution"`) and checks the memory of the
+    /// grid and of what the caller allocates per sample (`per_sample`
+    /// bytes, `None` if that overflowed) against the limit, as `what`.
+    pub(crate) fn new(
+        (start, end): (f64, f64),
+        resolution: usize,
+        what: &'static str,
+        per_sample: Option<u64>,
+    ) -> Result<Self> {
         check_size("resolution", resolution)?;
         let ok = start.is_finite()
             && end.is_finite()
@@ -30,14 +43,20 @@ impl SampleGrid {
                 end,
             });
         }
+        check_memory(
+            what,
+            bytes(resolution, per_sample.and_then(|b| b.checked_add(8)), 0),
+        )?;
+        let factor = if (end - start).is_finite() { 1.0 } else { 0.5 };
         let inv_step = if resolution > 1 {
-            (resolution - 1) as f64 / (end - start)
+            (resolution - 1) as f64 / (end * factor - start * factor)
         } else {
             0.0
         };
         Ok(Self {
             t: linspace(start, end, resolution),
-            start,
+            factor,
+            start: start * factor,
             inv_step,
         })
     }
@@ -64,7 +83,7 @@ impl SampleGrid {
     fn count_below(&self, x: f64, inclusive: bool) -> usize {
         let n = self.t.len();
         let below = |t: f64| t < x || inclusive && t == x;
-        let g = ((x - self.start) * self.inv_step).ceil();
+        let g = ((x * self.factor - self.start) * self.inv_step).ceil();
         let mut i = if g.is_nan() || g <= 0.0 {
             0
         } else if g >= n as f64 {
@@ -111,10 +130,33 @@ mod tests {
             pick in prop::collection::vec(0usize..300, 1..5),
         ) {
             let end = if n == 1 { start } else { start + width };
-            let s = SampleGrid::new((start, end), n).unwrap();
+            let s = SampleGrid::new((start, end), n, "test", Some(0)).unwrap();
             let mut probes = xs;
             probes.extend(pick.iter().map(|&i| s.t[i % n]));
             probes.extend([f64::INFINITY, f64::NEG_INFINITY, start, end]);
+            for x in probes {
+                prop_assert_eq!(s.first_at_least(x), s.t.partition_point(|&t| t < x));
+                prop_assert_eq!(s.first_above(x), s.t.partition_point(|&t| t <= x));
+            }
+        }
+
+        /// The same over ranges whose width overflows f64.
+        #[test]
+        fn count_below_on_huge_ranges(
+            lo in 0.3f64..1.0,
+            hi in 0.3f64..1.0,
+            n in 2usize..300,
+            xs in prop::collection::vec(-1.0f64..1.0, 1..20),
+            pick in prop::collection::vec(0usize..300, 1..5),
+        ) {
+            let (start, end) = (-lo * f64::MAX, hi * f64::MAX);
+            let s = SampleGrid::new((start, end), n, "test", Some(0)).unwrap();
+            prop_assert!(s.t.iter().all(|t| t.is_finite()));
+            prop_assert!(s.t.windows(2).all(|w| w[0] <= w[1]));
+            prop_assert_eq!((s.t[0], s.t[n - 1]), (start, end));
+            let mut probes: Vec<f64> = xs.iter().map(|x| x * f64::MAX).collect();
+            probes.extend(pick.iter().map(|&i| s.t[i % n]));
+            probes.extend([f64::INFINITY, f64::NEG_INFINITY, f64::MAX, -f64::MAX]);
             for x in probes {
                 prop_assert_eq!(s.first_at_least(x), s.t.partition_point(|&t| t < x));
                 prop_assert_eq!(s.first_above(x), s.t.partition_point(|&t| t <= x));

@@ -1,12 +1,14 @@
 //! Persistence images (Adams et al. 2017).
 
-use tda_persistence::Diagram;
+use tda_persistence::{memory, Diagram};
 
 use crate::error::{Error, Result};
-use crate::pixel_masses::PixelAxis;
+use crate::pixel_masses::{PixelAxis, MIN_WIDTH_OVER_SIGMA};
+use crate::simd::LANES;
 use crate::splat::{Layout, Splatter};
 use crate::vectorizer::{
-    check_len, check_range, check_size, linspace, validate_diagram, Essential, Vectorizer,
+    check_len, check_memory, check_range, check_size, linspace, to_f32, validate_diagram,
+    Essential, Vectorizer,
 };
 
 /// Weight `w(b, p)` of a point at birth `b` and persistence `p`.
@@ -67,7 +69,10 @@ impl Weight {
         }
     }
 
-    /// The weight of a point of persistence `pers` (no variant depends on the birth).
+    /// The weight of a point of persistence `pers` (no variant depends on
+    /// the birth). Finite for every finite `pers` except [`Weight::Power`],
+    /// which may overflow (or underflow): see [`PersistenceImage`] for how
+    /// that is handled.
     #[inline]
     fn eval(self, pers: f64) -> f64 {
         match self {
@@ -85,11 +90,31 @@ impl Weight {
                 } else if pers > end {
                     high
                 } else {
-                    (pers - start) * (high - low) / (end - start) + low
+                    let v = (pers - start) * (high - low) / (end - start) + low;
+                    if v.is_finite() {
+                        v
+                    } else {
+                        ramp_without_overflow(pers, low, high, start, end)
+                    }
                 }
             }
         }
     }
+}
+
+/// persim's linear ramp at `start <= pers <= end`, where the direct formula
+/// overflows (`high - low`, `end - start` or a product beyond `f64::MAX`):
+/// the fraction `t` of the ramp on halved coordinates if need be, then
+/// `low (1 - t) + high t`, which stays between `low` and `high`.
+#[cold]
+fn ramp_without_overflow(pers: f64, low: f64, high: f64, start: f64, end: f64) -> f64 {
+    let t = if (end - start).is_finite() {
+        (pers - start) / (end - start)
+    } else {
+        (pers * 0.5 - start * 0.5) / (end * 0.5 - start * 0.5)
+    };
+    let t = t.clamp(0.0, 1.0);
+    low * (1.0 - t) + high * t
 }
 
 /// How pixels are laid out in the (birth, persistence) plane.
@@ -207,6 +232,14 @@ impl PersistenceImageBuilder {
     }
 
     /// Drop pairs with persistence `<= threshold` (default: keep all).
+    ///
+    /// The comparison is made on the persistence as computed in `f64`,
+    /// `|death - birth|`, which is rounded: for quantised data (values on
+    /// a grid of step `h`, such as `k / 255`) a bar of exactly `h` can
+    /// come out a little above or below `h`, so `threshold = h` keeps some
+    /// of them and drops others. Put the threshold between two levels
+    /// (`1.5 h` to drop bars of one level and keep those of two), as
+    /// [`PINET_IMAGE_MIN_PERSISTENCE`] does.
     pub fn min_persistence(mut self, threshold: f64) -> Self {
         self.min_persistence = Some(threshold);
         self
@@ -219,25 +252,78 @@ impl PersistenceImageBuilder {
     }
 
     /// Validates the parameters and builds the vectorizer.
+    ///
+    /// Errors: [`Error::InvalidSigma`] (sigma not finite and > 0),
+    /// [`Error::ZeroSize`] (`resolution.0` or `resolution.1` is 0),
+    /// [`Error::InvalidRange`] (a range not finite with start < end),
+    /// [`Error::InvalidParameter`] for a range whose width `end - start`
+    /// overflows `f64` (named after the range), for a sigma above
+    /// `f64::MAX / 16` or over `1e100` pixel widths (named `"sigma"`: the
+    /// windows overflow, or the pixel masses underflow), for the legacy
+    /// grid's `maxBD <= 0`, a bad [`Weight`], [`Essential::Keep`] or a
+    /// threshold that is not finite and `>= 0`; [`Error::TooLarge`] when
+    /// the image (its output, the `f64` image it is computed in and the
+    /// pixel edges) is over [`memory::limit`], checked with overflow-free
+    /// arithmetic before anything is allocated.
     pub fn build(self) -> Result<PersistenceImage> {
         if !(self.sigma.is_finite() && self.sigma > 0.0) {
             return Err(Error::InvalidSigma { sigma: self.sigma });
         }
-        check_size("resolution.0", self.resolution.0)?;
-        check_size("resolution.1", self.resolution.1)?;
+        let (nx, ny) = self.resolution;
+        check_size("resolution.0", nx)?;
+        check_size("resolution.1", ny)?;
         check_range("birth_range", self.birth_range)?;
-        match self.grid {
-            Grid::Contiguous => check_range("pers_range", self.pers_range)?,
+        let span = |name, (start, end): (f64, f64)| {
+            let width = end - start;
+            if width.is_finite() {
+                Ok(width)
+            } else {
+                Err(Error::InvalidParameter {
+                    name,
+                    value: width,
+                    reason: "the width end - start of the range overflows f64",
+                })
+            }
+        };
+        // Pixel widths along the birth and the persistence axis.
+        let widths = match self.grid {
+            Grid::Contiguous => {
+                check_range("pers_range", self.pers_range)?;
+                let bw = span("birth_range", self.birth_range)? / nx as f64;
+                let pw = span("pers_range", self.pers_range)? / ny as f64;
+                (bw, pw)
+            }
             Grid::LegacyPersImage => {
-                if self.birth_range.1 <= 0.0 {
+                let max_bd = self.birth_range.1;
+                if max_bd <= 0.0 {
                     return Err(Error::InvalidParameter {
                         name: "birth_range.1",
-                        value: self.birth_range.1,
+                        value: max_bd,
                         reason: "the legacy grid needs maxBD > 0",
                     });
                 }
+                span("birth_range", (self.birth_range.0.min(0.0), max_bd))?;
+                let w = max_bd / ny as f64;
+                (w, w)
+            }
+        };
+        if !(self.sigma * 16.0).is_finite() {
+            return Err(Error::InvalidParameter {
+                name: "sigma",
+                value: self.sigma,
+                reason: "sigma must be at most f64::MAX / 16 (its 8-sigma windows overflow)",
+            });
+        }
+        for w in [widths.0, widths.1] {
+            if (w / self.sigma).is_nan() || w / self.sigma < MIN_WIDTH_OVER_SIGMA {
+                return Err(Error::InvalidParameter {
+                    name: "sigma",
+                    value: self.sigma,
+                    reason: "sigma is over 1e100 pixel widths: the pixel masses would underflow",
+                });
             }
         }
+        check_memory("persistence image", image_bytes(self.grid, nx, ny))?;
         self.weight.validate()?;
         self.essential
             .validate_finite("persistence images need a finite death: use Drop or ClampDeath")?;
@@ -252,6 +338,22 @@ impl PersistenceImageBuilder {
         }
         Ok(PersistenceImage::from_valid(self))
     }
+}
+
+/// Bytes a persistence image of `nx x ny` pixels allocates: the `f32`
+/// output, the `f64` image (rows padded by `LANES`), the pixel edges and
+/// the masses of one point along each axis (`None` on overflow).
+fn image_bytes(grid: Grid, nx: usize, ny: usize) -> Option<u64> {
+    let (rows, cols) = match grid {
+        Grid::Contiguous => (nx, ny),
+        Grid::LegacyPersImage => (ny, nx),
+    };
+    let axes = nx.checked_add(ny)?.checked_add(2 * LANES + 2)?;
+    memory::sum(&[
+        memory::bytes_of::<f32>(&[nx, ny]),
+        memory::bytes_of::<f64>(&[rows, cols.checked_add(LANES)?]),
+        memory::bytes_of::<f64>(&[3, axes]),
+    ])
 }
 
 /// The persistence threshold of PI-Net's image recipe
@@ -274,9 +376,27 @@ pub const PINET_IMAGE_MIN_PERSISTENCE: f64 = 1.5 / 255.0;
 /// Layout of the output: see [`Grid`]. Pairs are dropped by the
 /// [`Essential`] policy and the optional `min_persistence` threshold
 /// (`p <= threshold` is dropped) before weighting.
+///
+/// Magnitudes: every finite birth and death is placed exactly (to
+/// rounding), subnormal ones included, except a pair whose persistence
+/// `|d - b|` overflows `f64` ([`Error::PersistenceOverflow`]). Ranges of
+/// any finite width up to `f64::MAX`, sigma from the smallest subnormal up
+/// to `f64::MAX / 16` and up to `1e100` pixel widths (pixels far narrower
+/// than sigma are integrated by the midpoint rule with its second-order
+/// correction, where a difference of normal CDFs would cancel). Weights
+/// are exact over the whole `f64` range: where they are huge (above
+/// `2^500`), tiny (below `2^-500`, subnormals included) or overflow
+/// (`p^n` of [`Weight::Power`]), the image is computed with weights scaled
+/// by a common factor (a power of two, or `(p / p_max)^n`) and the factor
+/// applied when the image is written, where normalisation cancels it.
+/// Normalising by a subnormal maximum or sum divides each pixel (its
+/// reciprocal would overflow). A pixel beyond `f32::MAX` is refused with
+/// [`Error::OutputOverflow`]; no finite input gives NaN or infinity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistenceImage {
     config: PersistenceImageBuilder,
+    /// `nx * ny` (checked when built).
+    len: usize,
     bx: PixelAxis,
     py: PixelAxis,
 }
@@ -344,7 +464,13 @@ impl PersistenceImage {
                 )
             }
         };
-        Self { config, bx, py }
+        let len = nx * ny;
+        Self {
+            config,
+            len,
+            bx,
+            py,
+        }
     }
 
     /// `(rows, cols)` of the image in the output layout: `(nx, ny)` for
@@ -370,19 +496,45 @@ impl PersistenceImage {
     /// The weighted points `(b, p, w)` of `d` into `points`: pairs dropped
     /// by the essential policy and the threshold, weights scaled to a
     /// maximum of 1 on the legacy grid (none are left if no weight is
-    /// positive there).
-    fn weighted_points(&self, d: &Diagram, points: &mut Vec<(f64, f64, f64)>) {
+    /// positive there). Weights may be scaled by a common factor
+    /// `2^-log2_scale` so that they are neither huge nor tiny (see
+    /// [`PersistenceImage`]); the image of `points` times `2^log2_scale`
+    /// is the persistence image.
+    fn weighted_points(&self, d: &Diagram, points: &mut Vec<(f64, f64, f64)>) -> Result<Weighted> {
         let cfg = &self.config;
         points.clear();
-        for pair in &d.pairs {
+        // Largest persistence and |weight|, and whether a weight
+        // overflowed or lost precision (Power only).
+        let (mut pmax, mut wmax) = (0.0f64, 0.0f64);
+        let mut ratio_needed = false;
+        for (index, pair) in d.pairs.iter().enumerate() {
             let Some(death) = cfg.essential.death(pair) else {
                 continue;
             };
             let p = (death - pair.birth).abs();
+            if p == f64::INFINITY {
+                return Err(Error::PersistenceOverflow {
+                    index,
+                    birth: pair.birth,
+                    death,
+                });
+            }
             if cfg.min_persistence.is_some_and(|t| p <= t) {
                 continue;
             }
-            points.push((pair.birth, p, cfg.weight.eval(p)));
+            let w = cfg.weight.eval(p);
+            pmax = pmax.max(p);
+            wmax = wmax.max(w.abs());
+            ratio_needed |= !w.is_finite() || (w.abs() < f64::MIN_POSITIVE && p > 0.0);
+            points.push((pair.birth, p, w));
+        }
+        // Power weights that overflow or underflow: (p / p_max)^n, times
+        // p_max^n = 2^(n log2 p_max) (pmax > 0: a weight 0^n = 0 is exact).
+        let mut log2_scale = 0.0;
+        if let (Weight::Power(n), true) = (cfg.weight, ratio_needed && pmax > 0.0) {
+            points.iter_mut().for_each(|q| q.2 = (q.1 / pmax).powf(n));
+            wmax = 1.0;
+            log2_scale = n * pmax.log2();
         }
         if cfg.grid == Grid::LegacyPersImage {
             let max_w = points.iter().map(|q| q.2).fold(f64::NEG_INFINITY, f64::max);
@@ -391,6 +543,87 @@ impl PersistenceImage {
             } else {
                 points.clear();
             }
+            return Ok(Weighted {
+                log2_scale: 0.0,
+                abs_sum: points.iter().map(|q| q.2.abs()).sum(),
+            });
+        }
+        if log2_scale == 0.0 && wmax > 0.0 && !(WEIGHT_TINY..=WEIGHT_HUGE).contains(&wmax) {
+            // A power of two: exact, but for weights that become subnormal
+            // (negligible next to the largest, which is near 1).
+            let k = libm::ilogb(wmax);
+            points.iter_mut().for_each(|q| q.2 = libm::ldexp(q.2, -k));
+            log2_scale = k as f64;
+        }
+        Ok(Weighted {
+            log2_scale,
+            abs_sum: points.iter().map(|q| q.2.abs()).sum(),
+        })
+    }
+}
+
+/// Weights beyond these are scaled (see [`PersistenceImage`]).
+const WEIGHT_HUGE: f64 = 3.273390607896142e150; // 2^500
+const WEIGHT_TINY: f64 = 3.054936363499605e-151; // 2^-500
+
+/// What [`PersistenceImage::weighted_points`] did to the weights.
+struct Weighted {
+    /// The image is that of the points times `2^log2_scale`.
+    log2_scale: f64,
+    /// Sum of the points' `|w|`: no pixel of their image is larger.
+    abs_sum: f64,
+}
+
+/// How the pixels of the `f64` image become output values.
+#[derive(Clone, Copy)]
+enum Scale {
+    /// `v * factor`.
+    Mul(f64),
+    /// `v / divisor` (where `1 / divisor` overflows: a subnormal divisor).
+    Div(f64),
+    /// `v * 2^log2` (where `2^log2` is beyond the `f64` range).
+    Log2(f64),
+}
+
+impl Scale {
+    /// Divides by `s > 0`: by its reciprocal unless that overflows.
+    fn divide_by(s: f64) -> Self {
+        let inv = 1.0 / s;
+        if inv.is_finite() {
+            Scale::Mul(inv)
+        } else {
+            Scale::Div(s)
+        }
+    }
+
+    /// Multiplies by `2^log2`.
+    fn power_of_two(log2: f64) -> Self {
+        let f = log2.exp2();
+        if log2 == 0.0 {
+            Scale::Mul(1.0)
+        } else if f.is_finite() && f >= f64::MIN_POSITIVE {
+            Scale::Mul(f)
+        } else {
+            Scale::Log2(log2)
+        }
+    }
+
+    /// The bound of `|v|` scaled, for `|v| <= bound`.
+    fn bound(self, bound: f64) -> f64 {
+        match self {
+            Scale::Mul(f) => bound * f.abs(),
+            Scale::Div(s) => bound / s,
+            Scale::Log2(l) => (bound.log2() + l).exp2(),
+        }
+    }
+
+    #[inline]
+    fn apply(self, v: f64) -> f64 {
+        match self {
+            Scale::Mul(f) => v * f,
+            Scale::Div(s) => v / s,
+            Scale::Log2(_) if v == 0.0 => 0.0,
+            Scale::Log2(l) => (v.abs().log2() + l).exp2().copysign(v),
         }
     }
 }
@@ -423,7 +656,7 @@ fn max_of(v: &[f64]) -> f64 {
 
 impl Vectorizer for PersistenceImage {
     fn len(&self) -> usize {
-        self.config.resolution.0 * self.config.resolution.1
+        self.len
     }
 
     fn transform_into(&self, d: &Diagram, out: &mut [f32]) -> Result<()> {
@@ -439,32 +672,52 @@ impl Vectorizer for PersistenceImage {
         };
         SCRATCH.with(|scratch| {
             let Scratch { points, splatter } = &mut *scratch.borrow_mut();
-            self.weighted_points(d, points);
+            let weighted = self.weighted_points(d, points)?;
             let (img, stride) = splatter.splat(&self.bx, &self.py, points, layout);
             // The padding columns hold zeros, so they change neither.
+            let weights = Scale::power_of_two(weighted.log2_scale);
             let scale = match self.config.normalize {
-                Normalize::None => 1.0,
-                Normalize::Max => max_of(img),
-                Normalize::Sum => img.iter().sum(),
-            };
-            let inv = if scale > 0.0 && scale.is_finite() {
-                1.0 / scale
-            } else {
-                1.0
+                Normalize::None => weights,
+                Normalize::Max => match max_of(img) {
+                    m if m > 0.0 => Scale::divide_by(m),
+                    _ => weights,
+                },
+                Normalize::Sum => match img.iter().sum::<f64>() {
+                    s if s > 0.0 && s.is_finite() => Scale::divide_by(s),
+                    _ => weights,
+                },
             };
             let rows = img.chunks_exact(stride).map(|row| &row[..cols]);
-            let convert = |(o, row): (&mut [f32], &[f64])| {
-                for (o, v) in o.iter_mut().zip(row) {
-                    *o = (v * inv) as f32;
+            // Every pixel is at most the sum of |w| (masses are <= 1).
+            let fits = scale.bound(weighted.abs_sum * 1.01) <= f32::MAX as f64;
+            if let (Scale::Mul(f), true) = (scale, fits) {
+                let convert = |(o, row): (&mut [f32], &[f64])| {
+                    for (o, v) in o.iter_mut().zip(row) {
+                        *o = (v * f) as f32;
+                    }
+                };
+                match self.config.grid {
+                    Grid::Contiguous => out.chunks_exact_mut(cols).zip(rows).for_each(convert),
+                    Grid::LegacyPersImage => {
+                        out.chunks_exact_mut(cols).rev().zip(rows).for_each(convert)
+                    }
                 }
-            };
-            match self.config.grid {
-                Grid::Contiguous => out.chunks_exact_mut(cols).zip(rows).for_each(convert),
-                Grid::LegacyPersImage => {
-                    out.chunks_exact_mut(cols).rev().zip(rows).for_each(convert)
+                return Ok(());
+            }
+            // Rare: scaled weights, a subnormal divisor, or pixels that
+            // may not fit in f32 (checked one by one).
+            let nrows = out.len() / cols;
+            for (r, row) in rows.enumerate() {
+                let out_row = match self.config.grid {
+                    Grid::Contiguous => r,
+                    Grid::LegacyPersImage => nrows - 1 - r,
+                };
+                for (c, &v) in row.iter().enumerate() {
+                    let at = out_row * cols + c;
+                    out[at] = to_f32(at, scale.apply(v))?;
                 }
             }
-        });
-        Ok(())
+            Ok(())
+        })
     }
 }

@@ -4,7 +4,7 @@ use tda_persistence::Diagram;
 
 use crate::error::{Error, Result};
 use crate::grid::SampleGrid;
-use crate::vectorizer::{check_len, validate_diagram, Essential, Vectorizer};
+use crate::vectorizer::{check_len, validate_diagram, write_f32, Essential, Vectorizer};
 
 /// Power-weighted persistence silhouette (Chazal, Fasy, Lecci, Rinaldo,
 /// Wasserman 2014, "Stochastic convergence of persistence landscapes and
@@ -38,6 +38,15 @@ use crate::vectorizer::{check_len, validate_diagram, Essential, Vectorizer};
 /// but on a grid it fits itself (from the smallest birth to the largest death
 /// seen in `fit`, per homology dimension), so its values agree with these on
 /// the same sample positions.
+///
+/// Magnitudes: exact (to rounding) for every finite range and finite births
+/// and deaths. Bar lengths that overflow `f64` (`d - b > f64::MAX`) are
+/// taken in halves (the weights `(l_j / l_max)^p` are ratios), the weights
+/// are divided by their sum before the tents are added (so the sum never
+/// overflows: the silhouette is a weighted mean of tents), and a tent
+/// `min(t - b, d - t)` never overflows. A value beyond `f32::MAX` is
+/// refused with [`Error::OutputOverflow`]. Memory: 20 bytes per sample,
+/// checked against [`tda_persistence::memory::limit`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Silhouette {
     samples: SampleGrid,
@@ -61,7 +70,7 @@ impl Silhouette {
             });
         }
         Ok(Self {
-            samples: SampleGrid::new(sample_range, resolution)?,
+            samples: SampleGrid::new(sample_range, resolution, "silhouette samples", Some(12))?,
             power,
             essential: Essential::Drop,
         })
@@ -103,25 +112,32 @@ impl Vectorizer for Silhouette {
     fn transform_into(&self, d: &Diagram, out: &mut [f32]) -> Result<()> {
         check_len(self.len(), out.len())?;
         validate_diagram(d)?;
-        let lmax = d
-            .pairs
-            .iter()
-            .filter_map(|p| self.essential.interval(p))
-            .fold(0.0f64, |m, (lo, hi)| m.max(hi - lo));
+        let bars = || d.pairs.iter().filter_map(|p| self.essential.interval(p));
+        // Bar lengths, halved (exactly, but for subnormals) if one of them
+        // overflows: only their ratios matter.
+        let halve = bars().any(|(lo, hi)| (hi - lo).is_infinite());
+        let length = |lo: f64, hi: f64| {
+            if halve {
+                hi * 0.5 - lo * 0.5
+            } else {
+                hi - lo
+            }
+        };
+        let lmax = bars().fold(0.0f64, |m, (lo, hi)| m.max(length(lo, hi)));
         if lmax <= 0.0 {
             // No bar at all, or only zero-length bars: every tent is 0.
             out.fill(0.0);
             return Ok(());
         }
+        let weight = |lo: f64, hi: f64| (length(lo, hi) / lmax).powf(self.power);
+        // total >= 1: the longest bar has weight 1.
+        let total: f64 = bars().map(|(lo, hi)| weight(lo, hi)).sum();
         let t = self.samples.t();
         let mut acc = vec![0.0f64; t.len()];
-        let mut total = 0.0f64;
-        for p in &d.pairs {
-            let Some((lo, hi)) = self.essential.interval(p) else {
-                continue;
-            };
-            let w = ((hi - lo) / lmax).powf(self.power);
-            total += w;
+        for (lo, hi) in bars() {
+            // Weights summing to 1: `acc` is a weighted mean of tents and
+            // cannot overflow.
+            let w = weight(lo, hi) / total;
             // Only samples strictly inside (lo, hi) have a positive tent.
             let a = self.samples.first_above(lo);
             let b = self.samples.first_at_least(hi);
@@ -132,10 +148,6 @@ impl Vectorizer for Silhouette {
                 *s += w * (ti - lo).min(hi - ti);
             }
         }
-        // total >= 1: the longest bar has weight 1.
-        for (o, s) in out.iter_mut().zip(&acc) {
-            *o = (s / total) as f32;
-        }
-        Ok(())
+        write_f32(out, acc)
     }
 }

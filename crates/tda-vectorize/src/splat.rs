@@ -36,6 +36,12 @@ use crate::pixel_masses::{PixelAxis, Span};
 use crate::simd::Avx2Fma;
 use crate::simd::{Portable, Simd, LANES, TILE_ROWS};
 
+/// Most bytes of the tile method's per-group buffers (a row of birth
+/// masses and one of persistence masses per distinct birth); diagrams
+/// that would need more take the direct method, whose working memory is
+/// the image alone.
+const TILES_MAX_BYTES: usize = 256 << 20;
+
 /// Which axis of the persistence image runs down the rows of the f64 image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Layout {
@@ -159,7 +165,15 @@ impl Splatter {
         method: Option<Method>,
     ) {
         let (n, distinct) = birth_counts(points);
-        match method.unwrap_or_else(|| Method::cheaper(bx, py, layout, n, distinct)) {
+        let method = method.unwrap_or_else(|| Method::cheaper(bx, py, layout, n, distinct));
+        // The tiles' buffers, bounded: past the bound, the direct method.
+        let group_bytes = (bx.len() + py.len() + 2 * LANES) * std::mem::size_of::<f64>();
+        let method = if distinct.saturating_mul(group_bytes) > TILES_MAX_BYTES {
+            Method::Direct
+        } else {
+            method
+        };
+        match method {
             // Without repeated births the data are likely continuous, and
             // the memo would only cost its lookups.
             Method::Direct => self.direct(simd, bx, py, points, layout, distinct < n),
@@ -375,11 +389,11 @@ impl Method {
     fn cheaper(bx: &PixelAxis, py: &PixelAxis, layout: Layout, n: usize, distinct: usize) -> Self {
         let (wb, wp) = (bx.window(), py.window());
         let rows_chunks = match layout {
-            Layout::BirthMajor => wb * wp.div_ceil(LANES),
-            Layout::PersistenceMajor => wp * wb.div_ceil(LANES),
+            Layout::BirthMajor => wb.saturating_mul(wp.div_ceil(LANES)),
+            Layout::PersistenceMajor => wp.saturating_mul(wb.div_ceil(LANES)),
         };
-        let blocks = (wb.div_ceil(LANES) + 1) * py.len().div_ceil(LANES);
-        if n * rows_chunks <= 4 * distinct * blocks {
+        let blocks = (wb.div_ceil(LANES) + 1).saturating_mul(py.len().div_ceil(LANES));
+        if n.saturating_mul(rows_chunks) <= distinct.saturating_mul(blocks).saturating_mul(4) {
             Self::Direct
         } else {
             Self::Tiles

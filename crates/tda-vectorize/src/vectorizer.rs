@@ -2,7 +2,7 @@
 
 use ndarray::{Array2, Axis};
 use rayon::prelude::*;
-use tda_persistence::{Diagram, PersistencePair};
+use tda_persistence::{memory, Diagram, PersistencePair};
 
 use crate::error::{Error, Result};
 
@@ -37,7 +37,13 @@ pub trait Vectorizer: Sync {
     /// parallel with rayon (each row is computed independently, so the
     /// result does not depend on the number of threads). On error, the
     /// error of the lowest-indexed failing diagram is returned.
+    /// [`Error::TooLarge`] (before anything is allocated) when the
+    /// `ds.len() x len()` output is over [`memory::limit`].
     fn transform_batch(&self, ds: &[Diagram]) -> Result<Array2<f32>> {
+        check_memory(
+            "transform_batch output (diagrams x values)",
+            memory::bytes_of::<f32>(&[ds.len(), self.len()]),
+        )?;
         let mut out = Array2::<f32>::zeros((ds.len(), self.len()));
         let results: Vec<Result<()>> = out
             .axis_iter_mut(Axis(0))
@@ -135,6 +141,38 @@ pub(crate) fn validate_diagram(d: &Diagram) -> Result<()> {
     }
 }
 
+/// Refuses an allocation estimate over [`memory::limit`] (or overflowed)
+/// with [`Error::TooLarge`].
+pub(crate) fn check_memory(what: &'static str, bytes: Option<u64>) -> Result<()> {
+    memory::check(what, bytes).map_err(Error::from)
+}
+
+/// `n` values of `per_value` bytes each plus `fixed` bytes, `None` on overflow.
+pub(crate) fn bytes(n: usize, per_value: Option<u64>, fixed: u64) -> Option<u64> {
+    per_value?.checked_mul(n as u64)?.checked_add(fixed)
+}
+
+/// `v` as `f32`, or [`Error::OutputOverflow`] naming output `index` when it
+/// is beyond the `f32` range (or not finite).
+#[inline]
+pub(crate) fn to_f32(index: usize, v: f64) -> Result<f32> {
+    let x = v as f32;
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(Error::OutputOverflow { index, value: v })
+    }
+}
+
+/// Writes `values` into `out` as `f32`, [`Error::OutputOverflow`] at the
+/// first value beyond the `f32` range.
+pub(crate) fn write_f32(out: &mut [f32], values: impl IntoIterator<Item = f64>) -> Result<()> {
+    for (i, (o, v)) in out.iter_mut().zip(values).enumerate() {
+        *o = to_f32(i, v)?;
+    }
+    Ok(())
+}
+
 pub(crate) fn check_len(expected: usize, got: usize) -> Result<()> {
     if expected == got {
         Ok(())
@@ -159,14 +197,29 @@ pub(crate) fn check_size(name: &'static str, n: usize) -> Result<()> {
     }
 }
 
-/// `n` evenly spaced values from `start` to `end` inclusive, computed as
-/// numpy's `linspace` does (`start + i * step`, last value set to `end`).
+/// `n` evenly spaced values from `start` to `end` inclusive (finite, `start
+/// <= end`), computed as numpy's `linspace` does (`start + i * step`, last
+/// value set to `end`). Where `end - start` overflows `f64` (a range wider
+/// than `f64::MAX`), half steps are added twice, `(start + i h) + i h` with
+/// `h = (end / 2 - start / 2) / (n - 1)`, so that no partial sum leaves
+/// `[start, end]`; the values stay finite and nondecreasing.
 pub(crate) fn linspace(start: f64, end: f64, n: usize) -> Vec<f64> {
     if n == 1 {
         return vec![start];
     }
-    let step = (end - start) / (n - 1) as f64;
-    let mut v: Vec<f64> = (0..n).map(|i| i as f64 * step + start).collect();
+    let div = (n - 1) as f64;
+    let step = (end - start) / div;
+    let mut v: Vec<f64> = if step.is_finite() {
+        (0..n).map(|i| i as f64 * step + start).collect()
+    } else {
+        let half = (end * 0.5 - start * 0.5) / div;
+        (0..n)
+            .map(|i| {
+                let h = i as f64 * half;
+                (start + h) + h
+            })
+            .collect()
+    };
     if let Some(last) = v.last_mut() {
         *last = end;
     }

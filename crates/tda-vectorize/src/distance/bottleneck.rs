@@ -31,18 +31,35 @@
 //! largest infeasible threshold so far, which stays valid for larger
 //! thresholds.
 
+use tda_persistence::{memory, MemoryError};
+
 use super::{Ground, Pairs, Pt};
 
 const NONE: u32 = u32::MAX;
 
+/// Bytes per point-point edge: its entries in the two adjacency lists
+/// (cost and target, 16 bytes each), in the compressed graph (12 bytes
+/// each) and one candidate cost (8 bytes).
+const EDGE_BYTES: u64 = 64;
+/// Bytes per point: sorted copies, diagonal costs, orders, the diagonal
+/// edges, Hopcroft–Karp's arrays, two matchings, the output.
+const POINT_BYTES: u64 = 256;
+
 /// The bottleneck distance between the finite point sets `a` and `b` and a
 /// matching achieving it, as `(index in a, index in b)` pairs (`None` = the
-/// diagonal), every point appearing once.
-pub(crate) fn bottleneck(a: &[Pt], b: &[Pt], ground: Ground) -> (f64, Pairs) {
+/// diagonal), every point appearing once. The graph holds the point-point
+/// edges that pruning keeps (up to `n m`); when their memory is over
+/// [`memory::limit`] the call is refused before they are stored (they are
+/// counted first, and only where the windows' sizes do not already bound
+/// them below the limit).
+pub(crate) fn bottleneck(a: &[Pt], b: &[Pt], ground: Ground) -> Result<(f64, Pairs), MemoryError> {
     let (n, m) = (a.len(), b.len());
     if n == 0 && m == 0 {
-        return (0.0, Vec::new());
+        return Ok((0.0, Vec::new()));
     }
+    let what = "bottleneck matching graph";
+    let point_bytes = POINT_BYTES.checked_mul(n as u64 + m as u64);
+    memory::check(what, point_bytes)?;
     // Sort both sides by `lo` (ties by `hi`, then index, for determinism).
     let order = |p: &[Pt]| {
         let mut o: Vec<usize> = (0..p.len()).collect();
@@ -82,6 +99,30 @@ pub(crate) fn bottleneck(a: &[Pt], b: &[Pt], ground: Ground) -> (f64, Pairs) {
         lower = lower.max(best);
     }
 
+    // The edges the graph will hold, bounded by the windows' sizes; where
+    // that bound is over the limit, counted (stopping at the limit).
+    let edge_window = |i: usize| window(&lo_b, pa[i].lo, da[i].max(max_db));
+    let limit = memory::limit();
+    let base = point_bytes.unwrap_or(u64::MAX);
+    let budget = limit.saturating_sub(base) / EDGE_BYTES;
+    let bound = (0..n).fold(0u64, |s, i| s.saturating_add(edge_window(i).len() as u64));
+    if bound > budget {
+        let mut count = 0u64;
+        for (i, &p) in pa.iter().enumerate() {
+            for j in edge_window(i) {
+                count += u64::from(ground.cost(p, pb[j]) <= da[i].max(db[j]));
+            }
+            if count > budget {
+                return Err(MemoryError {
+                    what,
+                    estimated_bytes: base
+                        .saturating_add(bound.saturating_mul(EDGE_BYTES).min(u64::MAX - 1)),
+                    limit,
+                });
+            }
+        }
+    }
+
     // Edges of the graph at threshold `upper`, as adjacency lists of the
     // left vertices (0..n: a_i, n..n+m: b'_j) sorted by cost, and the
     // candidate thresholds in [lower, upper].
@@ -94,7 +135,7 @@ pub(crate) fn bottleneck(a: &[Pt], b: &[Pt], ground: Ground) -> (f64, Pairs) {
     let mut a_edges: Vec<Vec<(f64, u32)>> = vec![Vec::new(); n];
     let mut b_edges: Vec<Vec<(f64, u32)>> = vec![Vec::new(); m];
     for (i, &p) in pa.iter().enumerate() {
-        for j in window(&lo_b, p.lo, da[i].max(max_db)) {
+        for j in edge_window(i) {
             let c = ground.cost(p, pb[j]);
             if c <= da[i].max(db[j]) {
                 a_edges[i].push((c, j as u32));
@@ -155,7 +196,7 @@ pub(crate) fn bottleneck(a: &[Pt], b: &[Pt], ground: Ground) -> (f64, Pairs) {
             (false, false) => {}
         }
     }
-    (value, pairs)
+    Ok((value, pairs))
 }
 
 /// Indices `j` with `|lo - sorted[j]| <= r` (as computed in floating point:

@@ -25,11 +25,26 @@
 //!   when more than 3/4 of the edges are kept.
 //!
 //! Both start from the column reduction (`v_j = min_i cost(i, j)`) and the
-//! greedy assignment of tight pairs. Costs are divided by the largest cost
-//! before being raised to the power `p`, and the result multiplied back, so
-//! that `cost^p` neither overflows nor underflows.
+//! greedy assignment of tight pairs.
+//!
+//! Costs are divided by the bottleneck distance `B` (the caller's `unit`)
+//! before being raised to the power `p`, and the result multiplied back:
+//! `W_p >= B` (the optimal matching's largest cost is at least `B`), so
+//! the sum of the optimal matching's `(cost / B)^p` is at least 1 and at
+//! most `n + m` (the bottleneck matching's, every term `<= 1`); it neither
+//! overflows nor underflows, whatever the scale of the diagrams (dividing
+//! by the largest cost instead underflows every term of an optimum made of
+//! small costs when one large cost is elsewhere). Terms above `2 (n + m +
+//! e) + 2` (`e` essential matches) are capped there: no optimal matching
+//! uses them, and the cap keeps every entry finite.
+
+use tda_persistence::{memory, MemoryError};
 
 use super::{Ground, Pairs, Pt};
+
+/// Bytes per point beside the cost matrix: diagonal costs, duals,
+/// assignments, the searches' arrays, the output.
+const POINT_BYTES: u64 = 256;
 
 /// `(index in a, index in b, cost)` of the matched essential pairs.
 type Essential = (Option<usize>, Option<usize>, f64);
@@ -37,14 +52,25 @@ type Essential = (Option<usize>, Option<usize>, f64);
 /// The `p`-Wasserstein distance between the finite point sets `a` and `b`,
 /// the essential matches `ess` included in the sum, and an optimal matching
 /// of the finite points as `(index in a, index in b)` (`None` = diagonal).
+/// `unit > 0` is the bottleneck distance (finite and essential parts), the
+/// scale of the costs. Refused when the `n x m` cost matrix (and the
+/// sparse graph, if it is used) is over [`memory::limit`].
 pub(crate) fn wasserstein(
     a: &[Pt],
     b: &[Pt],
     ground: Ground,
     p: f64,
     ess: &[Essential],
-) -> (f64, Pairs) {
+    unit: f64,
+) -> Result<(f64, Pairs), MemoryError> {
     let (n, m) = (a.len(), b.len());
+    memory::check(
+        "Wasserstein cost matrix",
+        memory::sum(&[
+            memory::bytes_of::<f64>(&[n, m]),
+            POINT_BYTES.checked_mul(n as u64 + m as u64),
+        ]),
+    )?;
     let mut w: Vec<f64> = Vec::with_capacity(n * m);
     for &x in a {
         w.extend(b.iter().map(|&y| ground.cost(x, y)));
@@ -52,29 +78,24 @@ pub(crate) fn wasserstein(
     let mut wa: Vec<f64> = a.iter().map(|&x| ground.diag(x)).collect();
     let mut wb: Vec<f64> = b.iter().map(|&y| ground.diag(y)).collect();
     let ess_infinite = ess.iter().any(|e| e.2.is_infinite());
-    let largest = w
-        .iter()
-        .chain(&wa)
-        .chain(&wb)
-        .chain(ess.iter().map(|e| &e.2).filter(|c| c.is_finite()))
-        .copied()
-        .fold(0.0, f64::max);
-    let scale = if largest > 0.0 { largest } else { 1.0 };
+    let scale = unit;
+    let cap = 2.0 * (n as f64 + m as f64 + ess.len() as f64) + 2.0;
     let power = |c: f64| {
         let x = c / scale;
-        if p == 1.0 {
+        let y = if p == 1.0 {
             x
         } else if p == 2.0 {
             x * x
         } else {
             x.powf(p)
-        }
+        };
+        y.min(cap)
     };
     for c in w.iter_mut().chain(&mut wa).chain(&mut wb) {
         *c = power(*c);
     }
 
-    let a_partner = assign(n, m, &w, &wa, &wb);
+    let a_partner = assign(n, m, &w, &wa, &wb)?;
 
     let mut sum = 0.0;
     let mut pairs = Vec::with_capacity(n + m);
@@ -108,7 +129,7 @@ pub(crate) fn wasserstein(
     } else {
         scale * sum.powf(1.0 / p)
     };
-    (value, pairs)
+    Ok((value, pairs))
 }
 
 const NONE: usize = usize::MAX;
@@ -116,17 +137,33 @@ const NONE: usize = usize::MAX;
 /// The optimal partner of each point of `A` (`None`: the diagonal) for the
 /// costs `w` (`n x m`, row-major), `wa` (diagonal costs of `A`) and `wb`
 /// (of `B`); the points of `B` left over go to the diagonal.
-fn assign(n: usize, m: usize, w: &[f64], wa: &[f64], wb: &[f64]) -> Vec<Option<usize>> {
+/// Refused when the sparse solver's graph would be over the memory limit.
+fn assign(
+    n: usize,
+    m: usize,
+    w: &[f64],
+    wa: &[f64],
+    wb: &[f64],
+) -> Result<Vec<Option<usize>>, MemoryError> {
     let kept = (0..n)
         .map(|i| {
             let row = &w[i * m..(i + 1) * m];
             row.iter().zip(wb).filter(|&(&c, &b)| c < wa[i] + b).count()
         })
         .sum::<usize>();
-    if 4 * kept > 3 * n * m {
-        dense(n, m, w, wa, wb)
+    // kept <= n m, whose f64 matrix is already allocated: no overflow.
+    if 4 * kept as u128 > 3 * n as u128 * m as u128 {
+        Ok(dense(n, m, w, wa, wb))
     } else {
-        sparse(n, m, w, wa, wb)
+        memory::check(
+            "Wasserstein cost matrix and sparse graph",
+            memory::sum(&[
+                memory::bytes_of::<f64>(&[n, m]),
+                memory::bytes_of::<(usize, f64)>(&[kept]),
+                POINT_BYTES.checked_mul(n as u64 + m as u64),
+            ]),
+        )?;
+        Ok(sparse(n, m, w, wa, wb))
     }
 }
 

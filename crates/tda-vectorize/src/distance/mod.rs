@@ -64,7 +64,25 @@
 //! [`Error::DimensionMismatch`] when `a.dim != b.dim`, [`Error::NonFinite`]
 //! for a NaN or infinite birth or a NaN death (the index is that of the pair
 //! in `a`, or in `b` if `a` is valid), [`Error::InvalidParameter`] for an
-//! order or ground norm out of range.
+//! order or ground norm out of range, [`Error::TooLarge`] when the matching
+//! graph (bottleneck: the point-point edges that pruning keeps, up to
+//! `n m`, 64 bytes each) or the cost matrix (Wasserstein: `8 n m` bytes)
+//! is over [`tda_persistence::memory::limit`] (refused before it is
+//! allocated), [`Error::OutputOverflow`] when diagrams of finite points
+//! are farther apart than `f64::MAX` (e.g. essential births `-f64::MAX`
+//! and `f64::MAX`).
+//!
+//! # Magnitudes
+//!
+//! Exact (to rounding) for every finite birth and death, `±f64::MAX` and
+//! subnormals included: coordinates beyond `1e300` are scaled by `2^-8`
+//! (exactly) so that no difference overflows, `L^q` norms are scaled as
+//! `hypot` does, and Wasserstein costs are divided by the bottleneck
+//! distance before the power `p` (see `hungarian.rs`), so that neither a
+//! huge nor a tiny scale, nor a mix of both in one diagram, loses the
+//! optimum's terms. Time: the bottleneck search is `O(E sqrt(n) log E)`
+//! for `E` kept edges; the Hungarian algorithm `O((n + m)^3)`, meant for a
+//! few thousand points (memory is checked, time is not bounded).
 
 mod bottleneck;
 mod hungarian;
@@ -394,11 +412,24 @@ fn compute(a: &Diagram, b: &Diagram, ground: Ground, objective: Objective) -> Re
     essential_pairs(&sa.ess_neg, &sb.ess_neg, &mut ess);
 
     // Finite parts: indices into sa.finite / sb.finite.
+    let surplus = ess.iter().any(|e| e.2.is_infinite());
     let (finite_value, finite_pairs) = match objective {
-        Objective::Bottleneck => bottleneck::bottleneck(&sa.finite, &sb.finite, ground),
+        Objective::Bottleneck => bottleneck::bottleneck(&sa.finite, &sb.finite, ground)?,
         Objective::Wasserstein(p) => {
-            let (value, pairs) = hungarian::wasserstein(&sa.finite, &sb.finite, ground, p, &ess);
-            (value, pairs)
+            // The bottleneck distance is the unit of the costs (see
+            // hungarian.rs); where it is 0, its matching is optimal.
+            let (b_fin, b_pairs) = bottleneck::bottleneck(&sa.finite, &sb.finite, ground)?;
+            let b_ess = ess
+                .iter()
+                .map(|e| e.2)
+                .filter(|c| c.is_finite())
+                .fold(0.0, f64::max);
+            let unit = b_fin.max(b_ess);
+            if unit > 0.0 {
+                hungarian::wasserstein(&sa.finite, &sb.finite, ground, p, &ess, unit)?
+            } else {
+                (if surplus { f64::INFINITY } else { 0.0 }, b_pairs)
+            }
         }
     };
     let ess_value = match objective {
@@ -407,6 +438,13 @@ fn compute(a: &Diagram, b: &Diagram, ground: Ground, objective: Objective) -> Re
         Objective::Wasserstein(_) => 0.0,
     };
     let distance = finite_value.max(ess_value) / scale;
+    if !surplus && !distance.is_finite() {
+        // Finite diagrams whose distance is beyond f64::MAX.
+        return Err(Error::OutputOverflow {
+            index: 0,
+            value: distance,
+        });
+    }
 
     // Assemble the matching in the documented order.
     let mut partner_of_a: Vec<Option<usize>> = vec![None; a.len()];
