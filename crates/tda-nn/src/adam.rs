@@ -38,11 +38,27 @@ enum Backend {
 impl Optimizer for Adam {
     type Config = ParamsAdamW;
 
+    /// Adam over the floating-point variables of `vars`.
+    ///
+    /// Errors (candle's, with a message naming the value): a learning rate,
+    /// epsilon or weight decay that is negative, NaN or infinite (or, for
+    /// the rate and epsilon, 0 or out of range as an `f32`), a decay
+    /// `beta1`, `beta2` outside `[0, 1)` (or 1 as an `f32`); the moments
+    /// (two per value) over [`tda_persistence::memory::limit`] (candle's
+    /// error wrapping the [`tda_persistence::MemoryError`]).
     fn new(vars: Vec<Var>, params: ParamsAdamW) -> candle_core::Result<Self> {
+        check_params(&params)?;
         let vars: Vec<Var> = vars.into_iter().filter(|v| v.dtype().is_float()).collect();
         let fused = vars
             .iter()
             .all(|v| v.dtype() == DType::F32 && v.device().is_cpu());
+        let values = vars
+            .iter()
+            .try_fold(0u64, |acc, v| acc.checked_add(v.elem_count() as u64));
+        let bytes = values.and_then(|n| {
+            n.checked_mul(2 * vars.first().map_or(4, |v| v.dtype().size_in_bytes()) as u64)
+        });
+        tda_persistence::memory::check("Adam moments", bytes).map_err(candle_core::Error::wrap)?;
         let backend = if fused {
             Backend::Fused {
                 vars: vars
@@ -64,6 +80,8 @@ impl Optimizer for Adam {
         self.params.lr
     }
 
+    /// Sets the learning rate (not checked: a rate that is not finite and
+    /// positive makes the next step's parameters NaN or infinite).
     fn set_learning_rate(&mut self, lr: f64) {
         self.params.lr = lr;
         if let Backend::Candle(opt) = &mut self.backend {
@@ -76,7 +94,7 @@ impl Optimizer for Adam {
             Backend::Candle(opt) => return opt.step(grads),
             Backend::Fused { vars, step } => (vars, step),
         };
-        *step += 1;
+        *step = step.saturating_add(1);
         let p = &self.params;
         for (var, m, v) in vars.iter_mut() {
             if let Some(g) = grads.get(var) {
@@ -95,6 +113,33 @@ impl Optimizer for Adam {
         }
         Ok(())
     }
+}
+
+/// Rejects Adam parameters that would make the update NaN or infinite, or
+/// (as `f32`, in which the fused update runs) no update at all.
+fn check_params(p: &ParamsAdamW) -> candle_core::Result<()> {
+    let positive_f32 = |v: f64| v > 0.0 && (v as f32) > 0.0 && (v as f32).is_finite();
+    if !positive_f32(p.lr) {
+        candle_core::bail!(
+            "Adam: learning rate {} must be finite and > 0 as an f32",
+            p.lr
+        );
+    }
+    if !positive_f32(p.eps) {
+        candle_core::bail!("Adam: epsilon {} must be finite and > 0 as an f32", p.eps);
+    }
+    for (name, b) in [("beta1", p.beta1), ("beta2", p.beta2)] {
+        if !((0.0..1.0).contains(&b) && (b as f32) < 1.0) {
+            candle_core::bail!("Adam: {name} {b} must be in [0, 1), and below 1 as an f32");
+        }
+    }
+    if !(p.weight_decay >= 0.0 && p.weight_decay.is_finite()) {
+        candle_core::bail!(
+            "Adam: weight decay {} must be finite and >= 0",
+            p.weight_decay
+        );
+    }
+    Ok(())
 }
 
 /// One fused Adam update of a parameter (the in-place operand) from its

@@ -7,6 +7,8 @@ use candle_nn::{Optimizer, VarMap};
 
 use crate::classify::Classifier;
 use crate::error::{Error, Result};
+use crate::finite::check_finite;
+use crate::metrics::check_labels;
 use crate::train::{batched_mean, scalar, train_loop, EpochLog, TrainConfig};
 
 /// Trains a [`Classifier`] whose variables live in a `VarMap`, and
@@ -32,6 +34,14 @@ impl ClassifierTrainer {
 
     /// Trains `model` (variables in `vars`) on `x` with `labels`, reporting
     /// the validation cross-entropy on `val`.
+    ///
+    /// Errors: [`Error::Shape`] when there is no input, the inputs differ
+    /// in samples, have none (or more than `u32::MAX`), or there is not one
+    /// label per sample; [`Error::Label`] naming the first label not below
+    /// the model's number of classes; [`Error::NonFinite`] naming the first
+    /// NaN or infinite input value; [`Error::Diverged`] when a batch's or
+    /// the validation loss becomes NaN or infinite (training stops there);
+    /// the model's errors for inputs of the wrong shape, dtype or device.
     pub fn fit<M: Classifier + ?Sized>(
         &self,
         model: &M,
@@ -40,9 +50,9 @@ impl ClassifierTrainer {
         labels: &[usize],
         val: Option<(&[Tensor], &[usize])>,
     ) -> Result<Vec<EpochLog>> {
-        let y = label_tensor(model, x, labels)?;
+        let y = label_tensor(model, x, labels, ("x", "labels"))?;
         if let Some((vx, vl)) = val {
-            label_tensor(model, vx, vl)?;
+            label_tensor(model, vx, vl, ("val.x", "val.labels"))?;
         }
         let step = |opt: &mut crate::Adam, idx: &Tensor| -> Result<f64> {
             let logits = model.logits_t(&select(x, idx)?, true)?;
@@ -59,13 +69,15 @@ impl ClassifierTrainer {
     }
 
     /// Mean cross-entropy of `model` on `(x, labels)` in inference mode.
+    ///
+    /// Errors: as [`ClassifierTrainer::fit`] for the inputs and labels.
     pub fn evaluate<M: Classifier + ?Sized>(
         &self,
         model: &M,
         x: &[Tensor],
         labels: &[usize],
     ) -> Result<f64> {
-        let y = label_tensor(model, x, labels)?;
+        let y = label_tensor(model, x, labels, ("x", "labels"))?;
         batched_mean(labels.len(), self.cfg.batch_size, |start, len| {
             let logits = model.logits_t(&narrow(x, start, len)?, false)?;
             scalar(&candle_nn::loss::cross_entropy(
@@ -77,8 +89,11 @@ impl ClassifierTrainer {
 
     /// Class probabilities `(samples, classes)` (softmax of the logits),
     /// in inference mode.
+    ///
+    /// Errors: as [`ClassifierTrainer::fit`] for the inputs.
     pub fn predict_proba<M: Classifier + ?Sized>(&self, model: &M, x: &[Tensor]) -> Result<Tensor> {
         let n = sample_count(x)?;
+        check_inputs_finite(x, "x")?;
         let mut parts = Vec::new();
         let mut start = 0;
         while start < n {
@@ -90,7 +105,9 @@ impl ClassifierTrainer {
         Ok(Tensor::cat(&parts, 0)?)
     }
 
-    /// The most probable class of each sample.
+    /// The most probable class of each sample (the first on ties).
+    ///
+    /// Errors: as [`ClassifierTrainer::predict_proba`].
     pub fn predict<M: Classifier + ?Sized>(&self, model: &M, x: &[Tensor]) -> Result<Vec<usize>> {
         let classes = self.predict_proba(model, x)?.argmax(1)?;
         let classes = classes.to_dtype(DType::U32)?.to_vec1::<u32>()?;
@@ -112,8 +129,13 @@ fn narrow(x: &[Tensor], start: usize, len: usize) -> Result<Vec<Tensor>> {
         .collect::<candle_core::Result<Vec<_>>>()?)
 }
 
+/// [`Error::NonFinite`] for the first non-finite value of the inputs.
+fn check_inputs_finite(x: &[Tensor], name: &'static str) -> Result<()> {
+    x.iter().try_for_each(|t| check_finite(t, name))
+}
+
 /// The common number of samples of the inputs (at least one input and one
-/// sample).
+/// sample, at most `u32::MAX`: sample indices are `u32`).
 fn sample_count(x: &[Tensor]) -> Result<usize> {
     let Some(first) = x.first() else {
         return Err(Error::Shape {
@@ -122,9 +144,9 @@ fn sample_count(x: &[Tensor]) -> Result<usize> {
             got: vec![0],
         });
     };
-    let n = first.dim(0)?;
+    let n = first.dims().first().copied().unwrap_or(0);
     for t in x {
-        if t.rank() == 0 || t.dim(0)? != n || n == 0 {
+        if t.rank() == 0 || t.dim(0)? != n || n == 0 || n > u32::MAX as usize {
             return Err(Error::Shape {
                 name: "x",
                 expected: format!("every input with the same number of samples >= 1 ({n})"),
@@ -136,13 +158,16 @@ fn sample_count(x: &[Tensor]) -> Result<usize> {
 }
 
 /// `labels` as a `u32` tensor on the inputs' device, after checking that
-/// there is one per sample and each is below the model's class count.
+/// there is one per sample and each is below the model's class count, and
+/// that the inputs are finite.
 fn label_tensor<M: Classifier + ?Sized>(
     model: &M,
     x: &[Tensor],
     labels: &[usize],
+    names: (&'static str, &'static str),
 ) -> Result<Tensor> {
     let n = sample_count(x)?;
+    check_inputs_finite(x, names.0)?;
     if labels.len() != n {
         return Err(Error::Shape {
             name: "labels",
@@ -150,13 +175,20 @@ fn label_tensor<M: Classifier + ?Sized>(
             got: vec![labels.len()],
         });
     }
-    if let Some(&bad) = labels.iter().find(|&&l| l >= model.classes()) {
-        return Err(Error::InvalidConfig {
-            name: "labels",
-            value: bad.to_string(),
-            reason: "a label is not below the model's number of classes",
-        });
-    }
-    let y: Vec<u32> = labels.iter().map(|&l| l as u32).collect();
+    check_labels(names.1, labels, model.classes())?;
+    // Labels are u32 on the device: a model of more classes could not be
+    // built within any memory limit (its output layer alone), but check.
+    let y: Vec<u32> = labels
+        .iter()
+        .enumerate()
+        .map(|(index, &l)| {
+            u32::try_from(l).map_err(|_| Error::Label {
+                name: names.1,
+                index,
+                label: l,
+                classes: u32::MAX as usize,
+            })
+        })
+        .collect::<Result<_>>()?;
     Ok(Tensor::from_vec(y, n, x[0].device())?)
 }

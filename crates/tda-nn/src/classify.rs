@@ -13,8 +13,9 @@ use candle_core::{ModuleT, Tensor};
 use candle_nn::{batch_norm, linear, BatchNorm, Linear, Module, VarBuilder};
 
 use crate::dropout::SeededDropout;
-use crate::encoder::{check_input, keras_batch_norm};
+use crate::encoder::{check_input, keras_batch_norm, Kind};
 use crate::error::{Error, Result};
+use crate::size::{batch_norm_params, dense_params, Count, Footprint};
 
 /// What training and prediction need from a classifier.
 pub trait Classifier {
@@ -68,7 +69,20 @@ pub(crate) fn dense_stack(
     Ok(layers)
 }
 
-/// Rejects an empty or zero-width hidden layer list.
+/// Parameters of the dense layers `inputs -> hidden[0] -> hidden[1] ...`
+/// and the sum of the hidden widths.
+pub(crate) fn dense_stack_size(inputs: usize, hidden: &[usize]) -> (Count, Count) {
+    let (mut params, mut units) = (Count::ZERO, Count::ZERO);
+    let mut width = inputs;
+    for &h in hidden {
+        params = params + dense_params(width, h);
+        units = units + Count::of(&[h]);
+        width = h;
+    }
+    (params, units)
+}
+
+/// Rejects a zero-width hidden layer.
 pub(crate) fn check_hidden(name: &'static str, hidden: &[usize]) -> Result<()> {
     if hidden.contains(&0) {
         return Err(Error::InvalidConfig {
@@ -116,10 +130,18 @@ pub struct Mlp {
     cfg: MlpConfig,
     layers: Vec<(Linear, SeededDropout, BatchNorm)>,
     out: Linear,
+    kind: Kind,
+    footprint: Footprint,
 }
 
 impl Mlp {
     /// The network with variables from `vb`.
+    ///
+    /// Errors: [`Error::InvalidConfig`] for zero classes, inputs or hidden
+    /// units, or a dropout rate outside `[0, 1)`; [`Error::TooLarge`] when
+    /// the parameters and one sample's activations (estimated with checked
+    /// arithmetic, before anything is allocated) are over
+    /// [`tda_persistence::memory::limit`].
     pub fn new(cfg: MlpConfig, vb: VarBuilder) -> Result<Self> {
         check_classes(cfg.classes)?;
         check_hidden("hidden", &cfg.hidden)?;
@@ -130,6 +152,26 @@ impl Mlp {
                 reason: "the MLP needs >= 1 input feature",
             });
         }
+        // Checked before building anything (the rate is checked again by
+        // each layer's dropout).
+        SeededDropout::new(cfg.dropout, cfg.seed)?;
+        let kind = Kind::of(&vb);
+        let footprint = {
+            let (dense, units) = dense_stack_size(cfg.inputs, &cfg.hidden);
+            let bn = cfg
+                .hidden
+                .iter()
+                .fold(Count::ZERO, |acc, &h| acc + batch_norm_params(h));
+            let last = cfg.hidden.last().copied().unwrap_or(cfg.inputs);
+            Footprint {
+                params: dense + bn + dense_params(last, cfg.classes),
+                fixed: Count::ZERO,
+                // Each hidden layer: product, bias, ReLU, dropout mask (host
+                // and device) and product, batch norm's steps.
+                per_sample: units * 10 + Count::of(&[cfg.inputs]) + Count::of(&[cfg.classes]) * 2,
+            }
+        };
+        footprint.check_model("MLP", kind.dtype)?;
         let dense = dense_stack(cfg.inputs, &cfg.hidden, "layer", &vb)?;
         let mut layers = Vec::with_capacity(dense.len());
         for (i, (d, &h)) in dense.into_iter().zip(&cfg.hidden).enumerate() {
@@ -139,7 +181,13 @@ impl Mlp {
         }
         let last = cfg.hidden.last().copied().unwrap_or(cfg.inputs);
         let out = linear(last, cfg.classes, vb.pp("out"))?;
-        Ok(Self { cfg, layers, out })
+        Ok(Self {
+            cfg,
+            layers,
+            out,
+            kind,
+            footprint,
+        })
     }
 
     /// The configuration.
@@ -160,7 +208,9 @@ impl Classifier for Mlp {
 
     fn logits_t(&self, inputs: &[Tensor], train: bool) -> Result<Tensor> {
         let x = single(inputs, "x")?;
-        check_input(x, "x", &[self.cfg.inputs], "(features)")?;
+        check_input(&self.kind, x, "x", &[self.cfg.inputs], "(features)")?;
+        self.footprint
+            .check_batch("MLP forward pass", self.kind.dtype, x.dim(0)?)?;
         let mut h = x.clone();
         for (dense, drop, bn) in &self.layers {
             h = drop.forward_t(&dense.forward(&h)?.relu()?, train)?;

@@ -5,9 +5,12 @@
 use candle_core::Tensor;
 use candle_nn::{linear, Linear, Module, VarBuilder};
 
-use crate::classify::{check_classes, check_hidden, dense_stack, single, Classifier};
-use crate::encoder::{check_filters, check_input, Encoder};
+use crate::classify::{
+    check_classes, check_hidden, dense_stack, dense_stack_size, single, Classifier,
+};
+use crate::encoder::{check_filters, check_input, Encoder, Kind};
 use crate::error::{Error, Result};
+use crate::size::{self, dense_params, Count, Footprint};
 
 /// What a [`Cnn`] reads: signals or images (the batch dimension aside).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,8 +133,25 @@ impl CnnConfig {
         self.filters.last().copied().unwrap_or(0)
     }
 
-    fn check_input(&self, x: &Tensor, name: &'static str) -> Result<()> {
-        check_input(x, name, &self.input.dims(), self.input.describe())
+    /// The encoder's parameters and per-sample activations, in elements
+    /// (see `size.rs`).
+    fn encoder_size(&self) -> (Count, Count) {
+        let dims = self.input.dims();
+        size::encoder(&dims[1..], dims[0], &self.filters, self.kernel, &self.pools)
+    }
+
+    /// What the encoder and the output layer allocate, in elements.
+    fn footprint(&self) -> Footprint {
+        let (encoder, acts) = self.encoder_size();
+        Footprint {
+            params: encoder + dense_params(self.features(), self.classes),
+            fixed: Count::ZERO,
+            per_sample: acts + Count::of(&[self.classes]) * 2,
+        }
+    }
+
+    fn check_input(&self, kind: &Kind, x: &Tensor, name: &'static str) -> Result<()> {
+        check_input(kind, x, name, &self.input.dims(), self.input.describe())
     }
 }
 
@@ -144,15 +164,32 @@ pub struct Cnn {
     cfg: CnnConfig,
     encoder: Encoder,
     out: Linear,
+    kind: Kind,
+    footprint: Footprint,
 }
 
 impl Cnn {
     /// The network with variables from `vb`.
+    ///
+    /// Errors: [`Error::InvalidConfig`] for zero classes, filters, kernel,
+    /// input dimensions or pool strides, no block, or not one pool entry
+    /// per block; [`Error::TooLarge`] when the parameters and one sample's
+    /// activations (estimated with checked arithmetic, before anything is
+    /// allocated) are over [`tda_persistence::memory::limit`].
     pub fn new(cfg: CnnConfig, vb: VarBuilder) -> Result<Self> {
         cfg.check()?;
+        let kind = Kind::of(&vb);
+        let footprint = cfg.footprint();
+        footprint.check_model("CNN", kind.dtype)?;
         let encoder = cfg.encoder(vb.pp("encoder"))?;
         let out = linear(cfg.features(), cfg.classes, vb.pp("out"))?;
-        Ok(Self { cfg, encoder, out })
+        Ok(Self {
+            cfg,
+            encoder,
+            out,
+            kind,
+            footprint,
+        })
     }
 
     /// The configuration.
@@ -174,7 +211,9 @@ impl Classifier for Cnn {
 
     fn logits_t(&self, inputs: &[Tensor], train: bool) -> Result<Tensor> {
         let x = single(inputs, "x")?;
-        self.cfg.check_input(x, "x")?;
+        self.cfg.check_input(&self.kind, x, "x")?;
+        self.footprint
+            .check_batch("CNN forward pass", self.kind.dtype, x.dim(0)?)?;
         Ok(self.out.forward(&self.encoder.forward_t(x, train)?)?)
     }
 }
@@ -212,10 +251,16 @@ pub struct CnnPiFusion {
     encoder: Encoder,
     pi: Vec<Linear>,
     out: Linear,
+    kind: Kind,
+    footprint: Footprint,
 }
 
 impl CnnPiFusion {
     /// The network with variables from `vb`.
+    ///
+    /// Errors: as [`Cnn::new`], and [`Error::InvalidConfig`] for zero PI
+    /// inputs or hidden units; [`Error::TooLarge`] counts the PI branch
+    /// too.
     pub fn new(cfg: CnnPiFusionConfig, vb: VarBuilder) -> Result<Self> {
         cfg.cnn.check()?;
         check_hidden("pi_hidden", &cfg.pi_hidden)?;
@@ -226,15 +271,38 @@ impl CnnPiFusion {
                 reason: "the PI branch needs >= 1 input",
             });
         }
+        let pi_width = cfg.pi_hidden.last().copied().unwrap_or(cfg.pi_inputs);
+        let Some(joint) = cfg.cnn.features().checked_add(pi_width) else {
+            return Err(Error::InvalidConfig {
+                name: "pi_hidden",
+                value: pi_width.to_string(),
+                reason: "the fused width overflows usize",
+            });
+        };
+        let kind = Kind::of(&vb);
+        let footprint = {
+            let (encoder, acts) = cfg.cnn.encoder_size();
+            let (pi, units) = dense_stack_size(cfg.pi_inputs, &cfg.pi_hidden);
+            let classes = cfg.cnn.classes;
+            Footprint {
+                params: encoder + pi + dense_params(joint, classes),
+                fixed: Count::ZERO,
+                // The PI branch (product, bias, ReLU), the concatenation and
+                // the logits.
+                per_sample: acts + units * 3 + Count::of(&[joint]) + Count::of(&[classes]) * 2,
+            }
+        };
+        footprint.check_model("CNN + PI fusion", kind.dtype)?;
         let encoder = cfg.cnn.encoder(vb.pp("encoder"))?;
         let pi = dense_stack(cfg.pi_inputs, &cfg.pi_hidden, "pi", &vb)?;
-        let pi_width = cfg.pi_hidden.last().copied().unwrap_or(cfg.pi_inputs);
-        let out = linear(cfg.cnn.features() + pi_width, cfg.cnn.classes, vb.pp("out"))?;
+        let out = linear(joint, cfg.cnn.classes, vb.pp("out"))?;
         Ok(Self {
             cfg,
             encoder,
             pi,
             out,
+            kind,
+            footprint,
         })
     }
 
@@ -262,8 +330,9 @@ impl Classifier for CnnPiFusion {
                 got: vec![inputs.len()],
             });
         };
-        self.cfg.cnn.check_input(raw, "raw")?;
+        self.cfg.cnn.check_input(&self.kind, raw, "raw")?;
         check_input(
+            &self.kind,
             images,
             "images",
             &[self.cfg.pi_inputs],
@@ -276,6 +345,8 @@ impl Classifier for CnnPiFusion {
                 got: images.dims().to_vec(),
             });
         }
+        self.footprint
+            .check_batch("CNN + PI fusion forward pass", self.kind.dtype, raw.dim(0)?)?;
         let mut h = images.clone();
         for dense in &self.pi {
             h = dense.forward(&h)?.relu()?;

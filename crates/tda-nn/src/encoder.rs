@@ -3,7 +3,7 @@
 //! ReLU), an optional "same" max-pool of 3 after each block, then global
 //! average pooling.
 
-use candle_core::{ModuleT, Tensor};
+use candle_core::{DType, Device, ModuleT, Tensor};
 use candle_nn::{batch_norm, BatchNorm, BatchNormConfig, VarBuilder};
 
 use crate::conv::SameConv;
@@ -22,9 +22,28 @@ pub(crate) fn keras_batch_norm() -> BatchNormConfig {
     }
 }
 
-/// Checks that `x` is `(batch >= 1, expected...)`; `name` is the input's
-/// name in the API.
+/// The dtype and device of a model's variables, which its inputs must
+/// share.
+#[derive(Debug, Clone)]
+pub(crate) struct Kind {
+    pub(crate) dtype: DType,
+    pub(crate) device: Device,
+}
+
+impl Kind {
+    /// The dtype and device `vb` creates variables with.
+    pub(crate) fn of(vb: &VarBuilder) -> Self {
+        Self {
+            dtype: vb.dtype(),
+            device: vb.device().clone(),
+        }
+    }
+}
+
+/// Checks that `x` is `(batch >= 1, expected...)` and of the model's dtype
+/// and device (`kind`); `name` is the input's name in the API.
 pub(crate) fn check_input(
+    kind: &Kind,
     x: &Tensor,
     name: &'static str,
     expected: &[usize],
@@ -36,6 +55,20 @@ pub(crate) fn check_input(
             name,
             expected: format!("(batch >= 1, {expected:?}) {what}"),
             got: got.to_vec(),
+        });
+    }
+    if x.dtype() != kind.dtype {
+        return Err(Error::Incompatible {
+            name,
+            expected: format!("dtype {:?}", kind.dtype),
+            got: format!("dtype {:?}", x.dtype()),
+        });
+    }
+    if !x.device().same_device(&kind.device) {
+        return Err(Error::Incompatible {
+            name,
+            expected: format!("device {:?}", kind.device.location()),
+            got: format!("device {:?}", x.device().location()),
         });
     }
     Ok(())

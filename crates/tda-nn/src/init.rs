@@ -30,10 +30,12 @@ pub fn init_keras(vars: &VarMap, seed: u64) -> Result<()> {
             (_, "weight") if shape.len() >= 2 => {
                 // Glorot & Bengio (2010): U(-l, l), l = sqrt(6 / (fan_in + fan_out)),
                 // fans counting the receptive field.
-                let receptive: usize = shape[2..].iter().product();
-                let (fan_out, fan_in) = (shape[0] * receptive, shape[1] * receptive);
-                let limit = (6.0 / (fan_in + fan_out) as f64).sqrt();
-                let n: usize = shape.iter().product();
+                // In f64: exact below 2^53, and no overflow for any shape
+                // (an empty variable's fans may be huge).
+                let receptive: f64 = shape[2..].iter().map(|&d| d as f64).product();
+                let (fan_out, fan_in) = (shape[0] as f64 * receptive, shape[1] as f64 * receptive);
+                let limit = (6.0 / (fan_in + fan_out)).sqrt();
+                let n = var.elem_count();
                 let values: Vec<f32> = (0..n)
                     .map(|_| ((2.0 * rng.uniform() - 1.0) * limit) as f32)
                     .collect();

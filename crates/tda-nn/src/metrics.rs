@@ -34,6 +34,8 @@ use std::fmt;
 
 use ndarray::{Array2, ArrayView2};
 
+use tda_persistence::memory;
+
 use crate::error::{Error, Result};
 
 /// Confusion matrix of a single-label classification into `classes`
@@ -49,9 +51,12 @@ impl ConfusionMatrix {
     /// Counts the pairs `(y_true[i], y_pred[i])`.
     ///
     /// Errors: [`Error::Shape`] when the two slices differ in length or are
-    /// empty; [`Error::InvalidConfig`] when `classes` is 0 (or `classes²`
-    /// overflows `usize`), or naming the first label `>= classes` (in
-    /// `y_true`, then `y_pred`).
+    /// empty; [`Error::InvalidConfig`] when `classes` is 0;
+    /// [`Error::Label`] naming the first label `>= classes` (in `y_true`,
+    /// then `y_pred`) and its index; [`Error::TooLarge`] when the
+    /// `classes²` counters (and the per-class sums the metrics compute) are
+    /// over [`tda_persistence::memory::limit`] or overflow: checked before
+    /// anything is allocated.
     pub fn new(y_true: &[usize], y_pred: &[usize], classes: usize) -> Result<Self> {
         check_pairs(y_true, y_pred)?;
         if classes == 0 {
@@ -61,22 +66,15 @@ impl ConfusionMatrix {
                 reason: "need at least one class",
             });
         }
-        if classes.checked_mul(classes).is_none() {
-            return Err(Error::InvalidConfig {
-                name: "classes",
-                value: classes.to_string(),
-                reason: "classes * classes overflows usize",
-            });
-        }
-        for (name, labels) in [("y_true", y_true), ("y_pred", y_pred)] {
-            if let Some((i, &l)) = labels.iter().enumerate().find(|(_, &l)| l >= classes) {
-                return Err(Error::InvalidConfig {
-                    name,
-                    value: format!("label {l} at index {i} (classes = {classes})"),
-                    reason: "labels must be < classes",
-                });
-            }
-        }
+        check_labels("y_true", y_true, classes)?;
+        check_labels("y_pred", y_pred, classes)?;
+        memory::check(
+            "confusion matrix",
+            memory::sum(&[
+                memory::bytes_of::<usize>(&[classes, classes]),
+                memory::bytes_of::<f64>(&[4, classes]),
+            ]),
+        )?;
         let mut counts = Array2::<usize>::zeros((classes, classes));
         for (&t, &p) in y_true.iter().zip(y_pred) {
             counts[[t, p]] += 1;
@@ -292,6 +290,19 @@ fn divide(num: f64, den: f64) -> f64 {
     }
 }
 
+/// [`Error::Label`] naming the first label of `labels` not below `classes`.
+pub(crate) fn check_labels(name: &'static str, labels: &[usize], classes: usize) -> Result<()> {
+    match labels.iter().enumerate().find(|(_, &l)| l >= classes) {
+        Some((index, &label)) => Err(Error::Label {
+            name,
+            index,
+            label,
+            classes,
+        }),
+        None => Ok(()),
+    }
+}
+
 fn check_pairs(y_true: &[usize], y_pred: &[usize]) -> Result<()> {
     if y_true.len() != y_pred.len() {
         return Err(Error::Shape {
@@ -332,11 +343,17 @@ pub fn macro_f1(y_true: &[usize], y_pred: &[usize], classes: usize) -> Result<f6
 }
 
 /// Mean and sample standard deviation (ddof = 1) of `values`, for
-/// reporting "mean ± sd" over runs; computed in two passes.
+/// reporting "mean ± sd" over runs; computed in two passes, on the values
+/// scaled by a power of two that brings the largest magnitude into `[1,
+/// 2)` (no bit changes where nothing overflows or underflows).
 ///
-/// One value gives `(value, 0.0)`; an empty slice gives `(NaN, NaN)`. A
-/// NaN among the values makes both results NaN, and an infinite value makes
-/// the mean infinite (NaN with both signs) and the sd NaN (IEEE arithmetic; nothing is filtered).
+/// For finite values the mean is always finite (`±f64::MAX` and
+/// subnormals included), and so is the sd unless its true value is over
+/// `f64::MAX` (values of both signs near `±f64::MAX`), when it is `+inf`
+/// (IEEE overflow). One value gives `(value, 0.0)`; an empty slice gives
+/// `(NaN, NaN)`. A NaN among the values makes both results NaN, and an
+/// infinite value makes the mean infinite (NaN with both signs) and the sd
+/// NaN (IEEE arithmetic; nothing is filtered).
 pub fn mean_sd(values: &[f64]) -> (f64, f64) {
     match values.len() {
         0 => (f64::NAN, f64::NAN),
@@ -345,9 +362,22 @@ pub fn mean_sd(values: &[f64]) -> (f64, f64) {
             if values[0].is_finite() { 0.0 } else { f64::NAN },
         ),
         n => {
-            let mean = values.iter().sum::<f64>() / n as f64;
-            let ss: f64 = values.iter().map(|&v| (v - mean) * (v - mean)).sum();
-            (mean, (ss / (n - 1) as f64).sqrt())
+            if values.iter().any(|v| !v.is_finite()) {
+                // IEEE arithmetic on the raw values, as documented.
+                let mean = values.iter().sum::<f64>() / n as f64;
+                let ss: f64 = values.iter().map(|&v| (v - mean) * (v - mean)).sum();
+                return (mean, (ss / (n - 1) as f64).sqrt());
+            }
+            let top = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            let e = crate::stat_features::exponent(top);
+            let scaled = |v: f64| crate::stat_features::scale2(v, -e);
+            let mean = values.iter().map(|&v| scaled(v)).sum::<f64>() / n as f64;
+            let ss: f64 = values
+                .iter()
+                .map(|&v| (scaled(v) - mean) * (scaled(v) - mean))
+                .sum();
+            let unscale = |v: f64| crate::stat_features::scale2(v, e);
+            (unscale(mean), unscale((ss / (n - 1) as f64).sqrt()))
         }
     }
 }

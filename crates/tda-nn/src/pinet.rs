@@ -7,8 +7,9 @@ use candle_nn::{batch_norm, linear, BatchNorm};
 use candle_nn::{Linear, Module, VarBuilder};
 
 use crate::deconv::SameDeconv;
-use crate::encoder::{check_filters, check_input, keras_batch_norm, Encoder};
+use crate::encoder::{check_filters, check_input, keras_batch_norm, Encoder, Kind};
 use crate::error::{Error, Result};
+use crate::size::{self, batch_norm_params, Count, Footprint};
 
 /// What training needs from a PI-Net ([`SignalPiNet`], [`ImagePiNet`]).
 pub trait PiNet {
@@ -44,8 +45,17 @@ fn check_config(filters: &[usize], kernel: usize, resolution: usize) -> Result<(
     Ok(())
 }
 
-/// The PI-Net encoder: a max-pool of 3 with stride 2 after every block but
-/// the last.
+/// The PI-Net encoder's pools: a max-pool of 3 with stride 2 after every
+/// block but the last.
+fn pinet_pools(filters: &[usize]) -> Vec<Option<usize>> {
+    let mut pools = vec![Some(2); filters.len()];
+    if let Some(last) = pools.last_mut() {
+        *last = None;
+    }
+    pools
+}
+
+/// The PI-Net encoder.
 fn pinet_encoder(
     spatial: usize,
     channels: usize,
@@ -53,9 +63,7 @@ fn pinet_encoder(
     kernel: usize,
     vb: VarBuilder,
 ) -> Result<Encoder> {
-    let mut pools = vec![Some(2); filters.len()];
-    pools[filters.len() - 1] = None;
-    Encoder::new(spatial, channels, filters, kernel, pools, vb)
+    Encoder::new(spatial, channels, filters, kernel, pinet_pools(filters), vb)
 }
 
 /// Configuration of a [`SignalPiNet`]. The default is the paper's network
@@ -72,6 +80,28 @@ pub struct SignalPiNetConfig {
     pub kernel: usize,
     /// Side of the output images (the paper: 50).
     pub resolution: usize,
+}
+
+impl SignalPiNetConfig {
+    /// What the network allocates, in elements (see `size.rs`).
+    fn footprint(&self) -> Footprint {
+        let (encoder, acts) = size::encoder(
+            &[self.length],
+            self.channels,
+            &self.filters,
+            self.kernel,
+            &pinet_pools(&self.filters),
+        );
+        let units = Count::of(&[self.resolution, self.resolution, self.channels]);
+        let last = self.filters.last().copied().unwrap_or(0);
+        let dense = Count::of(&[last]) * units + units;
+        Footprint {
+            params: encoder + dense,
+            fixed: Count::ZERO,
+            // The dense layer's output, its ReLU and the reshaped copy.
+            per_sample: acts + units * 3,
+        }
+    }
 }
 
 impl Default for SignalPiNetConfig {
@@ -96,11 +126,19 @@ pub struct SignalPiNet {
     cfg: SignalPiNetConfig,
     encoder: Encoder,
     dense: Linear,
+    kind: Kind,
+    footprint: Footprint,
 }
 
 impl SignalPiNet {
     /// The network with variables from `vb` (created there if `vb` is
     /// backed by a `VarMap`).
+    ///
+    /// Errors: [`Error::InvalidConfig`] for a zero size (length, channels,
+    /// filters, kernel, resolution) or no block; [`Error::TooLarge`] when
+    /// the parameters and one sample's activations (estimated with checked
+    /// arithmetic, before anything is allocated) are over
+    /// [`tda_persistence::memory::limit`].
     pub fn new(cfg: SignalPiNetConfig, vb: VarBuilder) -> Result<Self> {
         check_config(&cfg.filters, cfg.kernel, cfg.resolution)?;
         if cfg.length == 0 || cfg.channels == 0 {
@@ -110,17 +148,25 @@ impl SignalPiNet {
                 reason: "signals need >= 1 sample and >= 1 channel",
             });
         }
+        let kind = Kind::of(&vb);
+        let footprint = cfg.footprint();
+        footprint.check_model("Signal PI-Net", kind.dtype)?;
+        let units = Count::of(&[cfg.resolution, cfg.resolution, cfg.channels])
+            .to_usize()
+            .ok_or(Error::InvalidConfig {
+                name: "resolution",
+                value: cfg.resolution.to_string(),
+                reason: "resolution^2 * channels overflows usize",
+            })?;
         let encoder = pinet_encoder(1, cfg.channels, &cfg.filters, cfg.kernel, vb.pp("encoder"))?;
         let last = cfg.filters[cfg.filters.len() - 1];
-        let dense = linear(
-            last,
-            cfg.resolution * cfg.resolution * cfg.channels,
-            vb.pp("dense"),
-        )?;
+        let dense = linear(last, units, vb.pp("dense"))?;
         Ok(Self {
             cfg,
             encoder,
             dense,
+            kind,
+            footprint,
         })
     }
 
@@ -155,7 +201,15 @@ impl PiNet for SignalPiNet {
 
     fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
         let c = &self.cfg;
-        check_input(x, "x", &[c.channels, c.length], "(channels, length)")?;
+        check_input(
+            &self.kind,
+            x,
+            "x",
+            &[c.channels, c.length],
+            "(channels, length)",
+        )?;
+        self.footprint
+            .check_batch("Signal PI-Net forward pass", self.kind.dtype, x.dim(0)?)?;
         let z = self.encoder.forward_t(x, train)?;
         let y = self.dense.forward(&z)?.relu()?;
         Ok(y.reshape((x.dim(0)?, c.channels, c.resolution, c.resolution))?)
@@ -179,6 +233,42 @@ pub struct ImagePiNetConfig {
     /// Side of the output images (the paper: 50).
     pub resolution: usize,
 }
+
+impl ImagePiNetConfig {
+    /// What the network allocates, in elements (see `size.rs`).
+    fn footprint(&self) -> Footprint {
+        let (encoder, acts) = size::encoder(
+            &[self.height, self.width],
+            self.channels,
+            &self.filters,
+            self.kernel,
+            &pinet_pools(&self.filters),
+        );
+        let last = self.filters.last().copied().unwrap_or(0);
+        let pixels = Count::of(&[self.resolution, self.resolution]);
+        let maps = Count::of(&[self.channels]) * pixels;
+        // The transposed convolution's gather table (built on the host, then
+        // copied to the device) and its channels x pixels^2 matrix (gathered,
+        // then laid out for the product) in every forward pass.
+        let table = pixels * pixels;
+        Footprint {
+            params: encoder
+                + Count::of(&[last]) * pixels
+                + pixels
+                + maps
+                + Count::of(&[self.channels])
+                + batch_norm_params(self.channels)
+                + table * 2,
+            fixed: Count::of(&[self.channels]) * table * 2,
+            // The latent (dense output, ReLU), the deconvolution (broadcast
+            // input, product, layout change, bias) and batch norm, ReLU.
+            per_sample: acts + pixels * 3 + maps * HEAD_COPIES,
+        }
+    }
+}
+
+/// Copies of the output maps in the Image PI-Net's head.
+const HEAD_COPIES: usize = 10;
 
 impl Default for ImagePiNetConfig {
     fn default() -> Self {
@@ -211,10 +301,20 @@ pub struct ImagePiNet {
     dense: Linear,
     deconv: SameDeconv,
     bn: BatchNorm,
+    kind: Kind,
+    footprint: Footprint,
 }
 
 impl ImagePiNet {
     /// The network with variables from `vb`.
+    ///
+    /// Errors: [`Error::InvalidConfig`] for a zero size (height, width,
+    /// channels, filters, kernel, resolution), no block, or a resolution
+    /// over [`MAX_IMAGE_RESOLUTION`]; [`Error::TooLarge`] when the
+    /// parameters, the transposed convolution's `channels x resolution^4`
+    /// matrix and one sample's activations (estimated with checked
+    /// arithmetic, before anything is allocated) are over
+    /// [`tda_persistence::memory::limit`].
     pub fn new(cfg: ImagePiNetConfig, vb: VarBuilder) -> Result<Self> {
         check_config(&cfg.filters, cfg.kernel, cfg.resolution)?;
         if cfg.height == 0 || cfg.width == 0 || cfg.channels == 0 {
@@ -231,9 +331,13 @@ impl ImagePiNet {
                 reason: "the transposed convolution's matrix has resolution^4 entries; at most 128 per side",
             });
         }
+        let kind = Kind::of(&vb);
+        let footprint = cfg.footprint();
+        footprint.check_model("Image PI-Net", kind.dtype)?;
         let encoder = pinet_encoder(2, cfg.channels, &cfg.filters, cfg.kernel, vb.pp("encoder"))?;
         let last = cfg.filters[cfg.filters.len() - 1];
         let r = cfg.resolution;
+        // r <= MAX_IMAGE_RESOLUTION: no overflow.
         let dense = linear(last, r * r, vb.pp("dense"))?;
         let deconv = SameDeconv::new(cfg.channels, r, vb.pp("deconv"))?;
         let bn = batch_norm(cfg.channels, keras_batch_norm(), vb.pp("bn"))?;
@@ -243,6 +347,8 @@ impl ImagePiNet {
             dense,
             deconv,
             bn,
+            kind,
+            footprint,
         })
     }
 
@@ -282,11 +388,14 @@ impl PiNet for ImagePiNet {
     fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
         let c = &self.cfg;
         check_input(
+            &self.kind,
             x,
             "x",
             &[c.channels, c.height, c.width],
             "(channels, height, width)",
         )?;
+        self.footprint
+            .check_batch("Image PI-Net forward pass", self.kind.dtype, x.dim(0)?)?;
         let r = c.resolution;
         let z = self.encoder.forward_t(x, train)?;
         let latent = self

@@ -6,35 +6,96 @@
 //! elementwise `maximum` of `kernel` shifted, strided views of the padded
 //! input, all differentiable operations.
 
-use candle_core::{Result, Tensor};
+use candle_core::Tensor;
+use tda_persistence::memory;
+
+use crate::error::{Error, Result};
+use crate::size::Count;
+
+/// The length of dimension `dim` of `x`, or a shape error naming `x`.
+fn dim_len(x: &Tensor, dim: usize) -> Result<usize> {
+    x.dims().get(dim).copied().ok_or_else(|| Error::Shape {
+        name: "x",
+        expected: format!("a tensor with a dimension {dim}"),
+        got: x.dims().to_vec(),
+    })
+}
+
+/// Refuses padding `dim` of `x` to `len` entries when the padded tensor is
+/// over the memory limit.
+fn check_padded(x: &Tensor, dim: usize, len: Option<usize>, what: &'static str) -> Result<()> {
+    let mut dims = x.dims().to_vec();
+    let count = match len {
+        Some(len) => {
+            dims[dim] = len;
+            Count::of(&dims)
+        }
+        None => Count(None),
+    };
+    Ok(memory::check(what, count.bytes(x.dtype()))?)
+}
 
 /// Max-pooling of `x` along dimension `dim` with window `kernel` and step
 /// `stride`, "same" padding as Keras/TensorFlow: the output has
 /// `ceil(n / stride)` positions, the padding (with `-inf`, so it never
-/// wins) is split with the smaller half before. An empty dimension, or a
-/// kernel or stride of 0, is an error.
+/// wins) is split with the smaller half before.
+///
+/// Only the shifts of the window that reach the data are computed, so the
+/// work and memory are `O(n)` per position of the other dimensions
+/// whatever `kernel` and `stride` (a kernel or stride of `usize::MAX` is
+/// answered at once).
+///
+/// Errors: [`Error::Shape`] when `x` has no dimension `dim` or it is
+/// empty; [`Error::InvalidConfig`] for a kernel or stride of 0;
+/// [`Error::TooLarge`] when the padded copy is over
+/// [`tda_persistence::memory::limit`].
 pub fn max_pool_same(x: &Tensor, dim: usize, kernel: usize, stride: usize) -> Result<Tensor> {
-    let n = x.dim(dim)?;
-    if n == 0 || kernel == 0 || stride == 0 {
-        return Err(candle_core::Error::Msg(format!(
-            "max_pool_same: need a non-empty dimension, kernel >= 1 and stride >= 1 (got {n}, {kernel}, {stride})"
-        )));
+    let n = dim_len(x, dim)?;
+    if n == 0 {
+        return Err(Error::Shape {
+            name: "x",
+            expected: format!("a non-empty dimension {dim}"),
+            got: x.dims().to_vec(),
+        });
+    }
+    for (name, v) in [("kernel", kernel), ("stride", stride)] {
+        if v == 0 {
+            return Err(Error::InvalidConfig {
+                name,
+                value: "0".into(),
+                reason: "pooling needs a kernel and a stride >= 1",
+            });
+        }
     }
     let out = n.div_ceil(stride);
-    let total = ((out - 1) * stride + kernel).saturating_sub(n);
-    let before = total / 2;
-    // Room for every shifted view of `out * stride` values.
-    let after = (out * stride + kernel).saturating_sub(n + before);
-    let padded = pad_neg_inf(x, dim, before, after)?;
+    // One output: the stride is never applied (and out * stride < 2n
+    // otherwise, as stride < n).
+    let stride = if out == 1 { 1 } else { stride };
+    let span = (out - 1) * stride; // < n
+    let before = span.saturating_add(kernel).saturating_sub(n) / 2;
+    // Shift t reads padded positions t, t + stride, ..., t + span; the data
+    // sit at [before, before + n). Shifts reading only padding add -inf to
+    // every output and are skipped: the others are lo..hi (lo < hi, since
+    // lo <= before and lo < kernel).
+    let lo = before.saturating_sub(span);
+    let hi = kernel.min(before.saturating_add(n));
+    // Padded coordinates lo..=end are all the shifts read.
+    let pad_before = before - lo;
+    let end = (hi - 1).checked_add(out * stride);
+    let pad_after = end.map(|e| e.saturating_sub(before + n));
+    let len = pad_after.and_then(|a| (pad_before + n).checked_add(a));
+    check_padded(x, dim, len, "max-pool padding")?;
+    let pad_after = pad_after.unwrap_or(0);
+    let padded = pad_neg_inf(x, dim, pad_before, pad_after)?;
     let mut shape = padded.dims().to_vec();
     shape[dim] = out;
     shape.insert(dim + 1, stride);
     let mut result: Option<Tensor> = None;
-    for shift in 0..kernel {
+    for shift in lo..hi {
         // Positions shift, shift + stride, ...: a window of out * stride
         // values, reshaped to (out, stride), first column.
         let view = padded
-            .narrow(dim, shift, out * stride)?
+            .narrow(dim, shift - lo, out * stride)?
             .reshape(shape.as_slice())?
             .narrow(dim + 1, 0, 1)?
             .squeeze(dim + 1)?;
@@ -43,7 +104,9 @@ pub fn max_pool_same(x: &Tensor, dim: usize, kernel: usize, stride: usize) -> Re
             Some(r) => r.maximum(&view)?,
         });
     }
-    result.ok_or_else(|| candle_core::Error::Msg("max_pool_same: kernel must be >= 1".into()))
+    result.ok_or_else(|| {
+        candle_core::Error::Msg("max_pool_same: no window reaches the data".into()).into()
+    })
 }
 
 /// `x` with `before` and `after` entries of `-inf` around dimension `dim`.
@@ -51,7 +114,7 @@ fn pad_neg_inf(x: &Tensor, dim: usize, before: usize, after: usize) -> Result<Te
     let side = |len: usize| -> Result<Tensor> {
         let mut shape = x.dims().to_vec();
         shape[dim] = len;
-        Tensor::full(f32::NEG_INFINITY, shape, x.device())?.to_dtype(x.dtype())
+        Ok(Tensor::full(f32::NEG_INFINITY, shape, x.device())?.to_dtype(x.dtype())?)
     };
     let mut parts = Vec::with_capacity(3);
     if before > 0 {
@@ -61,14 +124,21 @@ fn pad_neg_inf(x: &Tensor, dim: usize, before: usize, after: usize) -> Result<Te
     if after > 0 {
         parts.push(side(after)?);
     }
-    Tensor::cat(&parts, dim)
+    Ok(Tensor::cat(&parts, dim)?)
 }
 
 /// Zero padding for a "same" convolution of window `kernel` along `dim`
-/// (the smaller half before, as Keras/TensorFlow).
+/// (the smaller half before, as Keras/TensorFlow): `kernel - 1` zeros in
+/// all (none for a kernel of 0 or 1).
+///
+/// Errors: [`Error::Shape`] when `x` has no dimension `dim`;
+/// [`Error::TooLarge`] when the padded tensor is over
+/// [`tda_persistence::memory::limit`].
 pub fn pad_same(x: &Tensor, dim: usize, kernel: usize) -> Result<Tensor> {
+    let n = dim_len(x, dim)?;
     let total = kernel.saturating_sub(1);
-    x.pad_with_zeros(dim, total / 2, total - total / 2)
+    check_padded(x, dim, n.checked_add(total), "convolution padding")?;
+    Ok(x.pad_with_zeros(dim, total / 2, total - total / 2)?)
 }
 
 #[cfg(test)]
@@ -76,17 +146,19 @@ mod tests {
     use super::*;
     use candle_core::{Device, Var};
 
-    /// Direct max over each window (positions clipped to the input).
+    /// Direct max over each window (positions clipped to the input), in
+    /// wide integers: window `i` is `[i * stride - before, ... + kernel)`.
     fn naive(x: &[f32], kernel: usize, stride: usize) -> Vec<f32> {
-        let n = x.len();
-        let out = n.div_ceil(stride);
-        let before = ((out - 1) * stride + kernel).saturating_sub(n) / 2;
+        let n = x.len() as i128;
+        let (k, s) = (kernel as i128, stride as i128);
+        let out = (n + s - 1) / s;
+        let before = ((out - 1) * s + k - n).max(0) / 2;
         (0..out)
             .map(|i| {
-                (0..kernel)
-                    .filter_map(|s| (i * stride + s).checked_sub(before))
-                    .filter(|&j| j < n)
-                    .map(|j| x[j])
+                let start = (i * s - before).max(0);
+                let end = (i * s - before + k).min(n);
+                (start..end)
+                    .map(|j| x[j as usize])
                     .fold(f32::NEG_INFINITY, f32::max)
             })
             .collect()
@@ -94,8 +166,26 @@ mod tests {
 
     #[test]
     fn matches_the_naive_pool_for_many_lengths() -> Result<()> {
+        let big = usize::MAX;
         for n in 1..14 {
-            for (k, s) in [(3, 2), (3, 1), (2, 2), (1, 1), (5, 3)] {
+            for (k, s) in [
+                (3, 2),
+                (3, 1),
+                (2, 2),
+                (1, 1),
+                (5, 3),
+                (1, 3),
+                (2, 5),
+                (7, 2),
+                (20, 1),
+                (29, 4),
+                (3, 20),
+                (big, 1),
+                (big, 2),
+                (3, big),
+                (big, big),
+                (big - 1, 3),
+            ] {
                 let x: Vec<f32> = (0..n).map(|i| ((i * 7 + 3) % 11) as f32 - 5.0).collect();
                 let t = Tensor::from_vec(x.clone(), (1, 1, n), &Device::Cpu)?;
                 let got = max_pool_same(&t, 2, k, s)?
@@ -125,7 +215,8 @@ mod tests {
             .collect();
         let v = Var::from_vec(x.clone(), (2, 3, 4), &Device::Cpu)?;
         let w = Tensor::arange(0f32, 12.0, &Device::Cpu)?.reshape((2, 3, 2))?;
-        let loss = |t: &Tensor| -> Result<Tensor> { (max_pool_same(t, 2, 3, 2)? * &w)?.sum_all() };
+        let loss =
+            |t: &Tensor| -> Result<Tensor> { Ok((max_pool_same(t, 2, 3, 2)? * &w)?.sum_all()?) };
         let grads = loss(v.as_tensor())?.backward()?;
         let g = grads
             .get(&v)
@@ -139,7 +230,7 @@ mod tests {
             let mut xm = x.clone();
             xm[i] -= h;
             let f = |z: Vec<f32>| -> Result<f32> {
-                loss(&Tensor::from_vec(z, (2, 3, 4), &Device::Cpu)?)?.to_scalar::<f32>()
+                Ok(loss(&Tensor::from_vec(z, (2, 3, 4), &Device::Cpu)?)?.to_scalar::<f32>()?)
             };
             let fd = (f(xp)? - f(xm)?) / (2.0 * h);
             assert!(

@@ -15,12 +15,25 @@
 //!
 //! Numerics: means and the centred sums of variances and correlations are
 //! computed in two passes (mean first, then sums of centred values), which
-//! stays accurate for frames with a large offset such as gravity.
+//! stays accurate for frames with a large offset such as gravity. Every
+//! axis is scaled by a power of two that brings its largest magnitude into
+//! `[1, 2)` (and the ranges likewise for the magnitudes), which changes no
+//! bit of any result where nothing overflows or underflows, and keeps sums
+//! of values and of squares finite over the whole `f64` range: means, RMS
+//! and correlations are computed to rounding for **all finite input**
+//! (`±f64::MAX` and subnormals included). Variances, ranges and magnitudes
+//! are computed to rounding whenever the true value is representable; when
+//! it is over `f64::MAX` (a standard deviation above about `1.34e154`, a
+//! range or magnitude above `f64::MAX`) the call is an error naming the
+//! feature, never an infinity.
 //!
-//! A Pearson correlation with a constant axis (`max == min`, zero variance)
-//! is undefined (numpy returns NaN); here it is `0.0`: a constant axis
-//! carries no linear relation with the others, and the classifiers fed with
-//! these features need finite input.
+//! A constant axis (`max == min`) has its value as mean and a variance of
+//! exactly 0 (numpy's two-pass `var` can give a few ulps² from the rounding
+//! of the mean). A Pearson correlation with a constant axis (zero variance)
+//! is undefined (numpy's `corrcoef` returns NaN with a warning, scipy's
+//! `pearsonr` NaN with a `ConstantInputWarning`); here it is `0.0`: a
+//! constant axis carries no linear relation with the others, and the
+//! classifiers fed with these features need finite input.
 //!
 //! ```
 //! use ndarray::array;
@@ -34,6 +47,8 @@
 
 use ndarray::parallel::prelude::*;
 use ndarray::{Array2, ArrayView1, ArrayView2, ArrayView3, Axis};
+
+use tda_persistence::memory;
 
 use crate::error::{Error, Result};
 
@@ -54,9 +69,10 @@ const EXPECTED: &str = "3 x L (axes x, y, z; L >= 2 samples)";
 /// layout is accepted (a transposed view of an `L x 3` array works).
 ///
 /// Errors: [`Error::Shape`] when the frame does not have 3 rows or has
-/// fewer than 2 samples; [`Error::InvalidConfig`] naming the axis and index
-/// of the first NaN or infinite value (row-major order), or when a feature
-/// overflows `f64` (values above about `1e154` in magnitude).
+/// fewer than 2 samples; [`Error::NonFinite`] naming the `[axis, index]`
+/// of the first NaN or infinite value (row-major order);
+/// [`Error::InvalidConfig`] naming the feature when its true value is over
+/// `f64::MAX` (see the module documentation).
 pub fn statistical_features(frame: ArrayView2<f64>) -> Result<[f64; SF_COUNT]> {
     let (axes, length) = frame.dim();
     if axes != 3 || length < 2 {
@@ -66,11 +82,11 @@ pub fn statistical_features(frame: ArrayView2<f64>) -> Result<[f64; SF_COUNT]> {
             got: vec![axes, length],
         });
     }
-    if let Some(((axis, index), v)) = frame.indexed_iter().find(|(_, v)| !v.is_finite()) {
-        return Err(Error::InvalidConfig {
+    if let Some(((axis, index), &value)) = frame.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        return Err(Error::NonFinite {
             name: "frame",
-            value: format!("{v} at axis {axis}, index {index}"),
-            reason: "values must be finite",
+            index: vec![axis, index],
+            value,
         });
     }
     let sf = features(frame);
@@ -85,7 +101,10 @@ pub fn statistical_features(frame: ArrayView2<f64>) -> Result<[f64; SF_COUNT]> {
 /// a `0 x 19` array.
 ///
 /// Errors: as [`statistical_features`], for the first offending value in
-/// row-major order (the message names its sample, axis and index).
+/// row-major order ([`Error::NonFinite`] names its `[sample, axis,
+/// index]`, [`Error::InvalidConfig`] the feature and the sample);
+/// [`Error::TooLarge`] when the output is over
+/// [`tda_persistence::memory::limit`].
 pub fn statistical_features_batch(frames: ArrayView3<f64>) -> Result<Array2<f64>> {
     let (samples, axes, length) = frames.dim();
     if axes != 3 || length < 2 {
@@ -97,13 +116,19 @@ pub fn statistical_features_batch(frames: ArrayView3<f64>) -> Result<Array2<f64>
     }
     // Checked here, sequentially and in order, so the error names the first
     // bad value whatever the thread count.
-    if let Some(((sample, axis, index), v)) = frames.indexed_iter().find(|(_, v)| !v.is_finite()) {
-        return Err(Error::InvalidConfig {
+    if let Some(((sample, axis, index), &value)) =
+        frames.indexed_iter().find(|(_, v)| !v.is_finite())
+    {
+        return Err(Error::NonFinite {
             name: "frames",
-            value: format!("{v} at sample {sample}, axis {axis}, index {index}"),
-            reason: "values must be finite",
+            index: vec![sample, axis, index],
+            value,
         });
     }
+    memory::check(
+        "statistical features",
+        memory::bytes_of::<f64>(&[samples, SF_COUNT]),
+    )?;
     let mut out = Array2::<f64>::zeros((samples, SF_COUNT));
     out.axis_iter_mut(Axis(0))
         .into_par_iter()
@@ -138,30 +163,84 @@ fn check_finite_output<'a>(
     Ok(())
 }
 
-/// Per-axis statistics used by the features.
+/// `x * 2^k` for any `k` (in steps whose factors are representable), exact
+/// unless the result overflows or is subnormal.
+pub(crate) fn scale2(mut x: f64, mut k: i32) -> f64 {
+    while k != 0 {
+        let step = k.clamp(-1000, 1000);
+        x *= f64::from_bits(((1023 + step) as u64) << 52);
+        k -= step;
+    }
+    x
+}
+
+/// The exponent `e` with `2^e <= |x| < 2^(e + 1)` for finite nonzero `x`
+/// (subnormals included); 0 for 0.
+pub(crate) fn exponent(x: f64) -> i32 {
+    if x == 0.0 {
+        return 0;
+    }
+    let biased = ((x.to_bits() >> 52) & 0x7ff) as i32;
+    if biased == 0 {
+        // Subnormal: normalise by 2^64 first.
+        exponent(x * f64::from_bits((1023 + 64) << 52)) - 64
+    } else {
+        biased - 1023
+    }
+}
+
+/// Per-axis statistics used by the features, of the axis scaled by `2^-e`
+/// (its largest magnitude in `[1, 2)`), so that no sum overflows.
 struct AxisStats {
+    /// The scale exponent `e`.
+    e: i32,
+    /// Mean of the scaled values.
     mean: f64,
-    /// Sum of squared centred values.
+    /// Sum of squared centred scaled values.
     css: f64,
-    /// Sum of squared values.
+    /// Sum of squared scaled values.
     ss: f64,
+    /// Smallest and largest (unscaled) value.
     min: f64,
     max: f64,
 }
 
 fn axis_stats(v: ArrayView1<f64>) -> AxisStats {
     let n = v.len() as f64;
-    let (mut sum, mut ss) = (0.0, 0.0);
     let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
     for &x in v {
-        sum += x;
-        ss += x * x;
         min = min.min(x);
         max = max.max(x);
     }
+    let e = exponent(min.abs().max(max.abs()));
+    if min == max {
+        // Constant: the mean is the value, the variance exactly 0.
+        let m = scale2(max, -e);
+        return AxisStats {
+            e,
+            mean: m,
+            css: 0.0,
+            ss: m * m * n,
+            min,
+            max,
+        };
+    }
+    let (mut sum, mut ss) = (0.0, 0.0);
+    for &x in v {
+        let x = scale2(x, -e);
+        sum += x;
+        ss += x * x;
+    }
     let mean = sum / n;
-    let css = v.iter().map(|&x| (x - mean) * (x - mean)).sum();
+    let css = v
+        .iter()
+        .map(|&x| {
+            let d = scale2(x, -e) - mean;
+            d * d
+        })
+        .sum();
     AxisStats {
+        e,
         mean,
         css,
         ss,
@@ -170,7 +249,8 @@ fn axis_stats(v: ArrayView1<f64>) -> AxisStats {
     }
 }
 
-/// Pearson correlation from two-pass centred sums; 0 for a constant axis.
+/// Pearson correlation from two-pass centred sums (scale-free, so the
+/// scaled values serve); 0 for a constant axis.
 fn pearson(a: ArrayView1<f64>, sa: &AxisStats, b: ArrayView1<f64>, sb: &AxisStats) -> f64 {
     if sa.max == sa.min || sb.max == sb.min || sa.css == 0.0 || sb.css == 0.0 {
         return 0.0;
@@ -178,11 +258,29 @@ fn pearson(a: ArrayView1<f64>, sa: &AxisStats, b: ArrayView1<f64>, sb: &AxisStat
     let cross: f64 = a
         .iter()
         .zip(b)
-        .map(|(&x, &y)| (x - sa.mean) * (y - sb.mean))
+        .map(|(&x, &y)| (scale2(x, -sa.e) - sa.mean) * (scale2(y, -sb.e) - sb.mean))
         .sum();
     // Divided one square root at a time (as numpy's corrcoef), which
     // neither overflows nor underflows where the product would.
     (cross / sa.css.sqrt() / sb.css.sqrt()).clamp(-1.0, 1.0)
+}
+
+/// `sqrt(sum of squares of ds)` (non-negative `ds`), scaled as `hypot`:
+/// finite whenever the true value is.
+fn norm(ds: &[f64]) -> f64 {
+    let top = ds.iter().fold(0.0f64, |m, &d| m.max(d));
+    if top == 0.0 || !top.is_finite() {
+        return top;
+    }
+    let e = exponent(top);
+    let ss: f64 = ds
+        .iter()
+        .map(|&d| {
+            let d = scale2(d, -e);
+            d * d
+        })
+        .sum();
+    scale2(ss.sqrt(), e)
 }
 
 /// The features of a validated frame (3 rows, >= 2 finite samples).
@@ -190,31 +288,35 @@ fn features(frame: ArrayView2<f64>) -> [f64; SF_COUNT] {
     let n = frame.ncols() as f64;
     let (x, y, z) = (frame.row(0), frame.row(1), frame.row(2));
     let s = [axis_stats(x), axis_stats(y), axis_stats(z)];
+    // Ranges overflow (to +inf) only when the true range is over f64::MAX.
     let d = [
         s[0].max - s[0].min,
         s[1].max - s[1].min,
         s[2].max - s[2].min,
     ];
-    let (dx2, dy2, dz2) = (d[0] * d[0], d[1] * d[1], d[2] * d[2]);
+    let mean = |a: &AxisStats| scale2(a.mean, a.e);
+    // css / n * 2^(2e), in two steps (2^(2e) may not be representable).
+    let var = |a: &AxisStats| scale2(scale2(a.css / n, a.e), a.e);
+    let rms = |a: &AxisStats| scale2((a.ss / n).sqrt(), a.e);
     [
-        s[0].mean,
-        s[1].mean,
-        s[2].mean,
-        s[0].css / n,
-        s[1].css / n,
-        s[2].css / n,
-        (s[0].ss / n).sqrt(),
-        (s[1].ss / n).sqrt(),
-        (s[2].ss / n).sqrt(),
+        mean(&s[0]),
+        mean(&s[1]),
+        mean(&s[2]),
+        var(&s[0]),
+        var(&s[1]),
+        var(&s[2]),
+        rms(&s[0]),
+        rms(&s[1]),
+        rms(&s[2]),
         pearson(x, &s[0], y, &s[1]),
         pearson(x, &s[0], z, &s[2]),
         pearson(y, &s[1], z, &s[2]),
         d[0],
         d[1],
         d[2],
-        (dx2 + dy2).sqrt(),
-        (dx2 + dz2).sqrt(),
-        (dy2 + dz2).sqrt(),
-        (dx2 + dy2 + dz2).sqrt(),
+        norm(&[d[0], d[1]]),
+        norm(&[d[0], d[2]]),
+        norm(&[d[1], d[2]]),
+        norm(&d),
     ]
 }

@@ -5,7 +5,15 @@ use ndarray::{Array4, ArrayView3, Axis};
 use tda_persistence::sublevel::SignalH0;
 use tda_vectorize::{PersistenceImage, Vectorizer};
 
+use tda_persistence::memory;
+
 use crate::error::{Error, Result};
+
+/// The number of workers `par_iter` runs (rayon's default pool: one per
+/// CPU).
+fn rayon_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
 
 /// Exact persistence images of every channel of every signal: `signals` is
 /// `(batch, channels, length)`; each channel's 0-dimensional sublevel
@@ -19,6 +27,13 @@ use crate::error::{Error, Result};
 /// values in `[0, 1]`, bars of one grey level or less dropped): the legacy
 /// `PersImage` grid, essential pairs dropped, each channel divided by its
 /// maximum.
+///
+/// Errors: [`Error::Shape`] for an empty batch, channel list or signal;
+/// [`Error::NonFinite`] naming the `[sample, channel, index]` of the first
+/// NaN or infinite value (row-major); [`Error::TooLarge`] when the output
+/// (`batch x channels x rows x cols` of `f32`) and the per-worker buffers
+/// are over [`tda_persistence::memory::limit`] (checked before anything is
+/// allocated); the errors of the diagram and the image.
 pub fn pinet_targets(signals: ArrayView3<f64>, image: &PersistenceImage) -> Result<Array4<f32>> {
     let (batch, channels, length) = signals.dim();
     if batch == 0 || channels == 0 || length == 0 {
@@ -29,11 +44,24 @@ pub fn pinet_targets(signals: ArrayView3<f64>, image: &PersistenceImage) -> Resu
         });
     }
     // Checked here, in order, so the error names the first bad value
-    // (its flat row-major index) whatever the thread count.
-    if let Some(index) = signals.iter().position(|v| !v.is_finite()) {
-        return Err(tda_persistence::Error::NonFinite { index }.into());
+    // whatever the thread count.
+    if let Some(((b, c, i), &value)) = signals.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        return Err(Error::NonFinite {
+            name: "signals",
+            index: vec![b, c, i],
+            value,
+        });
     }
     let (rows, cols) = image.shape();
+    memory::check(
+        "PI-Net targets",
+        memory::sum(&[
+            memory::bytes_of::<f32>(&[batch, channels, rows, cols]),
+            // A worker's channel copy and the H0 engine's buffers (a few
+            // words per sample), for each thread.
+            memory::bytes_of::<f64>(&[length, 8, rayon_threads()]),
+        ]),
+    )?;
     let mut out = Array4::<f32>::zeros((batch, channels, rows, cols));
     out.axis_iter_mut(Axis(0))
         .into_par_iter()

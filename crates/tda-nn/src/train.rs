@@ -10,6 +10,7 @@ use crate::adam::Adam;
 use crate::checkpoint::{load_checkpoint, lock, save_checkpoint};
 
 use crate::error::{Error, Result};
+use crate::finite::check_finite;
 use crate::pinet::PiNet;
 use crate::rng::SplitMix64;
 
@@ -97,6 +98,13 @@ impl PiNetTrainer {
 
     /// Trains `model` (variables in `vars`) on inputs `x` and targets `y`
     /// (first dimension: samples), reporting validation loss on `val`.
+    ///
+    /// Errors: [`Error::Shape`] when `x` and `y` differ in samples or have
+    /// none (or more than `u32::MAX`); [`Error::NonFinite`] naming the
+    /// first NaN or infinite value of `x`, `y` or the validation set;
+    /// [`Error::Diverged`] when a batch's or the validation loss becomes
+    /// NaN or infinite (training stops there); the model's errors for
+    /// inputs of the wrong shape, dtype or device.
     pub fn fit<M: PiNet>(
         &self,
         model: &M,
@@ -135,6 +143,13 @@ impl PiNetTrainer {
         start: usize,
     ) -> Result<Vec<EpochLog>> {
         let n = samples(x, y)?;
+        check_finite(x, "x")?;
+        check_finite(y, "y")?;
+        if let Some((vx, vy)) = val {
+            samples(vx, vy)?;
+            check_finite(vx, "val.x")?;
+            check_finite(vy, "val.y")?;
+        }
         let step = |opt: &mut Adam, idx: &Tensor| -> Result<f64> {
             let (bx, by) = (x.index_select(idx, 0)?, y.index_select(idx, 0)?);
             let loss = candle_nn::loss::mse(&model.forward_t(&bx, true)?, &by)?;
@@ -150,8 +165,13 @@ impl PiNetTrainer {
     }
 
     /// MSE of `model` on `(x, y)` in inference mode, in batches.
+    ///
+    /// Errors: as [`PiNetTrainer::fit`] for the shapes and values of `x`
+    /// and `y`.
     pub fn evaluate<M: PiNet>(&self, model: &M, x: &Tensor, y: &Tensor) -> Result<f64> {
         let n = samples(x, y)?;
+        check_finite(x, "x")?;
+        check_finite(y, "y")?;
         batched_mean(n, self.cfg.batch_size, |start, len| {
             let pred = model.forward_t(&x.narrow(0, start, len)?, false)?;
             scalar(&candle_nn::loss::mse(&pred, &y.narrow(0, start, len)?)?)
@@ -173,8 +193,11 @@ impl TrainConfig {
         }
     }
 
-    /// Rejects empty schedules, non-positive rates or batch sizes, and
-    /// Adam parameters outside their ranges.
+    /// Rejects empty schedules, non-positive rates or batch sizes, a total
+    /// of epochs (with the settling passes) that overflows `usize`, and
+    /// Adam parameters outside their ranges (checked as the `f32` values
+    /// Adam updates with: a rate or epsilon that rounds to 0 or infinity,
+    /// a decay that rounds to 1, are rejected).
     pub(crate) fn check(&self) -> Result<()> {
         let bad = |name, value: String, reason| {
             Err(Error::InvalidConfig {
@@ -183,28 +206,48 @@ impl TrainConfig {
                 reason,
             })
         };
-        if self.schedule.is_empty()
-            || self
-                .schedule
-                .iter()
-                .any(|&(lr, _)| !(lr > 0.0 && lr.is_finite()))
-        {
+        // Adam computes in f32: a value must stay in range as an f32.
+        let positive_f32 = |v: f64| v > 0.0 && (v as f32) > 0.0 && (v as f32).is_finite();
+        if self.schedule.is_empty() || self.schedule.iter().any(|&(lr, _)| !positive_f32(lr)) {
             return bad(
                 "schedule",
                 format!("{:?}", self.schedule),
-                "need >= 1 stage, every rate finite and > 0",
+                "need >= 1 stage, every rate finite and > 0 as an f32",
+            );
+        }
+        let epochs = self
+            .schedule
+            .iter()
+            .try_fold(0usize, |acc, s| acc.checked_add(s.1))
+            .and_then(|e| e.checked_add(self.settle_batch_norm));
+        if epochs.is_none() {
+            return bad(
+                "schedule",
+                format!(
+                    "{:?} (settle_batch_norm {})",
+                    self.schedule, self.settle_batch_norm
+                ),
+                "the total number of epochs overflows usize",
             );
         }
         if self.batch_size == 0 {
             return bad("batch_size", "0".into(), "batches need >= 1 sample");
         }
         for (name, v) in [("beta1", self.beta1), ("beta2", self.beta2)] {
-            if !(0.0..1.0).contains(&v) {
-                return bad(name, v.to_string(), "must be in [0, 1)");
+            if !((0.0..1.0).contains(&v) && (v as f32) < 1.0) {
+                return bad(
+                    name,
+                    v.to_string(),
+                    "must be in [0, 1), and below 1 as an f32",
+                );
             }
         }
-        if !(self.eps > 0.0 && self.eps.is_finite()) {
-            return bad("eps", self.eps.to_string(), "must be finite and > 0");
+        if !positive_f32(self.eps) {
+            return bad(
+                "eps",
+                self.eps.to_string(),
+                "must be finite and > 0 as an f32",
+            );
         }
         Ok(())
     }
@@ -250,6 +293,12 @@ pub(crate) fn train_loop(
     validate: impl Fn() -> Result<Option<f64>>,
 ) -> Result<Vec<EpochLog>> {
     let trainable = cfg.trainable_vars(vars)?;
+    // Adam's two f32 moments per trainable value, allocated per stage.
+    let moments = trainable
+        .iter()
+        .try_fold(0u64, |acc, v| acc.checked_add(v.elem_count() as u64))
+        .and_then(|c| c.checked_mul(8));
+    tda_persistence::memory::check("Adam moments", moments)?;
     let device = trainable[0].device().clone();
     let total: usize = cfg.schedule.iter().map(|s| s.1).sum();
     let bar = if cfg.progress {
@@ -286,10 +335,25 @@ pub(crate) fn train_loop(
             let mut sum = 0.0;
             for batch in shuffled(n, cfg.seed, e).chunks(cfg.batch_size) {
                 let idx = Tensor::from_slice(batch, batch.len(), &device)?;
-                sum += step(&mut opt, &idx)? * batch.len() as f64;
+                let loss = step(&mut opt, &idx)?;
+                if !loss.is_finite() {
+                    return Err(Error::Diverged {
+                        what: "training",
+                        epoch: e + 1,
+                        loss,
+                    });
+                }
+                sum += loss * batch.len() as f64;
             }
             let train_loss = sum / n as f64;
             let val_loss = validate()?;
+            if let Some(loss) = val_loss.filter(|v| !v.is_finite()) {
+                return Err(Error::Diverged {
+                    what: "validation",
+                    epoch: e + 1,
+                    loss,
+                });
+            }
             if let Some(path) = &cfg.checkpoint {
                 save_checkpoint(vars, path, Some(e + 1))?;
             }
@@ -353,10 +417,24 @@ pub(crate) fn batched_mean(
     Ok(sum / n as f64)
 }
 
-/// The number of samples of `x`, which `y` must match (at least one).
+/// The number of samples of `x`, which `y` must match (at least one, at
+/// most `u32::MAX`: sample indices are `u32`).
 pub(crate) fn samples(x: &Tensor, y: &Tensor) -> Result<usize> {
-    let n = x.dim(0)?;
-    if n == 0 || y.dim(0)? != n {
+    let (Some(&n), Some(&ny)) = (x.dims().first(), y.dims().first()) else {
+        return Err(Error::Shape {
+            name: if x.rank() == 0 { "x" } else { "y" },
+            expected: "a first dimension of samples".into(),
+            got: if x.rank() == 0 { x.dims() } else { y.dims() }.to_vec(),
+        });
+    };
+    if n > u32::MAX as usize {
+        return Err(Error::Shape {
+            name: "x",
+            expected: "at most u32::MAX samples".into(),
+            got: x.dims().to_vec(),
+        });
+    }
+    if n == 0 || ny != n {
         return Err(Error::Shape {
             name: "y",
             expected: format!("{n} samples (as x), at least one"),

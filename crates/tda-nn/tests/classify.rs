@@ -296,7 +296,12 @@ fn bad_input_is_a_typed_error() -> Result<()> {
     ));
     assert!(matches!(
         trainer.fit(&mlp, &vars, std::slice::from_ref(&x), &[0, 1, 2, 3], None),
-        Err(Error::InvalidConfig { name: "labels", .. })
+        Err(Error::Label {
+            name: "labels",
+            index: 3,
+            label: 3,
+            classes: 3
+        })
     ));
     assert!(matches!(
         trainer.predict(&mlp, &[]),

@@ -230,10 +230,10 @@ fn error_non_finite_value() {
         frame[[2, 4]] = bad;
         let err = statistical_features(frame.view()).unwrap_err();
         assert!(
-            matches!(err, Error::InvalidConfig { name: "frame", .. }),
+            matches!(err, Error::NonFinite { name: "frame", ref index, value }
+                if index == &[2, 4] && value.to_bits() == bad.to_bits()),
             "{err}"
         );
-        assert!(err.to_string().contains("axis 2, index 4"), "{err}");
     }
 }
 
@@ -244,11 +244,8 @@ fn error_non_finite_value_in_batch_names_the_first() {
     frames[[4, 1, 1]] = f64::INFINITY;
     let err = statistical_features_batch(frames.view()).unwrap_err();
     assert!(
-        matches!(err, Error::InvalidConfig { name: "frames", .. }),
-        "{err}"
-    );
-    assert!(
-        err.to_string().contains("NaN at sample 3, axis 0, index 2"),
+        matches!(err, Error::NonFinite { name: "frames", ref index, value }
+            if index == &[3, 0, 2] && value.is_nan()),
         "{err}"
     );
 }
