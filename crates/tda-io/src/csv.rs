@@ -6,12 +6,17 @@
 //! `nan` and `inf` are reported as missing values naming the line and column.
 //! Unselected columns may hold any text (timestamps, comments).
 
+use std::cell::Cell;
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
+use std::rc::Rc;
 
 use ndarray::{Array2, ArrayView1};
+use tda_persistence::{memory, MemoryError};
 
 use crate::error::{Error, Result};
+use crate::limits::push_checked;
 
 /// How to read a CSV table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,11 +59,14 @@ impl Table {
 }
 
 /// Reads a CSV file; see [`parse`]. A file whose name ends in `.gz` is
-/// decompressed (gzip) on the fly.
+/// decompressed (gzip) on the fly. The file is streamed: memory grows with
+/// the values read and the longest record, both checked against the
+/// memory limit ([`tda_persistence::memory`]) as they grow, so a
+/// decompression bomb is refused rather than allocated.
 ///
 /// # Errors
 /// [`Error::Io`] naming the file if it cannot be opened, read or
-/// decompressed; otherwise as [`parse`].
+/// decompressed (or is a directory); otherwise as [`parse`].
 pub fn read(path: impl AsRef<Path>, opts: &CsvOptions) -> Result<Table> {
     let path = path.as_ref();
     let file = std::fs::File::open(path).map_err(|source| Error::Io {
@@ -70,9 +78,10 @@ pub fn read(path: impl AsRef<Path>, opts: &CsvOptions) -> Result<Table> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
     if gz {
-        parse_reader(flate2::read::MultiGzDecoder::new(file), opts, Some(path))
+        let input = flate2::read::MultiGzDecoder::new(file);
+        parse_reader(input, opts, Some(path), memory::limit())
     } else {
-        parse_reader(file, opts, Some(path))
+        parse_reader(file, opts, Some(path), memory::limit())
     }
 }
 
@@ -86,7 +95,9 @@ pub fn read(path: impl AsRef<Path>, opts: &CsvOptions) -> Result<Table> {
 ///   header's (or the first row's);
 /// - [`Error::NotANumber`] for a selected field that is not a finite number
 ///   (including empty fields, `nan`, `inf`);
-/// - [`Error::Empty`] if there are no data rows.
+/// - [`Error::Empty`] if there are no data rows;
+/// - [`Error::TooLarge`] if the values, or a single record, would exceed
+///   the memory limit ([`tda_persistence::memory`]).
 ///
 /// ```
 /// use tda_io::csv::{parse, CsvOptions};
@@ -98,41 +109,110 @@ pub fn read(path: impl AsRef<Path>, opts: &CsvOptions) -> Result<Table> {
 /// assert_eq!(t.data, ndarray::array![[2.0, 1.0], [4.0, 3.0]]);
 /// ```
 pub fn parse(text: &str, opts: &CsvOptions) -> Result<Table> {
-    parse_reader(text.as_bytes(), opts, None)
+    parse_reader(text.as_bytes(), opts, None, memory::limit())
 }
 
-/// The shared reader: `path` is only used to name I/O errors.
-fn parse_reader<R: Read>(input: R, opts: &CsvOptions, path: Option<&Path>) -> Result<Table> {
+/// What a parse may allocate, shared by the input wrapper ([`Guarded`]) and
+/// the parsing loop.
+struct Budget {
+    /// The memory limit in bytes.
+    limit: u64,
+    /// Bytes handed to the CSV parser so far.
+    delivered: Cell<u64>,
+    /// Byte offset where the record being read starts.
+    record_start: Cell<u64>,
+    /// Bytes reserved for the values so far.
+    values: Cell<u64>,
+}
+
+impl Budget {
+    /// Bytes the CSV parser may hold for the record being read: at most
+    /// the bytes since the record began, twice over while its buffer grows.
+    fn record_bytes(&self) -> u64 {
+        self.delivered
+            .get()
+            .saturating_sub(self.record_start.get())
+            .saturating_mul(2)
+    }
+}
+
+/// The input, refusing to deliver more once the record being read (and the
+/// values already held) would exceed the memory limit: a record without
+/// end, as a decompression bomb can make, stops here.
+struct Guarded<R> {
+    /// The input.
+    inner: R,
+    /// The shared budget.
+    budget: Rc<Budget>,
+}
+
+impl<R: Read> Read for Guarded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let b = &self.budget;
+        b.delivered.set(
+            b.delivered
+                .get()
+                .saturating_add(u64::try_from(n).unwrap_or(u64::MAX)),
+        );
+        let need = memory::sum(&[Some(b.record_bytes()), Some(b.values.get())]);
+        memory::check_against("a CSV record", need, b.limit).map_err(std::io::Error::other)?;
+        Ok(n)
+    }
+}
+
+/// The shared reader: `path` is only used to name I/O errors; `limit` is
+/// the memory limit in bytes.
+fn parse_reader<R: Read>(
+    input: R,
+    opts: &CsvOptions,
+    path: Option<&Path>,
+    limit: u64,
+) -> Result<Table> {
     if opts.columns.is_some() && !opts.header {
         return Err(Error::ColumnsWithoutHeader);
     }
+    let budget = Rc::new(Budget {
+        limit,
+        delivered: Cell::new(0),
+        record_start: Cell::new(0),
+        values: Cell::new(0),
+    });
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(opts.delimiter)
         .has_headers(false)
         .flexible(true)
         .trim(::csv::Trim::All)
-        .from_reader(input);
+        .from_reader(Guarded {
+            inner: input,
+            budget: Rc::clone(&budget),
+        });
     let mut record = ::csv::ByteRecord::new();
     let mut layout: Option<Layout> = None;
     let mut values = Vec::new();
     let mut rows = 0usize;
     while next_record(&mut reader, &mut record, path)? {
         let line = line_of(&record);
+        let held = budget.record_bytes();
         match &layout {
             Some(lay) => {
-                lay.push_row(&record, line, &mut values)?;
+                lay.push_row(&record, line, &mut values, held, limit)?;
                 rows += 1;
             }
             None => {
                 let lay = Layout::new(&record, opts)?;
                 if !opts.header {
                     // Without a header the first record is data.
-                    lay.push_row(&record, line, &mut values)?;
+                    lay.push_row(&record, line, &mut values, held, limit)?;
                     rows += 1;
                 }
                 layout = Some(lay);
             }
         }
+        budget.record_start.set(reader.position().byte());
+        budget
+            .values
+            .set(memory::bytes_of::<f64>(&[values.capacity()]).unwrap_or(u64::MAX));
     }
     let layout = layout.ok_or(Error::Empty)?;
     if rows == 0 {
@@ -160,12 +240,21 @@ fn next_record<R: Read>(
         .map_err(|e| csv_error(e, path))
 }
 
-/// Maps a `csv` crate error: I/O (e.g. a corrupt gzip stream) to
-/// [`Error::Io`] when reading a file, anything else to [`Error::Parse`].
+/// Maps a `csv` crate error: the memory guard of [`Guarded`] to
+/// [`Error::TooLarge`], I/O (e.g. a corrupt gzip stream) to [`Error::Io`]
+/// when reading a file, anything else to [`Error::Parse`].
 fn csv_error(e: ::csv::Error, path: Option<&Path>) -> Error {
     let line = e
         .position()
         .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+    if let ::csv::ErrorKind::Io(source) = e.kind() {
+        if let Some(m) = source
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<MemoryError>())
+        {
+            return Error::TooLarge(*m);
+        }
+    }
     match (e.into_kind(), path) {
         (::csv::ErrorKind::Io(source), Some(path)) => Error::Io {
             path: path.to_path_buf(),
@@ -217,12 +306,17 @@ impl Layout {
                 names: header,
             });
         };
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(header.len());
+        for (j, h) in header.iter().enumerate().rev() {
+            // Reversed, so that a repeated name selects its first column.
+            index.insert(h, j);
+        }
         let indices = wanted
             .iter()
             .map(|name| {
-                header
-                    .iter()
-                    .position(|h| h == name)
+                index
+                    .get(name.as_str())
+                    .copied()
                     .ok_or_else(|| Error::MissingColumn { name: name.clone() })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -233,8 +327,16 @@ impl Layout {
         })
     }
 
-    /// Checks the row's width and appends its selected values.
-    fn push_row(&self, record: &::csv::ByteRecord, line: usize, out: &mut Vec<f64>) -> Result<()> {
+    /// Checks the row's width and appends its selected values (the growth
+    /// of `out` checked against `limit` with `held` bytes held besides).
+    fn push_row(
+        &self,
+        record: &::csv::ByteRecord,
+        line: usize,
+        out: &mut Vec<f64>,
+        held: u64,
+        limit: u64,
+    ) -> Result<()> {
         if record.len() != self.width {
             return Err(Error::RaggedRow {
                 line,
@@ -244,7 +346,13 @@ impl Layout {
         }
         for (name, &j) in self.names.iter().zip(&self.indices) {
             let field = record.get(j).unwrap_or_default();
-            out.push(number(field, line, name)?);
+            push_checked(
+                out,
+                number(field, line, name)?,
+                "values of a CSV table",
+                held,
+                limit,
+            )?;
         }
         Ok(())
     }
@@ -378,6 +486,26 @@ mod tests {
         assert!(matches!(parse("", &all()), Err(Error::Empty)));
         assert!(matches!(parse("a,b\n", &all()), Err(Error::Empty)));
         assert!(matches!(parse("\n\n", &all()), Err(Error::Empty)));
+    }
+
+    #[test]
+    fn values_or_a_record_past_the_limit_are_refused() {
+        let text = format!("a\n{}", "1\n".repeat(1000));
+        let e = parse_reader(text.as_bytes(), &all(), None, 4096).unwrap_err();
+        assert!(
+            matches!(e, Error::TooLarge(m) if m.what == "values of a CSV table"),
+            "{e}"
+        );
+        // One endless record (an unclosed quote) stops at the limit while it
+        // is read, long before the input ends.
+        let endless = std::io::Read::chain(&b"a\n\""[..], std::io::repeat(b'x'));
+        let e = parse_reader(endless, &all(), None, 1 << 20).unwrap_err();
+        assert!(
+            matches!(e, Error::TooLarge(m) if m.what == "a CSV record"),
+            "{e}"
+        );
+        let t = parse_reader(text.as_bytes(), &all(), None, 1 << 20).unwrap();
+        assert_eq!(t.data.dim(), (1000, 1));
     }
 
     #[test]

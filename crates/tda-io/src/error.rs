@@ -114,6 +114,11 @@ pub enum Error {
         /// Number of classes (matrix side).
         classes: usize,
     },
+    /// What a call would allocate exceeds the process-wide memory limit
+    /// ([`tda_persistence::memory::limit`]) or overflows: a `.npy` array, a
+    /// table or data set growing past it, an image. Nothing was allocated.
+    #[error(transparent)]
+    TooLarge(#[from] tda_persistence::MemoryError),
     /// A value that must be finite is NaN or infinite.
     #[error("value at row {row}, column {col} is not finite ({value})")]
     NonFinite {

@@ -1,10 +1,19 @@
 //! Data sets and file formats for tda-pinet.
 //!
 //! Readers turn files into `ndarray` arrays with typed errors that name the
-//! file, line and problem; the algorithm crates never touch files. Writers
-//! are atomic: they write a temporary file next to the target and rename it
-//! into place, so a failed write leaves nothing behind ([`write_file`] does
-//! this for any bytes).
+//! file, line and problem; the algorithm crates never touch files. No
+//! reader allocates by a size a file announces before checking it against
+//! the file's length and the process-wide memory limit
+//! ([`tda_persistence::memory`]); buffers that grow with the data are
+//! checked as they grow ([`Error::TooLarge`]).
+//!
+//! Writers are atomic and durable: they write a temporary file
+//! `.<name>.tda-tmp-<pid>-<random>` next to the target, sync it, rename it
+//! into place and sync the directory, so a reader sees the old file or the
+//! whole new one, a failed write leaves nothing behind, and concurrent
+//! writers to one path leave one complete file ([`write_file`] does this
+//! for any bytes). Temporary files of killed writers are removed by the
+//! next writer in that directory ([`clean_stale_temp_files`]).
 //!
 //! - [`ts`]: the UEA/UCR time-series classification archive format (`.ts`),
 //!   univariate and multivariate, equal length, with class labels.
@@ -34,9 +43,10 @@
 mod atomic;
 pub mod csv;
 mod error;
+mod limits;
 pub mod npy;
 pub mod png;
 pub mod ts;
 
-pub use atomic::write_file;
+pub use atomic::{clean_stale_temp_files, write_file, STALE_AFTER};
 pub use error::{Error, Result};

@@ -10,6 +10,7 @@
 use std::path::Path;
 
 use ndarray::{ArrayView2, Axis};
+use tda_persistence::memory;
 
 use crate::atomic::{io_error, write_atomic};
 use crate::error::{Error, Result};
@@ -44,9 +45,13 @@ impl Canvas {
     ///
     /// # Errors
     /// [`Error::ImageSize`] if a side is zero or the canvas would have more
-    /// than [`MAX_PIXELS`] pixels.
+    /// than [`MAX_PIXELS`] pixels (the product computed with overflow
+    /// checks); [`Error::TooLarge`] if its pixels and the copy that
+    /// [`save`](Self::save) encodes would exceed the memory limit
+    /// ([`tda_persistence::memory`]).
     pub fn new(width: usize, height: usize, background: [u8; 3]) -> Result<Self> {
         let n = pixel_count(width, height)?;
+        memory::check("PNG canvas", memory::bytes_of::<[u8; 3]>(&[n, 2]))?;
         Ok(Self {
             width,
             height,
@@ -120,8 +125,9 @@ impl Canvas {
 
     /// Draws `values` as a heatmap with its top-left corner at `(x, y)`:
     /// value `[i, j]` is a `cell` x `cell` square at column `j`, row `i`,
-    /// coloured by [`ramp`] at `(v - lo) / (hi - lo)` (clamped to [0, 1];
-    /// 0 when `hi <= lo`); NaN is drawn [`NAN_GREY`].
+    /// coloured by [`ramp`] at `(v - lo) / (hi - lo)` (clamped to [0, 1],
+    /// exact for all finite `lo < hi`, even when `hi - lo` overflows; 0 when
+    /// `hi <= lo` or either is not finite); NaN is drawn [`NAN_GREY`].
     pub fn heatmap(
         &mut self,
         x: usize,
@@ -184,12 +190,16 @@ pub fn ramp(t: f64) -> [u8; 3] {
 
 /// Writes `image` as an 8-bit greyscale PNG, min-max normalised (minimum
 /// black, maximum white; a constant image is all black), each value a
-/// `scale` x `scale` block; row `i` of the array is pixel row `i`.
+/// `scale` x `scale` block; row `i` of the array is pixel row `i`. Any
+/// finite values are normalised exactly, from subnormals to `±f64::MAX`
+/// (a range wider than `f64::MAX` is halved before dividing).
 ///
 /// # Errors
 /// [`Error::ImageSize`] if the image or `scale` is zero or the result would
-/// exceed [`MAX_PIXELS`]; [`Error::NonFinite`] naming the first NaN or
-/// infinite value; [`Error::Io`] if the file cannot be written.
+/// exceed [`MAX_PIXELS`]; [`Error::TooLarge`] if the pixels would exceed the
+/// memory limit ([`tda_persistence::memory`]); [`Error::NonFinite`] naming
+/// the first NaN or infinite value; [`Error::Io`] if the file cannot be
+/// written.
 pub fn write_gray_png(
     path: impl AsRef<Path>,
     image: ArrayView2<'_, f64>,
@@ -198,13 +208,14 @@ pub fn write_gray_png(
     let (rows, cols) = image.dim();
     let width = cols.saturating_mul(scale);
     let height = rows.saturating_mul(scale);
-    pixel_count(width, height)?;
+    let n = pixel_count(width, height)?;
+    memory::check("greyscale PNG", memory::bytes_of::<u8>(&[n]))?;
     if let Some(((row, col), &value)) = image.indexed_iter().find(|(_, v)| !v.is_finite()) {
         return Err(Error::NonFinite { row, col, value });
     }
     let lo = image.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = image.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut data = Vec::with_capacity(width * height);
+    let mut data = Vec::with_capacity(n);
     for row in image.axis_iter(Axis(0)) {
         let line: Vec<u8> = row
             .iter()
@@ -263,8 +274,10 @@ pub fn confusion_png(
     }
     let labels: Vec<String> = labels.iter().map(|l| truncate_middle(l, 12)).collect();
     let title = truncate(title, 60);
-    let layout = ConfusionLayout::new(counts, &labels, &title);
+    let mut layout = ConfusionLayout::new(rows, &labels, &title);
+    // The canvas's size is checked before the counts are scanned.
     let mut canvas = Canvas::new(layout.width, layout.height, WHITE)?;
+    layout.count_scale = count_scale(counts, layout.cell);
     layout.draw_frame(&mut canvas, &labels, &title);
     layout.draw_cells(&mut canvas, counts);
     canvas.save(path)
@@ -307,10 +320,10 @@ const GAP: usize = 8;
 const TITLE_SCALE: usize = 3;
 
 impl ConfusionLayout {
-    /// Lays out a figure for these (square, non-empty) counts and
-    /// (truncated) labels and title.
-    fn new(counts: ArrayView2<'_, usize>, labels: &[String], title: &str) -> Self {
-        let n = counts.nrows().max(1);
+    /// Lays out a figure for `n` classes and these (truncated) labels and
+    /// title; the counts' font scale is left for the caller to set.
+    fn new(n: usize, labels: &[String], title: &str) -> Self {
+        let n = n.max(1);
         let cell = (1000 / n).clamp(10, 40);
         let scale = if cell >= 14 { 2 } else { 1 };
         let label_w = labels
@@ -332,7 +345,7 @@ impl ConfusionLayout {
             n,
             cell,
             scale,
-            count_scale: count_scale(counts, cell),
+            count_scale: None,
             x0,
             y0,
             width,
@@ -455,14 +468,22 @@ fn truncate_middle(s: &str, max: usize) -> String {
     t
 }
 
-/// `(v - lo) / (hi - lo)` clamped to [0, 1]; 0 when `hi <= lo` or not finite.
+/// `(v - lo) / (hi - lo)` clamped to [0, 1]; 0 when `hi <= lo` or either
+/// is not finite. When `hi - lo` overflows (both finite), the quotient is
+/// taken of halves, `(v/2 - lo/2) / (hi/2 - lo/2)`, which cannot overflow
+/// (halving is exact down to subnormals, where the range is not wide).
 fn unit(v: f64, lo: f64, hi: f64) -> f64 {
-    let span = hi - lo;
-    if span.is_finite() && span > 0.0 {
-        ((v - lo) / span).clamp(0.0, 1.0)
-    } else {
-        0.0
+    if !(lo.is_finite() && hi.is_finite() && hi > lo) {
+        return 0.0;
     }
+    let span = hi - lo;
+    let t = if span.is_finite() {
+        (v - lo) / span
+    } else {
+        (v / 2.0 - lo / 2.0) / (hi / 2.0 - lo / 2.0)
+    };
+    // NaN (v NaN) is left to the caller; clamp keeps it NaN.
+    t.clamp(0.0, 1.0)
 }
 
 /// Grey level of `v` in `[lo, hi]` (0 when the image is constant).
@@ -614,6 +635,16 @@ mod tests {
         assert_eq!(unit(-1.0, 0.0, 2.0), 0.0);
         assert_eq!(unit(3.0, 0.0, 2.0), 1.0);
         assert_eq!(grey(1.0, 0.0, 2.0), 128);
+        // Ranges wider than f64::MAX.
+        assert_eq!(unit(0.0, -f64::MAX, f64::MAX), 0.5);
+        assert_eq!(unit(f64::MAX, -f64::MAX, f64::MAX), 1.0);
+        assert_eq!(unit(-f64::MAX, -f64::MAX, f64::MAX), 0.0);
+        assert_eq!(grey(f64::MAX / 2.0, -f64::MAX, f64::MAX), 191);
+        // Subnormal ranges.
+        let tiny = f64::from_bits(1);
+        assert_eq!(unit(tiny, 0.0, 2.0 * tiny), 0.5);
+        assert_eq!(unit(5.0, f64::NEG_INFINITY, 1.0), 0.0);
+        assert_eq!(unit(5.0, 2.0, 1.0), 0.0);
         assert_eq!(ramp(f64::NAN), NAN_GREY);
         assert_eq!(ramp(-3.0), [255, 255, 255]);
         assert_eq!(ramp(7.0), [10, 40, 100]);

@@ -7,11 +7,14 @@
 //! series, missing values (`?` or `NaN`) and timestamped data are reported as
 //! errors naming the line.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use ndarray::Array3;
+use tda_persistence::memory;
 
 use crate::error::{Error, Result};
+use crate::limits::push_checked;
 
 /// A labelled collection of equal-length multichannel series.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,48 +35,69 @@ impl TsDataset {
     /// # Errors
     /// [`Error::Parse`] (line 0) if a label is not a declared class.
     pub fn label_indices(&self) -> Result<Vec<usize>> {
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(self.class_names.len());
+        for (i, c) in self.class_names.iter().enumerate().rev() {
+            // Reversed, so that a repeated name maps to its first position.
+            index.insert(c, i);
+        }
         self.labels
             .iter()
             .map(|l| {
-                self.class_names
-                    .iter()
-                    .position(|c| c == l)
-                    .ok_or_else(|| Error::Parse {
-                        line: 0,
-                        message: format!(
-                            "label `{l}` is not among the declared classes {:?}",
-                            self.class_names
-                        ),
-                    })
+                index.get(l.as_str()).copied().ok_or_else(|| Error::Parse {
+                    line: 0,
+                    message: format!(
+                        "label `{l}` is not among the declared classes {:?}",
+                        self.class_names
+                    ),
+                })
             })
             .collect()
     }
 }
 
-/// Reads a `.ts` file; see [`parse`].
+/// Reads a `.ts` file; see [`parse`]. The file's text is held in memory
+/// while it is parsed: its length is checked against the memory limit
+/// ([`tda_persistence::memory`]) before it is read.
 ///
 /// # Errors
-/// [`Error::Io`] if the file cannot be read, else as [`parse`].
+/// [`Error::Io`] if the file cannot be read (or is a directory, or is not
+/// UTF-8); [`Error::TooLarge`] if the text, or the text and the values
+/// parsed from it, would exceed the memory limit; else as [`parse`].
 pub fn read(path: impl AsRef<Path>) -> Result<TsDataset> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+    let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let len = std::fs::metadata(path).map_err(io)?.len();
+    memory::check("text of a .ts file", Some(len))?;
+    let text = std::fs::read_to_string(path).map_err(io)?;
     parse(&text)
 }
 
-/// Parses the text of a `.ts` file.
+/// Parses the text of a `.ts` file. Header fields that announce sizes
+/// (`@seriesLength`, `@dimensions`) are not trusted: the values are
+/// collected as they are read, and the buffer they grow in is checked
+/// against the memory limit ([`tda_persistence::memory`]) before each
+/// growth, counting the text held.
 ///
 /// # Errors
 /// [`Error::Parse`] naming the line for a malformed header, a value that is
 /// not a finite number, a missing value, a series whose channel count or
 /// length differs from the first one, a missing or undeclared label, or
-/// timestamped data; [`Error::Empty`] if there is no series.
+/// timestamped data; [`Error::Empty`] if there is no series;
+/// [`Error::TooLarge`] if the values would exceed the memory limit.
 pub fn parse(text: &str) -> Result<TsDataset> {
+    parse_limited(text, memory::limit())
+}
+
+/// [`parse`] with the memory limit `limit` in bytes.
+fn parse_limited(text: &str, limit: u64) -> Result<TsDataset> {
+    let held = u64::try_from(text.len()).unwrap_or(u64::MAX);
     let mut problem_name = None;
     let mut has_labels = false;
     let mut class_names = Vec::new();
+    let mut class_set: HashSet<String> = HashSet::new();
     let mut in_data = false;
     let mut values = Vec::new();
     let mut labels = Vec::new();
@@ -108,6 +132,7 @@ pub fn parse(text: &str) -> Result<TsDataset> {
                 "classlabel" => {
                     has_labels = words.next() == Some("true");
                     class_names = words.map(str::to_string).collect();
+                    class_set = class_names.iter().cloned().collect();
                 }
                 _ => {}
             }
@@ -119,7 +144,7 @@ pub fn parse(text: &str) -> Result<TsDataset> {
                 return Err(err("series without a class label".into()));
             }
             let l = parts.pop().unwrap_or_default().trim().to_string();
-            if !class_names.contains(&l) {
+            if !class_set.contains(&l) {
                 return Err(err(format!(
                     "label `{l}` is not among the declared classes {class_names:?}"
                 )));
@@ -142,7 +167,7 @@ pub fn parse(text: &str) -> Result<TsDataset> {
                 if !v.is_finite() {
                     return Err(err(format!("non-finite value `{token}` in channel {c}")));
                 }
-                values.push(v);
+                push_checked(&mut values, v, "values of a .ts file", held, limit)?;
             }
             let len = values.len() - before;
             match length {
@@ -254,6 +279,20 @@ mod tests {
         );
         assert!(parse_err("1,2,3:c\n").contains("label `c` is not among"));
         assert_eq!(parse_err("1,2,3\n"), "line 5: series without a class label");
+    }
+
+    #[test]
+    fn values_growing_past_the_limit_are_refused() {
+        let text = format!("@classLabel false\n@data\n{}\n", vec!["1"; 1000].join(","));
+        let e = parse_limited(&text, 4096).unwrap_err();
+        assert!(
+            matches!(e, Error::TooLarge(m) if m.what == "values of a .ts file"),
+            "{e}"
+        );
+        assert_eq!(
+            parse_limited(&text, 1 << 20).unwrap().data.dim(),
+            (1, 1, 1000)
+        );
     }
 
     #[test]
