@@ -1,10 +1,11 @@
-//! Model weights as safetensors: atomic saves, checked loads.
+//! Model weights as safetensors: atomic, durable saves; checked loads.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::VarMap;
+use tda_persistence::memory;
 
 use crate::error::{Error, Result};
 
@@ -12,33 +13,62 @@ use crate::error::{Error, Result};
 const EPOCH_KEY: &str = "trainer.epochs_done";
 
 /// Writes every variable of `vars` (and, if given, the number of epochs
-/// trained) to `path` as safetensors. The file is written beside `path`
-/// under a temporary name and renamed over it, so a crash never leaves a
-/// half-written checkpoint.
+/// trained, stored as a `u32` scalar) to `path` as safetensors.
+///
+/// The checkpoint is serialised in memory, then written through
+/// [`tda_io::write_file`]: to a temporary file of its own beside `path`
+/// (`.<name>.tda-tmp-<pid>-<random>`), synced, renamed over `path`, and the
+/// directory synced. A crash never leaves a half-written checkpoint, a
+/// failed save leaves no temporary file, concurrent saves to one path
+/// leave one complete checkpoint (the last renamed), and temporary files
+/// of killed savers are removed by the next save in that directory.
+///
+/// # Errors
+/// [`Error::InvalidConfig`] naming `epochs_done` if it is over `u32::MAX`;
+/// [`Error::TooLarge`] if the serialised checkpoint would exceed the memory
+/// limit ([`tda_persistence::memory`]); [`Error::Io`] naming `path` if it
+/// cannot be written (a missing directory, `path` a directory, ...);
+/// [`Error::Candle`] if a tensor cannot be read back from its device.
 pub fn save_checkpoint(vars: &VarMap, path: &Path, epochs_done: Option<usize>) -> Result<()> {
+    let epochs = epochs_done
+        .map(|e| {
+            u32::try_from(e).map_err(|_| Error::InvalidConfig {
+                name: "epochs_done",
+                value: e.to_string(),
+                reason: "a checkpoint records at most u32::MAX (4294967295) epochs",
+            })
+        })
+        .transpose()?;
     let mut tensors: HashMap<String, Tensor> = {
         let data = lock(vars)?;
         data.iter()
             .map(|(name, var)| (name.clone(), var.as_tensor().clone()))
             .collect()
     };
-    if let Some(e) = epochs_done {
-        tensors.insert(EPOCH_KEY.into(), Tensor::new(e as u32, &Device::Cpu)?);
+    if let Some(e) = epochs {
+        tensors.insert(EPOCH_KEY.into(), Tensor::new(e, &Device::Cpu)?);
     }
-    let tmp = temp_path(path);
-    let written = candle_core::safetensors::save(&tensors, &tmp)
-        .map_err(Error::from)
-        .and_then(|()| {
-            std::fs::rename(&tmp, path).map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })
-        });
-    if written.is_err() {
-        // Best effort: the temporary file is ours and useless now.
-        let _ = std::fs::remove_file(&tmp);
+    // The buffer, plus the host copy of one tensor at a time while it is
+    // appended: at most twice the tensors' bytes.
+    let bytes = tensors.values().try_fold(0u64, |acc, t| {
+        memory::bytes_of::<u8>(&[t.elem_count(), t.dtype().size_in_bytes()])
+            .and_then(|b| acc.checked_add(b))
+    });
+    memory::check("checkpoint", bytes.and_then(|b| b.checked_mul(2)))?;
+    let buffer = safetensors::serialize(&tensors, None).map_err(candle_core::Error::from)?;
+    tda_io::write_file(path, &buffer).map_err(|e| write_error(e, path))
+}
+
+/// Maps an error of tda-io's atomic writer to this crate's.
+fn write_error(e: tda_io::Error, path: &Path) -> Error {
+    match e {
+        tda_io::Error::Io { path, source } => Error::Io { path, source },
+        tda_io::Error::TooLarge(m) => Error::TooLarge(m),
+        other => Error::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(other.to_string()),
+        },
     }
-    written
 }
 
 /// Loads `path` into the variables of `vars` and returns the number of
@@ -46,31 +76,76 @@ pub fn save_checkpoint(vars: &VarMap, path: &Path, epochs_done: Option<usize>) -
 /// the file with the same shape and type, and the file may hold nothing
 /// else: otherwise [`Error::Checkpoint`] names the tensor, and `vars` is
 /// left unchanged.
+///
+/// # Errors
+/// [`Error::Io`] if `path` is missing, not a regular file or unreadable;
+/// [`Error::TooLarge`] if the file and the tensors read from it would
+/// exceed the memory limit ([`tda_persistence::memory`]);
+/// [`Error::Candle`] if the file is not valid safetensors (truncated,
+/// corrupt header); [`Error::Checkpoint`] naming the tensor that does not
+/// fit the model, or the epoch count if it is not a `u32` scalar.
 pub fn load_checkpoint(vars: &VarMap, path: &Path) -> Result<Option<usize>> {
-    if !path.is_file() {
-        return Err(Error::Io {
-            path: path.to_path_buf(),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such checkpoint file"),
-        });
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            io(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such checkpoint file",
+            ))
+        } else {
+            io(e)
+        }
+    })?;
+    if !meta.is_file() {
+        return Err(io(std::io::Error::new(
+            if meta.is_dir() {
+                std::io::ErrorKind::IsADirectory
+            } else {
+                std::io::ErrorKind::InvalidInput
+            },
+            "the checkpoint is not a regular file",
+        )));
     }
+    // The file's bytes, and the tensors made from them.
+    memory::check("checkpoint file", meta.len().checked_mul(2))?;
+    let bytes = std::fs::read(path).map_err(io)?;
     let data = lock(vars)?;
     let device = data
         .values()
         .next()
         .map(|v| v.device().clone())
         .unwrap_or(Device::Cpu);
-    let mut file = candle_core::safetensors::load(path, &device)?;
+    let mut file = candle_core::safetensors::load_buffer(&bytes, &device)?;
+    drop(bytes);
+    let bad = |name: &str, reason: String| Error::Checkpoint {
+        path: path.to_path_buf(),
+        name: name.to_string(),
+        reason,
+    };
     let epochs = match file.remove(EPOCH_KEY) {
-        Some(t) => Some(t.to_dtype(DType::U32)?.to_scalar::<u32>()? as usize),
+        Some(t) if t.dtype() == DType::U32 && t.rank() == 0 => {
+            let e = t.to_scalar::<u32>()?;
+            Some(
+                usize::try_from(e)
+                    .map_err(|_| bad(EPOCH_KEY, format!("{e} epochs do not fit in usize")))?,
+            )
+        }
+        Some(t) => {
+            return Err(bad(
+                EPOCH_KEY,
+                format!(
+                    "the epoch count must be a u32 scalar, found shape {:?} ({:?})",
+                    t.dims(),
+                    t.dtype()
+                ),
+            ))
+        }
         None => None,
     };
-    assign(&data, &file, "the checkpoint", |name, reason| {
-        Error::Checkpoint {
-            path: path.to_path_buf(),
-            name: name.to_string(),
-            reason,
-        }
-    })?;
+    assign(&data, &file, "the checkpoint", bad)?;
     Ok(epochs)
 }
 
@@ -150,13 +225,4 @@ pub(crate) fn lock(
     vars.data()
         .lock()
         .map_err(|_| candle_core::Error::Msg("VarMap lock poisoned".into()).into())
-}
-
-/// `dir/.name.tmp-<pid>` beside `path`.
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "checkpoint".into());
-    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }
