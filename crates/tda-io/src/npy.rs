@@ -40,11 +40,12 @@ use crate::error::{Error, Result};
 ///
 /// # Errors
 /// [`Error::Io`] if the file cannot be opened or read (or is a directory);
-/// [`Error::NpyDtype`] if it holds another element type (or a structured
-/// dtype); [`Error::NpyNdim`] if it holds another number of dimensions;
+/// [`Error::NpyDtype`] if it holds another element type;
+/// [`Error::NpyNdim`] if it holds another number of dimensions;
 /// [`Error::NpyFormat`] for a bad magic string or version, a malformed
 /// header (a key missing, repeated or unknown, a value of the wrong kind, a
-/// dimension that does not fit in `usize`), or data shorter or longer than
+/// structured dtype, a string with escapes, a dimension that does not fit
+/// in `usize`), or data shorter or longer than
 /// the header describes (including a shape whose size overflows);
 /// [`Error::TooLarge`] if the array would exceed the memory limit.
 pub fn read_npy<T, D>(path: impl AsRef<Path>) -> Result<Array<T, D>>
