@@ -15,6 +15,7 @@ use candle_nn::{batch_norm, linear, BatchNorm, Linear, Module, VarBuilder};
 use crate::dropout::SeededDropout;
 use crate::encoder::{check_input, keras_batch_norm, Kind};
 use crate::error::{Error, Result};
+use crate::finite::check_finite;
 use crate::size::{batch_norm_params, dense_params, Count, Footprint};
 
 /// What training and prediction need from a classifier.
@@ -196,8 +197,24 @@ impl Mlp {
     }
 
     /// Logits of `x` `(batch, inputs)` in inference mode.
+    ///
+    /// Errors: [`Error::Shape`] for an input not `(batch >= 1, inputs)`;
+    /// [`Error::Incompatible`] for another dtype or device than the
+    /// model's; [`Error::NonFinite`] naming the first NaN or infinite input
+    /// value; [`Error::TooLarge`] when the batch's activations are over
+    /// [`tda_persistence::memory::limit`]. (`logits_t` does not check
+    /// values.)
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        self.check_x(x)?;
+        check_finite(x, "x")?;
         self.logits_t(std::slice::from_ref(x), false)
+    }
+
+    /// The shape, dtype, device and batch-size checks of the input.
+    fn check_x(&self, x: &Tensor) -> Result<()> {
+        check_input(&self.kind, x, "x", &[self.cfg.inputs], "(features)")?;
+        self.footprint
+            .check_batch("MLP forward pass", self.kind.dtype, x.dim(0)?)
     }
 }
 
@@ -208,9 +225,7 @@ impl Classifier for Mlp {
 
     fn logits_t(&self, inputs: &[Tensor], train: bool) -> Result<Tensor> {
         let x = single(inputs, "x")?;
-        check_input(&self.kind, x, "x", &[self.cfg.inputs], "(features)")?;
-        self.footprint
-            .check_batch("MLP forward pass", self.kind.dtype, x.dim(0)?)?;
+        self.check_x(x)?;
         let mut h = x.clone();
         for (dense, drop, bn) in &self.layers {
             h = drop.forward_t(&dense.forward(&h)?.relu()?, train)?;

@@ -10,6 +10,7 @@ use crate::classify::{
 };
 use crate::encoder::{check_filters, check_input, Encoder, Kind};
 use crate::error::{Error, Result};
+use crate::finite::check_finite;
 use crate::size::{self, dense_params, Count, Footprint};
 
 /// What a [`Cnn`] reads: signals or images (the batch dimension aside).
@@ -199,8 +200,24 @@ impl Cnn {
 
     /// Logits of `x` (batch first, then the input's dimensions) in
     /// inference mode.
+    ///
+    /// Errors: [`Error::Shape`] for an input not `(batch >= 1, input
+    /// dims...)`; [`Error::Incompatible`] for another dtype or device than
+    /// the model's; [`Error::NonFinite`] naming the first NaN or infinite
+    /// input value; [`Error::TooLarge`] when the batch's activations are
+    /// over [`tda_persistence::memory::limit`]. (`logits_t` does not check
+    /// values.)
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        self.check_x(x)?;
+        check_finite(x, "x")?;
         self.logits_t(std::slice::from_ref(x), false)
+    }
+
+    /// The shape, dtype, device and batch-size checks of the input.
+    fn check_x(&self, x: &Tensor) -> Result<()> {
+        self.cfg.check_input(&self.kind, x, "x")?;
+        self.footprint
+            .check_batch("CNN forward pass", self.kind.dtype, x.dim(0)?)
     }
 }
 
@@ -211,9 +228,7 @@ impl Classifier for Cnn {
 
     fn logits_t(&self, inputs: &[Tensor], train: bool) -> Result<Tensor> {
         let x = single(inputs, "x")?;
-        self.cfg.check_input(&self.kind, x, "x")?;
-        self.footprint
-            .check_batch("CNN forward pass", self.kind.dtype, x.dim(0)?)?;
+        self.check_x(x)?;
         Ok(self.out.forward(&self.encoder.forward_t(x, train)?)?)
     }
 }
@@ -312,7 +327,13 @@ impl CnnPiFusion {
     }
 
     /// Logits of `(raw, images)` in inference mode.
+    ///
+    /// Errors: as [`Cnn::forward`] for each input, and [`Error::Shape`]
+    /// when their batch sizes differ.
     pub fn forward(&self, raw: &Tensor, images: &Tensor) -> Result<Tensor> {
+        self.check_inputs(raw, images)?;
+        check_finite(raw, "raw")?;
+        check_finite(images, "images")?;
         self.logits_t(&[raw.clone(), images.clone()], false)
     }
 }
@@ -330,6 +351,19 @@ impl Classifier for CnnPiFusion {
                 got: vec![inputs.len()],
             });
         };
+        self.check_inputs(raw, images)?;
+        let mut h = images.clone();
+        for dense in &self.pi {
+            h = dense.forward(&h)?.relu()?;
+        }
+        let z = Tensor::cat(&[&self.encoder.forward_t(raw, train)?, &h], 1)?;
+        Ok(self.out.forward(&z)?)
+    }
+}
+
+impl CnnPiFusion {
+    /// The shape, dtype, device and batch-size checks of the inputs.
+    fn check_inputs(&self, raw: &Tensor, images: &Tensor) -> Result<()> {
         self.cfg.cnn.check_input(&self.kind, raw, "raw")?;
         check_input(
             &self.kind,
@@ -346,12 +380,6 @@ impl Classifier for CnnPiFusion {
             });
         }
         self.footprint
-            .check_batch("CNN + PI fusion forward pass", self.kind.dtype, raw.dim(0)?)?;
-        let mut h = images.clone();
-        for dense in &self.pi {
-            h = dense.forward(&h)?.relu()?;
-        }
-        let z = Tensor::cat(&[&self.encoder.forward_t(raw, train)?, &h], 1)?;
-        Ok(self.out.forward(&z)?)
+            .check_batch("CNN + PI fusion forward pass", self.kind.dtype, raw.dim(0)?)
     }
 }

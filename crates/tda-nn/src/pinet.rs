@@ -9,6 +9,7 @@ use candle_nn::{Linear, Module, VarBuilder};
 use crate::deconv::SameDeconv;
 use crate::encoder::{check_filters, check_input, keras_batch_norm, Encoder, Kind};
 use crate::error::{Error, Result};
+use crate::finite::check_finite;
 use crate::size::{self, batch_norm_params, Count, Footprint};
 
 /// What training needs from a PI-Net ([`SignalPiNet`], [`ImagePiNet`]).
@@ -179,12 +180,36 @@ impl SignalPiNet {
     /// autograd graph: images used as features downstream must not drag
     /// the network's backward pass into another model's training (use
     /// `forward_t(x, false)` to differentiate through the network).
+    ///
+    /// Errors: [`Error::Shape`] for an input not `(batch >= 1, channels, length)`;
+    /// [`Error::Incompatible`] for another dtype or device than the
+    /// model's; [`Error::NonFinite`] naming the first NaN or infinite input
+    /// value; [`Error::TooLarge`] when the batch's activations are over
+    /// [`tda_persistence::memory::limit`].
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        self.check_x(x)?;
+        check_finite(x, "x")?;
         Ok(self.forward_t(x, false)?.detach())
     }
 
+    /// The shape, dtype, device and batch-size checks of the input.
+    fn check_x(&self, x: &Tensor) -> Result<()> {
+        let c = &self.cfg;
+        check_input(
+            &self.kind,
+            x,
+            "x",
+            &[c.channels, c.length],
+            "(channels, length)",
+        )?;
+        self.footprint
+            .check_batch("Signal PI-Net forward pass", self.kind.dtype, x.dim(0)?)
+    }
+
     /// Forward pass; `train` selects batch statistics in batch norm (and
-    /// updates the running ones).
+    /// updates the running ones). Errors as [`SignalPiNet::forward`], but
+    /// values are not checked (NaN and infinities propagate; the trainers
+    /// check their data once, up front).
     pub fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
         PiNet::forward_t(self, x, train)
     }
@@ -201,15 +226,7 @@ impl PiNet for SignalPiNet {
 
     fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
         let c = &self.cfg;
-        check_input(
-            &self.kind,
-            x,
-            "x",
-            &[c.channels, c.length],
-            "(channels, length)",
-        )?;
-        self.footprint
-            .check_batch("Signal PI-Net forward pass", self.kind.dtype, x.dim(0)?)?;
+        self.check_x(x)?;
         let z = self.encoder.forward_t(x, train)?;
         let y = self.dense.forward(&z)?.relu()?;
         Ok(y.reshape((x.dim(0)?, c.channels, c.resolution, c.resolution))?)
@@ -361,11 +378,36 @@ impl ImagePiNet {
     /// autograd graph: images used as features downstream must not drag
     /// the network's backward pass into another model's training (use
     /// `forward_t(x, false)` to differentiate through the network).
+    ///
+    /// Errors: [`Error::Shape`] for an input not `(batch >= 1, channels, height, width)`;
+    /// [`Error::Incompatible`] for another dtype or device than the
+    /// model's; [`Error::NonFinite`] naming the first NaN or infinite input
+    /// value; [`Error::TooLarge`] when the batch's activations are over
+    /// [`tda_persistence::memory::limit`].
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        self.check_x(x)?;
+        check_finite(x, "x")?;
         Ok(self.forward_t(x, false)?.detach())
     }
 
+    /// The shape, dtype, device and batch-size checks of the input.
+    fn check_x(&self, x: &Tensor) -> Result<()> {
+        let c = &self.cfg;
+        check_input(
+            &self.kind,
+            x,
+            "x",
+            &[c.channels, c.height, c.width],
+            "(channels, height, width)",
+        )?;
+        self.footprint
+            .check_batch("Image PI-Net forward pass", self.kind.dtype, x.dim(0)?)
+    }
+
     /// Forward pass; `train` selects batch statistics in batch norm.
+    /// Errors as [`ImagePiNet::forward`], but values are not checked (NaN
+    /// and infinities propagate; the trainers check their data once, up
+    /// front).
     pub fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
         PiNet::forward_t(self, x, train)
     }
@@ -387,15 +429,7 @@ impl PiNet for ImagePiNet {
 
     fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
         let c = &self.cfg;
-        check_input(
-            &self.kind,
-            x,
-            "x",
-            &[c.channels, c.height, c.width],
-            "(channels, height, width)",
-        )?;
-        self.footprint
-            .check_batch("Image PI-Net forward pass", self.kind.dtype, x.dim(0)?)?;
+        self.check_x(x)?;
         let r = c.resolution;
         let z = self.encoder.forward_t(x, train)?;
         let latent = self

@@ -21,11 +21,13 @@
 //! bit of any result where nothing overflows or underflows, and keeps sums
 //! of values and of squares finite over the whole `f64` range: means, RMS
 //! and correlations are computed to rounding for **all finite input**
-//! (`±f64::MAX` and subnormals included). Variances, ranges and magnitudes
-//! are computed to rounding whenever the true value is representable; when
-//! it is over `f64::MAX` (a standard deviation above about `1.34e154`, a
-//! range or magnitude above `f64::MAX`) the call is an error naming the
-//! feature, never an infinity.
+//! (`±f64::MAX` and subnormals included), and so are ranges and magnitudes
+//! whenever the true value is representable. The variance is the feature
+//! that can exceed `f64::MAX`: when a standard deviation is above about
+//! `1.34e154` (which any range or magnitude over `f64::MAX` implies) the
+//! call is an error naming the feature, never an infinity. Sums carry the
+//! usual rounding error of a two-pass sum (values below `2^-1022` times an
+//! axis' largest magnitude count as 0 in its sums, far below that error).
 //!
 //! A constant axis (`max == min`) has its value as mean and a variance of
 //! exactly 0 (numpy's two-pass `var` can give a few ulps² from the rounding
@@ -114,6 +116,10 @@ pub fn statistical_features_batch(frames: ArrayView3<f64>) -> Result<Array2<f64>
             got: vec![samples, axes, length],
         });
     }
+    memory::check(
+        "statistical features",
+        memory::bytes_of::<f64>(&[samples, SF_COUNT]),
+    )?;
     // Checked here, sequentially and in order, so the error names the first
     // bad value whatever the thread count.
     if let Some(((sample, axis, index), &value)) =
@@ -125,10 +131,6 @@ pub fn statistical_features_batch(frames: ArrayView3<f64>) -> Result<Array2<f64>
             value,
         });
     }
-    memory::check(
-        "statistical features",
-        memory::bytes_of::<f64>(&[samples, SF_COUNT]),
-    )?;
     let mut out = Array2::<f64>::zeros((samples, SF_COUNT));
     out.axis_iter_mut(Axis(0))
         .into_par_iter()

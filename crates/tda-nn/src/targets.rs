@@ -43,15 +43,6 @@ pub fn pinet_targets(signals: ArrayView3<f64>, image: &PersistenceImage) -> Resu
             got: vec![batch, channels, length],
         });
     }
-    // Checked here, in order, so the error names the first bad value
-    // whatever the thread count.
-    if let Some(((b, c, i), &value)) = signals.indexed_iter().find(|(_, v)| !v.is_finite()) {
-        return Err(Error::NonFinite {
-            name: "signals",
-            index: vec![b, c, i],
-            value,
-        });
-    }
     let (rows, cols) = image.shape();
     memory::check(
         "PI-Net targets",
@@ -62,6 +53,15 @@ pub fn pinet_targets(signals: ArrayView3<f64>, image: &PersistenceImage) -> Resu
             memory::bytes_of::<f64>(&[length, 8, rayon_threads()]),
         ]),
     )?;
+    // Checked here, in order, so the error names the first bad value
+    // whatever the thread count.
+    if let Some(((b, c, i), &value)) = signals.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        return Err(Error::NonFinite {
+            name: "signals",
+            index: vec![b, c, i],
+            value,
+        });
+    }
     let mut out = Array4::<f32>::zeros((batch, channels, rows, cols));
     out.axis_iter_mut(Axis(0))
         .into_par_iter()
