@@ -105,7 +105,8 @@ impl ClassifierTrainer {
         Ok(Tensor::cat(&parts, 0)?)
     }
 
-    /// The most probable class of each sample (the first on ties).
+    /// The most probable class of each sample (on the CPU, the first on
+    /// ties).
     ///
     /// Errors: as [`ClassifierTrainer::predict_proba`].
     pub fn predict<M: Classifier + ?Sized>(&self, model: &M, x: &[Tensor]) -> Result<Vec<usize>> {

@@ -29,6 +29,17 @@
 //! persistence computation per channel, while the network costs one forward
 //! pass, is differentiable, and batches on a GPU.
 //!
+//! Sizes and values: every model's `new` estimates its parameters and one
+//! sample's activations, and every forward pass its batch's activations,
+//! in checked arithmetic, and refuses with [`Error::TooLarge`] what is over
+//! [`tda_persistence::memory::limit`] before candle allocates (so do the
+//! confusion matrix, the PI-Net targets, the batch statistical features
+//! and the pooling helpers). Inputs of the wrong shape, dtype or device are
+//! [`Error::Shape`] / [`Error::Incompatible`]; NaN or infinite values in
+//! what the trainers, `forward` and the host-array functions take are
+//! [`Error::NonFinite`] naming the index, and a training loss that becomes
+//! NaN or infinite stops training with [`Error::Diverged`].
+//!
 //! ```
 //! use candle_core::{DType, Device, Tensor};
 //! use candle_nn::{VarBuilder, VarMap};

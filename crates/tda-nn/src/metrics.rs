@@ -187,15 +187,36 @@ impl ConfusionMatrix {
     /// with the class indices as names.
     ///
     /// Errors: [`Error::Shape`] when `names` does not hold one name per
-    /// class.
+    /// class; [`Error::TooLarge`] when the text (about `classes²` cells)
+    /// would be over [`tda_persistence::memory::limit`] (the
+    /// [`Display`](fmt::Display) form has no such check: print only
+    /// matrices of a sensible size).
     pub fn to_text(&self, names: &[String]) -> Result<String> {
-        if names.len() != self.classes() {
+        let k = self.classes();
+        if names.len() != k {
             return Err(Error::Shape {
                 name: "names",
-                expected: format!("one name per class ({})", self.classes()),
+                expected: format!("one name per class ({k})"),
                 got: vec![names.len()],
             });
         }
+        // Each cell is at most as wide as the widest count or name, plus
+        // two spaces; per-class rows of metrics, 64 bytes each and a name.
+        let name_bytes: usize = names.iter().map(|n| n.len()).sum();
+        let widest = names
+            .iter()
+            .map(|n| n.len())
+            .max()
+            .unwrap_or(0)
+            .max(self.total().to_string().len());
+        memory::check(
+            "confusion matrix report",
+            memory::sum(&[
+                memory::bytes_of::<u8>(&[k + 1, k + 1, widest + 2]),
+                memory::bytes_of::<u8>(&[k + 8, 64]),
+                Some(name_bytes as u64 * 3),
+            ]),
+        )?;
         Ok(self.report(names))
     }
 
