@@ -81,9 +81,11 @@ pub fn max_pool_same(x: &Tensor, dim: usize, kernel: usize, stride: usize) -> Re
     let hi = kernel.min(before.saturating_add(n));
     // Padded coordinates lo..=end are all the shifts read.
     let pad_before = before - lo;
-    let end = (hi - 1).checked_add(out * stride);
-    let pad_after = end.map(|e| e.saturating_sub(before + n));
-    let len = pad_after.and_then(|a| (pad_before + n).checked_add(a));
+    let end = out
+        .checked_mul(stride)
+        .and_then(|w| (hi - 1).checked_add(w));
+    let pad_after = end.map(|e| e.saturating_sub(before.saturating_add(n)));
+    let len = pad_after.and_then(|a| n.checked_add(pad_before)?.checked_add(a));
     check_padded(x, dim, len, "max-pool padding")?;
     let pad_after = pad_after.unwrap_or(0);
     let padded = pad_neg_inf(x, dim, pad_before, pad_after)?;
