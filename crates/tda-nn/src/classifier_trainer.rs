@@ -3,13 +3,13 @@
 //! stop, checkpoints, progress bar).
 
 use candle_core::{DType, Tensor};
-use candle_nn::{Optimizer, VarMap};
+use candle_nn::VarMap;
 
 use crate::classify::Classifier;
 use crate::error::{Error, Result};
 use crate::finite::check_finite;
 use crate::metrics::check_labels;
-use crate::train::{batched_mean, scalar, train_loop, EpochLog, TrainConfig};
+use crate::train::{batched_mean, scalar, step_if_finite, train_loop, EpochLog, TrainConfig};
 
 /// Trains a [`Classifier`] whose variables live in a `VarMap`, and
 /// predicts with it. Inputs are a slice of tensors (one per model input,
@@ -57,8 +57,7 @@ impl ClassifierTrainer {
         let step = |opt: &mut crate::Adam, idx: &Tensor| -> Result<f64> {
             let logits = model.logits_t(&select(x, idx)?, true)?;
             let loss = candle_nn::loss::cross_entropy(&logits, &y.index_select(idx, 0)?)?;
-            opt.backward_step(&loss)?;
-            scalar(&loss)
+            step_if_finite(opt, &loss)
         };
         let settle = |idx: &Tensor| -> Result<()> {
             model.logits_t(&select(x, idx)?, true)?;

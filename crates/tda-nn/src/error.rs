@@ -87,7 +87,8 @@ pub enum Error {
     },
     /// Training stopped because a loss became NaN or infinite (the
     /// learning rate is too large for the data, or the model diverged);
-    /// the variables hold the weights of the failing step.
+    /// the failing batch's update is not applied (earlier updates may
+    /// already have made weights non-finite when gradients overflowed).
     #[error("training diverged: {what} loss {loss} at epoch {epoch}")]
     Diverged {
         /// `"training"` (a batch's loss) or `"validation"`.

@@ -153,8 +153,7 @@ impl PiNetTrainer {
         let step = |opt: &mut Adam, idx: &Tensor| -> Result<f64> {
             let (bx, by) = (x.index_select(idx, 0)?, y.index_select(idx, 0)?);
             let loss = candle_nn::loss::mse(&model.forward_t(&bx, true)?, &by)?;
-            opt.backward_step(&loss)?;
-            scalar(&loss)
+            step_if_finite(opt, &loss)
         };
         let settle = |idx: &Tensor| -> Result<()> {
             model.forward_t(&x.index_select(idx, 0)?, true)?;
@@ -442,6 +441,17 @@ pub(crate) fn samples(x: &Tensor, y: &Tensor) -> Result<usize> {
         });
     }
     Ok(n)
+}
+
+/// One optimizer step on `loss`, unless it is NaN or infinite (the loop
+/// then stops with [`Error::Diverged`], and the failing batch's gradients
+/// are not applied); returns the loss.
+pub(crate) fn step_if_finite(opt: &mut Adam, loss: &Tensor) -> Result<f64> {
+    let value = scalar(loss)?;
+    if value.is_finite() {
+        opt.backward_step(loss)?;
+    }
+    Ok(value)
 }
 
 /// A scalar loss as `f64`.

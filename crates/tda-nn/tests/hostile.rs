@@ -2158,6 +2158,24 @@ fn pinet_trainer_inputs() {
             Ok(_) => panic!("{case}: Ok"),
         }
     }
+    // A loss that overflows at the first batch: that batch's update is not
+    // applied (batch norm's running statistics aside, which the forward
+    // pass updates).
+    let trained = |v: &VarMap| -> Vec<(String, Vec<f32>)> {
+        snapshot(v)
+            .into_iter()
+            .filter(|(k, _)| !k.contains("running"))
+            .collect()
+    };
+    let before = trained(&vars);
+    let one = PiNetTrainer::new(TrainConfig {
+        batch_size: 3,
+        ..quiet(vec![(1e-3, 2)])
+    })
+    .unwrap();
+    let r = one.fit(&net, &vars, &x, &signal_data(3, 1e30).1, None);
+    assert!(matches!(r, Err(Error::Diverged { epoch: 1, .. })));
+    assert_eq!(trained(&vars), before);
     // Zero epochs: nothing trained, no log, weights unchanged.
     let before = snapshot(&vars);
     let zero = PiNetTrainer::new(quiet(vec![(1e-3, 0)])).unwrap();
