@@ -5,11 +5,13 @@
 use candle_core::{DType, Tensor};
 use candle_nn::VarMap;
 
-use crate::classify::Classifier;
+use crate::classify::{finite_output, Classifier};
 use crate::error::{Error, Result};
 use crate::finite::check_finite;
 use crate::metrics::check_labels;
-use crate::train::{batched_mean, scalar, step_if_finite, train_loop, EpochLog, TrainConfig};
+use crate::train::{
+    batched_mean, finite_loss, scalar, step_if_finite, train_loop, EpochLog, TrainConfig,
+};
 
 /// Trains a [`Classifier`] whose variables live in a `VarMap`, and
 /// predicts with it. Inputs are a slice of tensors (one per model input,
@@ -51,9 +53,14 @@ impl ClassifierTrainer {
         val: Option<(&[Tensor], &[usize])>,
     ) -> Result<Vec<EpochLog>> {
         let y = label_tensor(model, x, labels, ("x", "labels"))?;
-        if let Some((vx, vl)) = val {
-            label_tensor(model, vx, vl, ("val.x", "val.labels"))?;
-        }
+        let val = match val {
+            Some((vx, vl)) => Some((
+                vx,
+                label_tensor(model, vx, vl, ("val.x", "val.labels"))?,
+                vl.len(),
+            )),
+            None => None,
+        };
         let step = |opt: &mut crate::Adam, idx: &Tensor| -> Result<f64> {
             let logits = model.logits_t(&select(x, idx)?, true)?;
             let loss = candle_nn::loss::cross_entropy(&logits, &y.index_select(idx, 0)?)?;
@@ -63,7 +70,11 @@ impl ClassifierTrainer {
             model.logits_t(&select(x, idx)?, true)?;
             Ok(())
         };
-        let validate = || val.map(|(vx, vl)| self.evaluate(model, vx, vl)).transpose();
+        let validate = || {
+            val.as_ref()
+                .map(|(vx, vy, n)| self.mean_loss(model, vx, vy, *n))
+                .transpose()
+        };
         train_loop(&self.cfg, vars, labels.len(), 0, step, settle, validate)
     }
 
@@ -77,7 +88,19 @@ impl ClassifierTrainer {
         labels: &[usize],
     ) -> Result<f64> {
         let y = label_tensor(model, x, labels, ("x", "labels"))?;
-        batched_mean(labels.len(), self.cfg.batch_size, |start, len| {
+        finite_loss(self.mean_loss(model, x, &y, labels.len())?)
+    }
+
+    /// Mean cross-entropy of `model` on `x` with label tensor `y`,
+    /// unchecked (a non-finite value stops `fit` with `Diverged`).
+    fn mean_loss<M: Classifier + ?Sized>(
+        &self,
+        model: &M,
+        x: &[Tensor],
+        y: &Tensor,
+        n: usize,
+    ) -> Result<f64> {
+        batched_mean(n, self.cfg.batch_size, |start, len| {
             let logits = model.logits_t(&narrow(x, start, len)?, false)?;
             scalar(&candle_nn::loss::cross_entropy(
                 &logits,
@@ -101,7 +124,7 @@ impl ClassifierTrainer {
             parts.push(candle_nn::ops::softmax_last_dim(&logits)?);
             start += len;
         }
-        Ok(Tensor::cat(&parts, 0)?)
+        finite_output(Tensor::cat(&parts, 0)?)
     }
 
     /// The most probable class of each sample (on the CPU, the first on

@@ -29,6 +29,13 @@ pub trait Classifier {
     fn logits_t(&self, inputs: &[Tensor], train: bool) -> Result<Tensor>;
 }
 
+/// `y`, or [`Error::NonFinite`] naming its first NaN or infinite value
+/// (computed from finite input: an overflow of the dtype's range).
+pub(crate) fn finite_output(y: Tensor) -> Result<Tensor> {
+    check_finite(&y, "output")?;
+    Ok(y)
+}
+
 /// Rejects zero classes.
 pub(crate) fn check_classes(classes: usize) -> Result<()> {
     if classes == 0 {
@@ -207,7 +214,7 @@ impl Mlp {
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
         self.check_x(x)?;
         check_finite(x, "x")?;
-        self.logits_t(std::slice::from_ref(x), false)
+        finite_output(self.logits_t(std::slice::from_ref(x), false)?)
     }
 
     /// The shape, dtype, device and batch-size checks of the input.

@@ -6,7 +6,7 @@ use candle_core::Tensor;
 use candle_nn::{linear, Linear, Module, VarBuilder};
 
 use crate::classify::{
-    check_classes, check_hidden, dense_stack, dense_stack_size, single, Classifier,
+    check_classes, check_hidden, dense_stack, dense_stack_size, finite_output, single, Classifier,
 };
 use crate::encoder::{check_filters, check_input, Encoder, Kind};
 use crate::error::{Error, Result};
@@ -210,7 +210,7 @@ impl Cnn {
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
         self.check_x(x)?;
         check_finite(x, "x")?;
-        self.logits_t(std::slice::from_ref(x), false)
+        finite_output(self.logits_t(std::slice::from_ref(x), false)?)
     }
 
     /// The shape, dtype, device and batch-size checks of the input.
@@ -334,7 +334,7 @@ impl CnnPiFusion {
         self.check_inputs(raw, images)?;
         check_finite(raw, "raw")?;
         check_finite(images, "images")?;
-        self.logits_t(&[raw.clone(), images.clone()], false)
+        finite_output(self.logits_t(&[raw.clone(), images.clone()], false)?)
     }
 }
 

@@ -53,7 +53,9 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// A NaN or infinite value in an input array or tensor.
+    /// A NaN or infinite value in an input array or tensor, or in an
+    /// output or loss computed from finite input (named `output` or
+    /// `loss`: the values overflowed the tensors' range, e.g. `f32`).
     #[error("`{name}` holds {value} at index {index:?}: values must be finite")]
     NonFinite {
         /// Which input (as named in the API).

@@ -6,6 +6,7 @@ use candle_core::{ModuleT, Tensor};
 use candle_nn::{batch_norm, linear, BatchNorm};
 use candle_nn::{Linear, Module, VarBuilder};
 
+use crate::classify::finite_output;
 use crate::deconv::SameDeconv;
 use crate::encoder::{check_filters, check_input, keras_batch_norm, Encoder, Kind};
 use crate::error::{Error, Result};
@@ -189,7 +190,7 @@ impl SignalPiNet {
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
         self.check_x(x)?;
         check_finite(x, "x")?;
-        Ok(self.forward_t(x, false)?.detach())
+        finite_output(self.forward_t(x, false)?.detach())
     }
 
     /// The shape, dtype, device and batch-size checks of the input.
@@ -387,7 +388,7 @@ impl ImagePiNet {
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
         self.check_x(x)?;
         check_finite(x, "x")?;
-        Ok(self.forward_t(x, false)?.detach())
+        finite_output(self.forward_t(x, false)?.detach())
     }
 
     /// The shape, dtype, device and batch-size checks of the input.

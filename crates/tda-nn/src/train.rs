@@ -159,7 +159,11 @@ impl PiNetTrainer {
             model.forward_t(&x.index_select(idx, 0)?, true)?;
             Ok(())
         };
-        let validate = || val.map(|(vx, vy)| self.evaluate(model, vx, vy)).transpose();
+        // Checked once above: each epoch computes the loss only.
+        let validate = || {
+            val.map(|(vx, vy)| self.mean_loss(model, vx, vy, vx.dim(0)?))
+                .transpose()
+        };
         train_loop(&self.cfg, vars, n, start, step, settle, validate)
     }
 
@@ -171,6 +175,12 @@ impl PiNetTrainer {
         let n = samples(x, y)?;
         check_finite(x, "x")?;
         check_finite(y, "y")?;
+        finite_loss(self.mean_loss(model, x, y, n)?)
+    }
+
+    /// MSE of `model` on `(x, y)` (`n` samples), unchecked (a non-finite
+    /// value stops `fit` with `Diverged`).
+    fn mean_loss<M: PiNet>(&self, model: &M, x: &Tensor, y: &Tensor, n: usize) -> Result<f64> {
         batched_mean(n, self.cfg.batch_size, |start, len| {
             let pred = model.forward_t(&x.narrow(0, start, len)?, false)?;
             scalar(&candle_nn::loss::mse(&pred, &y.narrow(0, start, len)?)?)
@@ -452,6 +462,20 @@ pub(crate) fn step_if_finite(opt: &mut Adam, loss: &Tensor) -> Result<f64> {
         opt.backward_step(loss)?;
     }
     Ok(value)
+}
+
+/// `loss`, or [`Error::NonFinite`] (named `loss`) when it is NaN or
+/// infinite: computed from finite data, it overflowed the `f32` range.
+pub(crate) fn finite_loss(loss: f64) -> Result<f64> {
+    if loss.is_finite() {
+        Ok(loss)
+    } else {
+        Err(Error::NonFinite {
+            name: "loss",
+            index: vec![],
+            value: loss,
+        })
+    }
 }
 
 /// A scalar loss as `f64`.

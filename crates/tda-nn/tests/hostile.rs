@@ -2470,3 +2470,63 @@ fn init_rng_adam_device() {
     #[cfg(not(feature = "cuda"))]
     assert!(device().is_cpu());
 }
+
+#[test]
+fn outputs_and_losses_that_overflow_f32() {
+    // Finite inputs near f32::MAX: the forward pass overflows, and says so.
+    let vars = VarMap::new();
+    let mlp = Mlp::new(
+        MlpConfig {
+            hidden: vec![],
+            ..mlp_cfg()
+        },
+        vb(&vars),
+    )
+    .unwrap();
+    init_keras(&vars, 0).unwrap();
+    let huge = f32s(&[2, 4], |i| if i % 2 == 0 { f32::MAX } else { -f32::MAX });
+    let r = mlp.forward(&huge);
+    assert!(
+        matches!(r, Err(Error::NonFinite { name: "output", .. })),
+        "{}",
+        describe(&r)
+    );
+    let trainer = ClassifierTrainer::new(quiet(vec![(1e-3, 1)])).unwrap();
+    let r = trainer.evaluate(&mlp, std::slice::from_ref(&huge), &[0, 1]);
+    assert!(
+        matches!(r, Err(Error::NonFinite { name: "loss", .. })),
+        "{}",
+        describe(&r)
+    );
+    // Probabilities: logits of -inf are probabilities of 0 (a correct
+    // answer); +inf or NaN logits are an error.
+    for sign in [1.0f32, -1.0] {
+        let x = (&huge * f64::from(sign)).unwrap();
+        match trainer.predict_proba(&mlp, std::slice::from_ref(&x)) {
+            Ok(p) => {
+                for row in p.to_vec2::<f32>().unwrap() {
+                    assert!(row.iter().all(|v| v.is_finite()));
+                    assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+                }
+            }
+            Err(e) => assert!(
+                matches!(e, Error::NonFinite { name: "output", .. }),
+                "{e:?}"
+            ),
+        }
+    }
+    // Targets of 1e30: the f32 MSE overflows.
+    let vars = VarMap::new();
+    let net = SignalPiNet::new(signal_cfg(), vb(&vars)).unwrap();
+    init_keras(&vars, 0).unwrap();
+    let (x, y) = signal_data(2, 1e30);
+    let r = PiNetTrainer::new(quiet(vec![(1e-3, 1)]))
+        .unwrap()
+        .evaluate(&net, &x, &y);
+    assert!(
+        matches!(r, Err(Error::NonFinite { name: "loss", ref index, value })
+            if index.is_empty() && value == f64::INFINITY),
+        "{}",
+        describe(&r)
+    );
+}
