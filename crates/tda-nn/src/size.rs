@@ -117,8 +117,8 @@ pub(crate) fn batch_norm_params(channels: usize) -> Count {
 }
 
 /// Copies of a layer's output a forward pass makes (matrix product, bias,
-/// layout change, the batch norm's few elementwise steps, ReLU).
-const LAYER_COPIES: usize = 10;
+/// layout change, the batch norm's four elementwise steps, ReLU).
+const LAYER_COPIES: usize = 8;
 
 /// Parameters and per-sample activations of the convolutional encoder
 /// (see `encoder.rs`) on inputs `(in_channels, dims...)`.
@@ -150,12 +150,14 @@ pub(crate) fn encoder(
         acts = acts + Count::of(&[c_out]) * positions * LAYER_COPIES;
         if let Some(stride) = *pool {
             // The "same" max-pool of 3, one dimension at a time: the padded
-            // input (at most twice the dimension, see `pool.rs`), a copy
-            // per shifted view and the running maxima.
+            // input (at most the dimension plus the stride and 2, see
+            // `pool.rs`), a copy per shifted view and the running maxima.
             for i in 0..spatial {
                 let out = dims[i].div_ceil(stride.max(1));
                 let mut padded = dims.clone();
-                padded[i] = dims[i].saturating_mul(2).saturating_add(3);
+                padded[i] = dims[i]
+                    .saturating_add(stride.min(dims[i]))
+                    .saturating_add(3);
                 acts = acts + Count::of(&[c_out]) * Count::of(&padded) * 5;
                 dims[i] = out;
             }
