@@ -42,14 +42,23 @@ fn canonical_lt(a: &PersistencePair, b: &PersistencePair) -> bool {
 /// Sorts `pairs` into canonical order ([`PersistencePair::canonical_cmp`]).
 pub(crate) fn sort_canonical(pairs: &mut [PersistencePair], scratch: &mut SortScratch) {
     let n = pairs.len();
-    let (lo, hi) = pairs
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
-            (lo.min(p.birth), hi.max(p.birth))
-        });
+    // `min`/`max` skip NaN, which would then land in bucket 0 (a NaN of
+    // either sign belongs at one end of the total order): `ordered` is false
+    // if any birth is NaN (branch-free, so the fold still vectorises).
+    let (lo, hi, ordered) = pairs.iter().fold(
+        (f64::INFINITY, f64::NEG_INFINITY, true),
+        |(lo, hi, ordered), p| {
+            (
+                lo.min(p.birth),
+                hi.max(p.birth),
+                ordered & !p.birth.is_nan(),
+            )
+        },
+    );
     let scale = n as f64 / (hi - lo);
-    if n < BUCKET_MIN || !scale.is_finite() {
-        // Few pairs, all births equal, or non-finite births.
+    if n < BUCKET_MIN || !scale.is_finite() || !ordered {
+        // Few pairs, all births equal, or NaN births. (Infinite births or a
+        // range that overflows give scale 0: one bucket, comparison-sorted.)
         pairs.sort_unstable_by(PersistencePair::canonical_cmp);
         return;
     }
