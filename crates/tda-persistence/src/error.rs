@@ -87,6 +87,20 @@ pub enum Error {
         /// Number of points of the input.
         points: usize,
     },
+    /// The distance between points `row` and `col` (`row > col`, the first
+    /// such pair in row-major order) exceeds `f64::MAX`, and no finite
+    /// threshold keeps it out of the complex: a bar dying there could not be
+    /// told from an essential one. Give a finite threshold, or scale the points down.
+    #[error(
+        "the distance between points {row} and {col} exceeds f64::MAX and no finite threshold \
+         excludes it: give a finite threshold or scale the points down"
+    )]
+    DistanceOverflow {
+        /// The later point of the pair.
+        row: usize,
+        /// The earlier point of the pair.
+        col: usize,
+    },
     /// The computation would need more memory than the limit (see
     /// [`crate::memory`]), or its size overflows.
     #[error(transparent)]

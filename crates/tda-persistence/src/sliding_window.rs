@@ -3,6 +3,7 @@
 use ndarray::Array2;
 
 use crate::error::{check_finite, Error, Result};
+use crate::memory;
 
 /// Delay embedding parameters: point `t` is
 /// `[x[t*stride], x[t*stride + delay], ..., x[t*stride + (dim-1)*delay]]`.
@@ -76,11 +77,22 @@ impl SlidingWindow {
 
     /// The embedded point cloud, one point per row, shape `(n_points, dim)`.
     ///
+    /// Its size, `n_points * dim` values, grows with the square of the
+    /// signal's length (a window of half the signal has half as many
+    /// points): it is checked against the process-wide memory limit
+    /// ([`crate::memory::limit`]) before anything is allocated.
+    ///
     /// # Errors
     /// [`Error::InvalidParameter`] if `dim`, `delay` or `stride` is 0;
     /// [`Error::Empty`] / [`Error::NonFinite`] for an empty or non-finite
-    /// signal; [`Error::TooShort`] if the signal is shorter than one window.
+    /// signal; [`Error::TooShort`] if the signal is shorter than one window;
+    /// [`Error::TooLarge`] if the embedding is over the memory limit.
     pub fn embed(&self, signal: &[f64]) -> Result<Array2<f64>> {
+        self.embed_within(signal, crate::memory::limit())
+    }
+
+    /// [`SlidingWindow::embed`] under the memory limit `limit`.
+    pub(crate) fn embed_within(&self, signal: &[f64], limit: u64) -> Result<Array2<f64>> {
         self.validate()?;
         check_finite(signal)?;
         let span = self.span();
@@ -91,6 +103,12 @@ impl SlidingWindow {
             });
         }
         let n = self.n_points(signal.len());
+        memory::check_against(
+            "sliding-window embedding",
+            memory::bytes_of::<f64>(&[n, self.dim]),
+            limit,
+        )?;
+        // t * stride + j * delay <= len - 1: no overflow.
         Ok(Array2::from_shape_fn((n, self.dim), |(t, j)| {
             signal[t * self.stride + j * self.delay]
         }))

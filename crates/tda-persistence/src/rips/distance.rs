@@ -19,9 +19,13 @@
 use ndarray::ArrayView2;
 
 /// The distance between two points of a cloud.
+///
+/// All three are computed correctly for every finite coordinate, from
+/// subnormal to `f64::MAX` (see [`Metric::distance`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Metric {
-    /// `sqrt(sum (a_i - b_i)^2)`.
+    /// `sqrt(sum (a_i - b_i)^2)`, scaled as `hypot` is where the plain sum
+    /// of squares would overflow or underflow.
     #[default]
     Euclidean,
     /// `max |a_i - b_i|` (the L-infinity or maximum metric).
@@ -30,25 +34,109 @@ pub enum Metric {
     Manhattan,
 }
 
+/// Sums of squares in `[SAFE_MIN, f64::MAX]` are taken as they are: no term
+/// overflowed, and a term whose square underflowed (below `2^-1022`) is off
+/// by at most `2^-1075`, `2^-63` of an ulp of the sum. Outside (overflow,
+/// underflow, a zero sum) the distance is recomputed with scaling.
+const SAFE_MIN: f64 = f64::from_bits(63 << 52); // 2^-960, about 1.0e-289
+
+/// `2^k` for `-1022 <= k <= 1023`.
+#[inline]
+fn pow2(k: i32) -> f64 {
+    debug_assert!((-1022..=1023).contains(&k));
+    f64::from_bits(((k + 1023) as u64) << 52)
+}
+
 impl Metric {
     /// The distance between `a` and `b` (slices of equal length).
+    ///
+    /// Exact to a few ulps (Chebyshev: correctly rounded) for every finite
+    /// input: a Euclidean sum of squares that overflows or underflows is
+    /// recomputed on differences scaled by a power of two (so scaling the
+    /// points by `2^k` scales the distance by exactly `2^k`, subnormal
+    /// results rounded once). A distance beyond `f64::MAX` is `+inf`, as
+    /// IEEE rounding makes it (a difference `a_i - b_i` that overflows
+    /// implies one); the Rips engine refuses such a distance when no finite
+    /// threshold excludes it ([`crate::Error::DistanceOverflow`]). NaN in,
+    /// NaN out; slices of different lengths give NaN.
+    ///
+    /// ```
+    /// use tda_persistence::Metric;
+    /// let e = Metric::Euclidean;
+    /// for s in [2f64.powi(600), 2f64.powi(-600), 2f64.powi(-1070)] {
+    ///     // The squares overflow or underflow; the distance does not.
+    ///     assert_eq!(e.distance(&[0.0, 0.0], &[3.0 * s, 4.0 * s]), 5.0 * s);
+    /// }
+    /// assert_eq!(e.distance(&[1.5e308], &[-1.5e308]), f64::INFINITY);
+    /// ```
     pub fn distance(&self, a: &[f64], b: &[f64]) -> f64 {
+        if a.len() != b.len() {
+            return f64::NAN;
+        }
+        self.eval(a, b)
+    }
+
+    /// [`Metric::distance`] of slices of equal length.
+    #[inline(always)]
+    pub(crate) fn eval(&self, a: &[f64], b: &[f64]) -> f64 {
         let d = match self {
-            Metric::Euclidean => a
-                .iter()
-                .zip(b)
-                .map(|(x, y)| (x - y) * (x - y))
-                .sum::<f64>()
-                .sqrt(),
+            Metric::Euclidean => {
+                let s = a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>();
+                if (SAFE_MIN..=f64::MAX).contains(&s) {
+                    s.sqrt()
+                } else {
+                    euclidean_scaled(a, b, s)
+                }
+            }
             Metric::Chebyshev => a
                 .iter()
                 .zip(b)
                 .map(|(x, y)| (x - y).abs())
                 .fold(0.0, f64::max),
+            // Terms are non-negative: a partial sum that overflows means a total beyond f64::MAX.
             Metric::Manhattan => a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum(),
         };
         d + 0.0 // -0.0 -> +0.0
     }
+}
+
+/// The Euclidean distance when the plain sum of squares `s` is out of the
+/// safe range: the differences are scaled by `2^-e`, `2^e` the largest
+/// difference's binade, summed, and the root scaled back in one rounding.
+#[cold]
+#[inline(never)]
+fn euclidean_scaled(a: &[f64], b: &[f64], s: f64) -> f64 {
+    if s.is_nan() {
+        return s;
+    }
+    let m = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max);
+    if m == 0.0 || m == f64::INFINITY {
+        // Equal points, or a difference beyond f64::MAX (so is the distance).
+        return m;
+    }
+    // Bring subnormal and tiny differences up first (exact: no overflow).
+    let (pre, post) = if m < pow2(-1000) {
+        (pow2(1000), pow2(-1000))
+    } else {
+        (1.0, 1.0)
+    };
+    let e = (((m * pre).to_bits() >> 52) as i32 - 1023).clamp(-1022, 1022);
+    let (down, up) = (pow2(-e), pow2(e));
+    let sum = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| {
+            let d = (x - y) * pre * down;
+            d * d
+        })
+        .sum::<f64>();
+    // sqrt(sum) * 2^e is exact (or overflows) when `pre` was 1, and a
+    // normal number otherwise, so `post` rounds once.
+    sum.sqrt() * up * post
 }
 
 /// Where distances come from before a store is built: points and a metric,
@@ -86,7 +174,7 @@ impl Source<'_> {
                 for i in 1..n {
                     let a = &coords[i * dim..(i + 1) * dim];
                     for j in 0..i {
-                        f(i, j, metric.distance(a, &coords[j * dim..(j + 1) * dim]));
+                        f(i, j, metric.eval(a, &coords[j * dim..(j + 1) * dim]));
                     }
                 }
             }
@@ -100,18 +188,21 @@ impl Source<'_> {
         }
     }
 
-    /// The enclosing radius `min_i max_j d(i, j)` (0 for a single point).
-    pub(crate) fn enclosing_radius(&self) -> f64 {
+    /// The enclosing radius `min_i max_j d(i, j)` (0 for a single point)
+    /// and the number of pairs `i > j` with `d(i, j) <= t`, in one pass.
+    pub(crate) fn radius_and_edges_within(&self, t: f64) -> (f64, usize) {
         let n = self.len();
         if n <= 1 {
-            return 0.0;
+            return (0.0, 0);
         }
         let mut row_max = vec![0.0f64; n];
+        let mut count = 0usize;
         self.for_each_pair(|i, j, d| {
             row_max[i] = row_max[i].max(d);
             row_max[j] = row_max[j].max(d);
+            count += usize::from(d <= t);
         });
-        row_max.iter().copied().fold(f64::INFINITY, f64::min)
+        (row_max.iter().copied().fold(f64::INFINITY, f64::min), count)
     }
 
     /// Number of pairs `i > j` with `d(i, j) <= t`.
@@ -119,6 +210,17 @@ impl Source<'_> {
         let mut count = 0usize;
         self.for_each_pair(|_, _, d| count += usize::from(d <= t));
         count
+    }
+
+    /// The first pair `(i, j)`, `i > j`, row by row, whose distance is infinite.
+    pub(crate) fn first_infinite_pair(&self) -> Option<(usize, usize)> {
+        let mut first = None;
+        self.for_each_pair(|i, j, d| {
+            if first.is_none() && d == f64::INFINITY {
+                first = Some((i, j));
+            }
+        });
+        first
     }
 }
 
@@ -273,9 +375,20 @@ impl Sparse {
         Self { offsets, nbr, dist }
     }
 
-    /// Bytes the lists take for `edges` edges on `n` points.
+    /// Bytes the lists take for `edges` edges on `n` points: offsets, and a
+    /// neighbour (`u32`) and a distance (`f64`) per edge and direction.
     pub(crate) fn bytes(n: usize, edges: usize) -> u64 {
-        (edges as u64).saturating_mul(2 * 12 + 16) + 8 * n as u64
+        (edges as u64)
+            .saturating_mul(2 * 12)
+            .saturating_add(8 * (n as u64 + 1))
+    }
+
+    /// Peak bytes of [`Sparse::new`]: the lists, the pair list they are
+    /// filled from (16 bytes a pair) and the degree and fill counters.
+    pub(crate) fn build_bytes(n: usize, edges: usize) -> u64 {
+        Self::bytes(n, edges)
+            .saturating_add((edges as u64).saturating_mul(16))
+            .saturating_add(16 * (n as u64 + 1))
     }
 
     #[inline(always)]

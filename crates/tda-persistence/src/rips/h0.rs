@@ -20,6 +20,14 @@ pub(crate) struct Forest {
     pub deaths: Vec<f64>,
 }
 
+/// Bytes per edge of Kruskal's sorted edge list.
+pub(crate) const KRUSKAL_EDGE_BYTES: u64 = std::mem::size_of::<(Key, u32, u32)>() as u64;
+
+/// Bytes per vertex of the forest and its construction (Prim's or
+/// Kruskal's, whichever is larger: Kruskal's adjacency lists, union-find,
+/// queue and parents), with the H0 diagram and its sort.
+pub(crate) const VERTEX_BYTES: u64 = 160;
+
 /// Marks a root / a missing vertex.
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -88,7 +96,10 @@ pub(crate) fn prim(space: &Dense, binom: &Binomial, threshold: f64) -> Forest {
 /// Kruskal's algorithm over the edges of any store.
 pub(crate) fn kruskal<S: Space>(space: &S, binom: &Binomial) -> Forest {
     let n = space.n();
-    let mut edges: Vec<(Key, u32, u32)> = Vec::new();
+    let mut count = 0usize;
+    space.for_each_edge(|_, _, _| count += 1);
+    // Exactly sized: the memory guard counts KRUSKAL_EDGE_BYTES per edge.
+    let mut edges: Vec<(Key, u32, u32)> = Vec::with_capacity(count);
     space.for_each_edge(|i, j, d| edges.push((edge_key(binom, i, j, d), i, j)));
     edges.sort_unstable_by_key(|e| e.0);
     let mut uf: Vec<u32> = (0..n as u32).collect();

@@ -43,6 +43,7 @@ use binomial::Binomial;
 use cofaces::Cofaces;
 pub use distance::Metric;
 use distance::{Dense, Source, Space, Sparse};
+use h0::{KRUSKAL_EDGE_BYTES, VERTEX_BYTES};
 use reduction::{Guard, COLUMN_BYTES, PIVOT_BYTES, RIPS, SIMPLEX_BYTES};
 
 /// Which distance store the engine runs on.
@@ -145,11 +146,25 @@ impl Rips {
 
     /// Diagrams `0..=max_dim` of the point cloud `points` (one point per row).
     ///
+    /// Distances are computed correctly for all finite coordinates (see
+    /// [`Metric::distance`]); scaling the points by a power of two scales
+    /// every bar by exactly that power (rounded once where the result is
+    /// subnormal). A distance beyond `f64::MAX` is left out by any finite
+    /// threshold, and refused without one.
+    ///
     /// # Errors
     /// [`Error::Empty`] (no points), [`Error::Shape`] (points with no
-    /// coordinates), [`Error::NonFinite`] (flat row-major index), and the
-    /// errors of [`Rips::compute_distance_matrix`] about parameters and size.
+    /// coordinates), [`Error::NonFinite`] (flat row-major index),
+    /// [`Error::DistanceOverflow`] (a distance beyond `f64::MAX` and no
+    /// finite threshold), and the errors of
+    /// [`Rips::compute_distance_matrix`] about parameters and size (the copy
+    /// of the points counts towards the memory limit).
     pub fn compute(&self, points: ArrayView2<f64>) -> Result<Vec<Diagram>> {
+        self.compute_points(points, 0)
+    }
+
+    /// [`Rips::compute`] with `held` more bytes held by the caller for the run.
+    fn compute_points(&self, points: ArrayView2<f64>, held: u64) -> Result<Vec<Diagram>> {
         let (n, dim) = points.dim();
         if n == 0 {
             return Err(Error::Empty);
@@ -161,13 +176,21 @@ impl Rips {
                 reason: "points need at least one coordinate",
             });
         }
+        // The engine's copy of the points, held for the whole run (checked
+        // first: a broadcast view may be far larger than the memory behind it).
+        let held = crate::memory::sum(&[crate::memory::bytes_of::<f64>(&[n, dim]), Some(held)]);
+        crate::memory::check_against(RIPS, held, self.memory_limit)?;
+        let held = held.unwrap_or(u64::MAX);
+        check_finite(points.iter())?;
         let coords: Vec<f64> = points.iter().copied().collect();
-        check_finite(&coords)?;
-        self.run(&Source::Points {
-            coords: &coords,
-            dim,
-            metric: self.metric,
-        })
+        self.run(
+            &Source::Points {
+                coords: &coords,
+                dim,
+                metric: self.metric,
+            },
+            held,
+        )
     }
 
     /// Diagrams `0..=max_dim` of a distance matrix (the metric setting is ignored).
@@ -215,10 +238,13 @@ impl Rips {
                 }
             }
         }
-        self.run(&Source::Matrix(d))
+        self.run(&Source::Matrix(d), 0)
     }
 
     /// Diagrams of the sliding-window embedding of `signal` (see [`SlidingWindow::embed`]).
+    ///
+    /// The embedding is checked against this engine's memory limit
+    /// ([`Rips::memory_limit`]) instead of the process-wide one.
     ///
     /// # Errors
     /// Those of [`SlidingWindow::embed`] and [`Rips::compute`].
@@ -227,8 +253,10 @@ impl Rips {
         signal: &[f64],
         window: &SlidingWindow,
     ) -> Result<Vec<Diagram>> {
-        let points = window.embed(signal)?;
-        self.compute(points.view())
+        // The embedding is checked against this engine's limit, and held during the run.
+        let points = window.embed_within(signal, self.memory_limit)?;
+        let held = crate::memory::bytes_of::<f64>(&[points.nrows(), points.ncols()]);
+        self.compute_points(points.view(), held.unwrap_or(u64::MAX))
     }
 
     fn check_parameters(&self, n: usize) -> Result<Binomial> {
@@ -266,21 +294,38 @@ impl Rips {
         Binomial::new(n, self.max_dim + 2).ok_or(overflow)
     }
 
-    /// The effective threshold (at most the enclosing radius) and the number of edges within it.
-    fn threshold_and_edges(&self, src: &Source<'_>) -> (f64, usize) {
-        let radius = src.enclosing_radius();
-        let t = self.threshold.map_or(radius, |t| t.min(radius));
-        (t, src.edges_within(t))
+    /// The effective threshold (at most the enclosing radius) and the
+    /// number of edges within it; refuses an infinite one (a distance
+    /// beyond `f64::MAX` that no finite threshold excludes).
+    fn threshold_and_edges(&self, src: &Source<'_>) -> Result<(f64, usize)> {
+        let user = self.threshold.unwrap_or(f64::INFINITY);
+        let (radius, within_user) = src.radius_and_edges_within(user);
+        let t = user.min(radius);
+        if t == f64::INFINITY {
+            // The radius is infinite only if some distance is.
+            let (row, col) = src.first_infinite_pair().unwrap_or_default();
+            return Err(Error::DistanceOverflow { row, col });
+        }
+        let edges = if t == user {
+            within_user
+        } else {
+            src.edges_within(t)
+        };
+        Ok((t, edges))
     }
 
-    /// Chooses the store for `edges` edges and checks the memory estimate.
-    fn plan(&self, n: usize, edges: usize, dense_fits: bool) -> Result<(bool, Guard)> {
+    /// Chooses the store for `edges` edges on `n` points and checks the
+    /// memory estimate: `held` bytes the caller holds for the whole run (a
+    /// copy of the points), the store, the per-vertex structures, Kruskal's
+    /// edge list (sparse stores) and the dimension-1 columns. The build of a
+    /// sparse store is checked by [`Rips::sparse_build`].
+    fn plan(&self, n: usize, edges: usize, dense_fits: bool, held: u64) -> Result<(bool, Guard)> {
         let limit = self.memory_limit;
         let pairs = (n as u64) * (n as u64).saturating_sub(1) / 2;
         let use_sparse = match self.storage {
             Storage::Dense => false,
             Storage::Sparse => true,
-            Storage::Auto => !dense_fits || (edges as u64) * 4 <= pairs,
+            Storage::Auto => !dense_fits || (edges as u64).saturating_mul(4) <= pairs,
         };
         let store = if use_sparse {
             Sparse::bytes(n, edges)
@@ -288,9 +333,14 @@ impl Rips {
             Dense::bytes(n)
         };
         let guard = Guard {
-            base: store.saturating_add(24 * n as u64),
+            base: store.saturating_add(self.fixed_bytes(n, held)),
             limit,
         };
+        guard.check(if use_sparse {
+            (edges as u64).saturating_mul(KRUSKAL_EDGE_BYTES)
+        } else {
+            0
+        })?;
         // Per edge: its dimension-1 column, a pivot slot and, if a higher
         // dimension follows, its key in the list of all edges. Higher
         // dimensions are checked as their simplices are enumerated.
@@ -304,34 +354,73 @@ impl Rips {
         Ok((use_sparse, guard))
     }
 
-    fn run(&self, src: &Source<'_>) -> Result<Vec<Diagram>> {
+    /// Bytes held whatever the store: `held` by the caller and the per-vertex structures.
+    fn fixed_bytes(&self, n: usize, held: u64) -> u64 {
+        (n as u64).saturating_mul(VERTEX_BYTES).saturating_add(held)
+    }
+
+    /// Checks the peak of building a sparse store of `edges` edges: its
+    /// lists with their temporary pair list, the fixed bytes and, if
+    /// `dense_alive`, the dense matrix it is read from.
+    fn sparse_build(&self, n: usize, edges: usize, held: u64, dense_alive: bool) -> Result<()> {
+        let dense = if dense_alive { Dense::bytes(n) } else { 0 };
+        let guard = Guard {
+            base: self.fixed_bytes(n, held).saturating_add(dense),
+            limit: self.memory_limit,
+        };
+        guard.check(Sparse::build_bytes(n, edges))
+    }
+
+    /// `held`: bytes the caller holds for the run (a copy of the points).
+    fn run(&self, src: &Source<'_>, held: u64) -> Result<Vec<Diagram>> {
         let n = src.len();
         let binom = self.check_parameters(n)?;
-        if Dense::bytes(n) <= self.memory_limit {
-            // Build the dense matrix once and read everything off it.
+        let dense_fits =
+            Dense::bytes(n).saturating_add(self.fixed_bytes(n, held)) <= self.memory_limit;
+        // Distances from points are dear: without a finite threshold (or
+        // with dense storage forced) the dense matrix is built first and
+        // everything is read off it. With a finite threshold the edges are
+        // counted from the points, and the dense matrix is built only if
+        // chosen (a small threshold on many points keeps a few edges of a
+        // matrix that may not even fit). A matrix source is read directly.
+        let dense_first = matches!(src, Source::Points { .. })
+            && (self.threshold.is_none_or(f64::is_infinite) || self.storage == Storage::Dense);
+        if dense_fits && dense_first {
             let dense = Dense::new(src);
             let msrc = Source::Matrix(dense.view());
-            let (t, edges) = self.threshold_and_edges(&msrc);
-            let (use_sparse, guard) = self.plan(n, edges, true)?;
-            if use_sparse {
+            let (t, edges) = self.threshold_and_edges(&msrc)?;
+            let (use_sparse, guard) = self.plan(n, edges, true, held)?;
+            if !use_sparse {
+                return self.persistence(&dense, &binom, t, &guard, Some(&dense));
+            }
+            let sparse = if self.sparse_build(n, edges, held, true).is_ok() {
                 let sparse = Sparse::new(&msrc, t, edges);
                 drop(dense);
-                self.persistence(&sparse, &binom, t, &guard, None)
+                sparse
             } else {
-                self.persistence(&dense, &binom, t, &guard, Some(&dense))
-            }
+                // Not with the matrix alive: from the points again.
+                drop(dense);
+                self.sparse_build(n, edges, held, false)?;
+                Sparse::new(src, t, edges)
+            };
+            self.persistence(&sparse, &binom, t, &guard, None)
         } else {
-            let (t, edges) = self.threshold_and_edges(src);
-            let (use_sparse, guard) = self.plan(n, edges, false)?;
-            if !use_sparse {
-                return Err(Error::TooLarge(MemoryError {
+            let (t, edges) = self.threshold_and_edges(src)?;
+            let (use_sparse, guard) = self.plan(n, edges, dense_fits, held)?;
+            if use_sparse {
+                self.sparse_build(n, edges, held, false)?;
+                let sparse = Sparse::new(src, t, edges);
+                self.persistence(&sparse, &binom, t, &guard, None)
+            } else if dense_fits {
+                let dense = Dense::new(src);
+                self.persistence(&dense, &binom, t, &guard, Some(&dense))
+            } else {
+                Err(Error::TooLarge(MemoryError {
                     what: RIPS,
                     estimated_bytes: guard.base,
                     limit: self.memory_limit,
-                }));
+                }))
             }
-            let sparse = Sparse::new(src, t, edges);
-            self.persistence(&sparse, &binom, t, &guard, None)
         }
     }
 
