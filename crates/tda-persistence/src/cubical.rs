@@ -34,6 +34,11 @@ use ndarray::ArrayView2;
 
 use crate::diagram::{Diagram, PersistencePair};
 use crate::error::{check_finite, Result};
+use crate::memory;
+
+/// Bytes per pixel of a run: the values, the entry order, ranks, the
+/// union-find, the merges, the bars and their sort.
+const PIXEL_BYTES: usize = 96;
 
 /// Which pixels count as adjacent for H0 (H1 uses the other one, by duality).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -84,9 +89,15 @@ impl Connectivity {
 /// assert_eq!((h1.pairs[0].birth, h1.pairs[0].death), (0.0, 5.0));
 /// ```
 ///
+/// Values are only compared (as numbers: `-0.0 == 0.0`, ties broken by
+/// the row-major index), so every finite value is handled exactly and the
+/// bars are input values.
+///
 /// # Errors
 /// [`Error::Empty`](crate::Error::Empty) for an image with no pixels;
-/// [`Error::NonFinite`](crate::Error::NonFinite) with the flat row-major index of a NaN or infinity.
+/// [`Error::NonFinite`](crate::Error::NonFinite) with the flat row-major index of a NaN or infinity;
+/// [`Error::TooLarge`](crate::Error::TooLarge) if the working memory (96 bytes a pixel) is over
+/// the memory limit ([`crate::memory::limit`]).
 pub fn lower_star_2d(image: ArrayView2<f64>) -> Result<Vec<Diagram>> {
     lower_star_2d_with(image, Connectivity::Four)
 }
@@ -99,11 +110,18 @@ pub fn lower_star_2d_with(
     image: ArrayView2<f64>,
     connectivity: Connectivity,
 ) -> Result<Vec<Diagram>> {
-    check_finite(image.iter())?;
     let (h, w) = image.dim();
+    // Checked before the values are read: a broadcast view may be far
+    // larger than the memory behind it.
+    memory::check(
+        "cubical persistence",
+        memory::bytes_of::<u8>(&[h, w, PIXEL_BYTES]),
+    )?;
+    check_finite(image.iter())?;
     let x: Vec<f64> = image.iter().copied().collect();
     let mut order: Vec<usize> = (0..x.len()).collect();
-    order.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
+    // By value (-0.0 == 0.0, as in `sublevel`), then index.
+    order.sort_unstable_by(|&a, &b| (x[a] + 0.0).total_cmp(&(x[b] + 0.0)).then(a.cmp(&b)));
 
     let grid = Grid { h, w };
     let mut h0 = vec![PersistencePair::new(x[order[0]], f64::INFINITY)];

@@ -23,7 +23,9 @@ impl PersistencePair {
         Self { birth, death }
     }
 
-    /// `|death - birth|`; infinite for an essential pair.
+    /// `|death - birth|`, rounded once: infinite for an essential pair, and
+    /// for a finite one whose length exceeds `f64::MAX` (as from
+    /// `-f64::MAX` to `f64::MAX`); NaN if either end is NaN.
     pub fn persistence(&self) -> f64 {
         (self.death - self.birth).abs()
     }
@@ -88,9 +90,9 @@ impl Diagram {
         self.pairs.iter()
     }
 
-    /// Iterator over the pairs with a finite death.
+    /// Iterator over the pairs with a finite death (neither essential nor NaN).
     pub fn finite(&self) -> impl Iterator<Item = &PersistencePair> + '_ {
-        self.pairs.iter().filter(|p| !p.is_essential())
+        self.pairs.iter().filter(|p| p.death.is_finite())
     }
 
     /// Number of essential (never dying) pairs.
@@ -98,10 +100,13 @@ impl Diagram {
         self.pairs.iter().filter(|p| p.is_essential()).count()
     }
 
-    /// The largest finite persistence, or `None` if there is no finite pair.
+    /// The largest persistence of the pairs with a finite death (see
+    /// [`PersistencePair::persistence`]: `+inf` if a length exceeds
+    /// `f64::MAX`), NaN ones skipped; `None` if there is none.
     pub fn max_finite_persistence(&self) -> Option<f64> {
         self.finite()
             .map(PersistencePair::persistence)
+            .filter(|p| !p.is_nan())
             .reduce(f64::max)
     }
 }

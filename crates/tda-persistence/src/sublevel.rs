@@ -37,6 +37,10 @@
 //! Every comparison is between a vertex and one to its right, so the
 //! tie-break by index reduces to one non-strict value comparison.
 //!
+//! Values are only compared (as numbers, `-0.0 == 0.0`), never combined,
+//! so every finite value, subnormal to `±f64::MAX`, is handled exactly and
+//! every bar is made of input values.
+//!
 //! The batch functions validate all input first, then run the pass per row in
 //! parallel with one reusable [`SignalH0`] per worker, so the results do not
 //! depend on the number of threads.
@@ -46,6 +50,7 @@ use rayon::prelude::*;
 
 use crate::diagram::{CriticalPair, Diagram, PersistencePair};
 use crate::error::{check_finite, Result};
+use crate::memory;
 use crate::sort::{sort_canonical, SortScratch};
 
 /// A filtration direction. Vertices are totally ordered by value, then
@@ -321,6 +326,16 @@ pub fn h0_superlevel_with_critical(signal: &[f64]) -> Result<(Diagram, Vec<Criti
     SignalH0::default().superlevel_with_critical(signal)
 }
 
+/// Bytes of a batch of `rows` signals of length `cols`: the diagrams (at
+/// most `cols / 2 + 1` pairs each) and each worker's buffers (a row copy,
+/// turning points, stack and raw pairs: 64 bytes a value).
+fn batch_bytes(rows: usize, cols: usize) -> Option<u64> {
+    memory::sum(&[
+        memory::bytes_of::<PersistencePair>(&[rows, cols / 2 + 1]),
+        memory::bytes_of::<[u8; 64]>(&[rayon::current_num_threads().min(rows.max(1)), cols]),
+    ])
+}
+
 /// Sublevel H0 diagrams of every row of `rows`, in parallel (rayon).
 ///
 /// A multi-channel signal of shape `(channels, length)` gives one diagram per
@@ -330,8 +345,11 @@ pub fn h0_superlevel_with_critical(signal: &[f64]) -> Result<(Diagram, Vec<Criti
 ///
 /// # Errors
 /// [`Error::Empty`](crate::Error::Empty) if there are no rows or the rows are empty;
-/// [`Error::NonFinite`](crate::Error::NonFinite) with the flat row-major index of the first bad value.
+/// [`Error::NonFinite`](crate::Error::NonFinite) with the flat row-major index of the first bad value;
+/// [`Error::TooLarge`](crate::Error::TooLarge) if the diagrams (8 bytes a value at most) and
+/// the workers' buffers are over the memory limit ([`crate::memory::limit`]).
 pub fn h0_batch(rows: ArrayView2<f64>) -> Result<Vec<Diagram>> {
+    memory::check("sublevel H0 batch", batch_bytes(rows.nrows(), rows.ncols()))?;
     check_finite(rows.iter())?;
     Ok(rows
         .axis_iter(Axis(0))
@@ -364,10 +382,17 @@ pub fn h0_batch(rows: ArrayView2<f64>) -> Result<Vec<Diagram>> {
 ///
 /// # Errors
 /// [`Error::Empty`](crate::Error::Empty) for a zero-sized image; [`Error::NonFinite`](crate::Error::NonFinite) with the
-/// flat row-major index into the `(height, width, channels)` array.
+/// flat row-major index into the `(height, width, channels)` array;
+/// [`Error::TooLarge`](crate::Error::TooLarge) as [`h0_batch`], with the channel copy.
 pub fn h0_image_channels(image: ArrayView3<f64>) -> Result<Vec<Diagram>> {
-    check_finite(image.iter())?;
     let (h, w, c) = image.dim();
+    let flat = memory::bytes_of::<f64>(&[h, w, c]);
+    let pixels = h.saturating_mul(w);
+    memory::check(
+        "sublevel H0 of image channels",
+        memory::sum(&[flat, batch_bytes(c, pixels)]),
+    )?;
+    check_finite(image.iter())?;
     let flat = ndarray::Array2::from_shape_fn((c, h * w), |(k, p)| image[[p / w, p % w, k]]);
     h0_batch(flat.view())
 }
