@@ -2,6 +2,8 @@
 
 use tda_persistence::PersistencePair;
 
+use crate::error::{Error, Result};
+
 /// The bar of homology degree `dim` of the Vietoris–Rips filtration of a
 /// circle of radius `radius` (Euclidean distances, an edge enters at its
 /// length), or `None` where that degree has no bar.
@@ -14,27 +16,74 @@ use tda_persistence::PersistencePair;
 /// (H1: `[0, sqrt(3) r)`), and even degrees `>= 2` none; a circle of radius
 /// 0 (a point) has only the degree-0 bar.
 ///
+/// Any degree is answered in `O(1)`, `usize::MAX` included. The endpoints
+/// are rounded to `f64`; in degrees of about `10^5` and above the exact bar
+/// (of length about `1.2 r / l^3`) is narrower than that rounding, and a bar
+/// whose endpoints round to the same value is `None` (in degree
+/// `usize::MAX` both round to `2 r`).
+///
+/// # Errors
+/// [`Error::NonFinite`] for a NaN or infinite radius,
+/// [`Error::InvalidParameter`] for a negative one, [`Error::OutOfRange`]
+/// where an endpoint exceeds `f64::MAX` (radii above `f64::MAX / 2`).
+///
 /// ```
 /// use tda_emph::circle_bar;
-/// let h1 = circle_bar(1.0, 1).unwrap();
+/// let h1 = circle_bar(1.0, 1).unwrap().unwrap();
 /// assert_eq!((h1.birth, h1.death), (0.0, 3f64.sqrt()));
-/// assert!(circle_bar(1.0, 2).is_none());
+/// assert!(circle_bar(1.0, 2).unwrap().is_none());
+/// assert!(circle_bar(1.0, usize::MAX).unwrap().is_none());
 /// ```
-pub fn circle_bar(radius: f64, dim: usize) -> Option<PersistencePair> {
-    use std::f64::consts::PI;
+pub fn circle_bar(radius: f64, dim: usize) -> Result<Option<PersistencePair>> {
+    if !radius.is_finite() {
+        return Err(Error::NonFinite { index: 0 });
+    }
+    if radius < 0.0 {
+        return Err(Error::InvalidParameter {
+            name: "radius",
+            value: radius.to_string(),
+            reason: "a circle's radius must be >= 0",
+        });
+    }
     if dim == 0 {
-        return Some(PersistencePair::new(0.0, f64::INFINITY));
+        return Ok(Some(PersistencePair::new(0.0, f64::INFINITY)));
     }
-    if dim % 2 == 0 {
-        return None;
+    if dim % 2 == 0 || radius == 0.0 {
+        return Ok(None);
     }
-    let l = (dim / 2) as f64;
-    // sin(pi / 3) is written out so that the H1 bar is exactly sqrt(3) r.
-    let side = |m: f64| match m as usize {
+    // m = 2l + 1 = dim, as f64 (rounded for dim beyond 2^53, where both
+    // endpoints are 2 r anyway).
+    let m = dim as f64;
+    let (birth, death) = (radius * chord_f(m), radius * chord_f(m + 2.0));
+    if death.is_infinite() {
+        return Err(Error::OutOfRange {
+            what: "circle bar endpoint",
+            index: 0,
+        });
+    }
+    Ok((birth < death).then(|| PersistencePair::new(birth, death)))
+}
+
+/// `2 sin(pi (m - 1) / (2m))` for an odd `m >= 1`: the death of the
+/// degree-`(m - 2)` bar and the birth of the degree-`m` bar of a unit
+/// circle (`0` for `m = 1`, exactly `sqrt(3)` for `m = 3`).
+pub(crate) fn chord(m: usize) -> f64 {
+    match m {
         1 => 0.0,
+        // sin(pi / 3) is written out so that the H1 bar is exactly sqrt(3) r.
         3 => 3f64.sqrt(),
-        _ => 2.0 * (PI * (m - 1.0) / 2.0 / m).sin(),
-    };
-    let (birth, death) = (radius * side(2.0 * l + 1.0), radius * side(2.0 * l + 3.0));
-    (birth < death).then(|| PersistencePair::new(birth, death))
+        _ => chord_f(m as f64),
+    }
+}
+
+/// [`chord`] for `m` given as an `f64` (any size).
+fn chord_f(m: f64) -> f64 {
+    use std::f64::consts::PI;
+    if m == 1.0 {
+        0.0
+    } else if m == 3.0 {
+        3f64.sqrt()
+    } else {
+        2.0 * (PI * (m - 1.0) / 2.0 / m).sin()
+    }
 }

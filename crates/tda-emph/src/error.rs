@@ -50,6 +50,48 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// A homology degree above [`crate::MAX_DIM`] asked of a torus whose
+    /// circles can carry it (the bars of a circle in degree `2l + 1` have
+    /// length about `1.2 r / l^3`: above `MAX_DIM` they are narrower than
+    /// the rounding of their endpoints can resolve).
+    #[error("degree {dim} is above the highest degree computed, {max}: circle bars of such degrees are narrower than f64 resolves")]
+    DegreeTooHigh {
+        /// The homology degree asked for.
+        dim: usize,
+        /// The highest degree computed, [`crate::MAX_DIM`].
+        max: usize,
+    },
+    /// A Künneth enumeration that visited more than
+    /// [`crate::MAX_STEPS`] partial choices of bars (one bar per circle)
+    /// without finishing: ask for a lower degree or fewer modes.
+    #[error("the degree-{dim} Künneth enumeration needs more than {limit} steps; ask for a lower degree or fewer modes")]
+    TooManySteps {
+        /// The homology degree asked for.
+        dim: usize,
+        /// The limit, [`crate::MAX_STEPS`].
+        limit: u64,
+    },
+    /// A result that is finite in exact arithmetic but beyond the range of
+    /// `f64` (its magnitude exceeds `f64::MAX`): a Fourier amplitude of a
+    /// series whose values are near `f64::MAX`, a circle bar of a radius
+    /// near `f64::MAX`, or a bar endpoint mapped along a path far outside
+    /// the range (a path that returns NaN is reported here too).
+    #[error(
+        "the {what} at index {index} is beyond the range of f64 (its magnitude exceeds f64::MAX)"
+    )]
+    OutOfRange {
+        /// What overflowed: `"radius"`, `"bar endpoint"`, ...
+        what: &'static str,
+        /// Where: the mode (or the flat row-major index `row * K + mode`
+        /// in a batch).
+        index: usize,
+    },
+    /// The sizes asked for (series length, number of modes, degree, batch
+    /// size, number of rays) need more memory than
+    /// [`tda_persistence::memory::limit`] allows, or overflow 64 bits;
+    /// refused before anything is allocated.
+    #[error(transparent)]
+    TooLarge(#[from] tda_persistence::MemoryError),
     /// An error from the vectoriser the barcodes were fed to.
     #[error(transparent)]
     Vectorize(#[from] tda_vectorize::Error),
@@ -64,4 +106,30 @@ pub(crate) fn check_finite(values: &[f64]) -> Result<()> {
         Some(index) => Err(Error::NonFinite { index }),
         None => Ok(()),
     }
+}
+
+/// Checks that every value is finite and returns the largest magnitude
+/// (one pass; `0.0` for an empty slice).
+pub(crate) fn check_finite_max_abs(values: &[f64]) -> Result<f64> {
+    // Four independent lanes so that the loop vectorises; `ok` turns false
+    // on NaN (every comparison with NaN is false) and on infinities.
+    let mut m = [0.0f64; 4];
+    let mut ok = true;
+    let mut chunks = values.chunks_exact(4);
+    for c in &mut chunks {
+        for j in 0..4 {
+            let a = c[j].abs();
+            ok &= a <= f64::MAX;
+            m[j] = if a > m[j] { a } else { m[j] };
+        }
+    }
+    for &v in chunks.remainder() {
+        let a = v.abs();
+        ok &= a <= f64::MAX;
+        m[0] = if a > m[0] { a } else { m[0] };
+    }
+    if !ok {
+        check_finite(values)?;
+    }
+    Ok(m[0].max(m[1]).max(m[2].max(m[3])))
 }

@@ -41,9 +41,10 @@ mod circle;
 mod error;
 mod modes;
 mod path;
+mod scaled;
 mod search;
 
-pub use barcode::{barcode, collection_barcode, product_barcode, MAX_BARS};
+pub use barcode::{barcode, collection_barcode, product_barcode, MAX_BARS, MAX_DIM, MAX_STEPS};
 pub use batch::{barcode_batch, features, modes_batch};
 pub use circle::circle_bar;
 pub use error::{Error, Result};

@@ -3,14 +3,20 @@
 
 use ndarray::ArrayView2;
 
+use tda_persistence::memory;
+
 use crate::error::{check_finite, Error, Result};
+use crate::scaled;
 
 /// A monotone path `t -> (e_1(t), ..., e_K(t))` through the filtration
 /// space, along which the K-parameter persistence module of the Liouville
 /// torus is restricted to a one-parameter one: at parameter `t`, circle `k`
 /// is filtered at scale `e_k(t)`.
 ///
-/// Implementations must be non-decreasing in `value` for each `k`.
+/// Implementations must be non-decreasing in `value` for each `k`
+/// ([`crate::barcode`] refuses a path it sees decrease), and return `±inf`
+/// where the exact parameter is beyond `±f64::MAX` (the barcodes refuse
+/// non-finite parameters with [`Error::OutOfRange`]).
 pub trait FiltrationPath {
     /// The number of coordinates `K`.
     fn dims(&self) -> usize;
@@ -37,12 +43,30 @@ pub struct Ray {
 impl Ray {
     /// The diagonal ray of `k >= 1` coordinates: `a = 1`, `b = 0`. Its H1
     /// barcode is `{[0, sqrt(3) r_k)}`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for `k = 0`; [`Error::TooLarge`] if `k`
+    /// coordinates do not fit the memory limit.
     pub fn diagonal(k: usize) -> Result<Self> {
+        // The direction, the endpoint and the velocity.
+        memory::check("diagonal ray", memory::bytes_of::<f64>(&[k, 3]))?;
         Self::new(vec![1.0; k], vec![0.0; k])
     }
 
     /// The ray with direction `a` (finite, every entry `> 0`) and endpoint
     /// `b` (finite, the same length, at least 1).
+    ///
+    /// Any positive finite direction is normalised without overflow or
+    /// underflow (`|a|_2` is computed scaled by the largest entry, as
+    /// `hypot` does), as long as every velocity `v_k = sqrt(K) a_k / |a|_2`
+    /// is a normal `f64`: entries below `2^-1022` times the largest are
+    /// refused.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for an empty direction, an entry `<= 0`
+    /// or one too small relative to the largest; [`Error::LengthMismatch`]
+    /// if `b` has another length; [`Error::NonFinite`] for NaN or infinite
+    /// entries (the direction's first, then the endpoint's).
     pub fn new(direction: Vec<f64>, endpoint: Vec<f64>) -> Result<Self> {
         if direction.is_empty() {
             return Err(Error::InvalidParameter {
@@ -67,9 +91,24 @@ impl Ray {
                 reason: "every entry of a ray's direction must be > 0",
             });
         }
-        let norm = direction.iter().map(|a| a * a).sum::<f64>().sqrt();
-        let scale = (direction.len() as f64).sqrt() / norm;
-        let velocity = direction.iter().map(|a| a * scale).collect();
+        // v_k = sqrt(K) a_k / |a|_2 = (a_k / m) sqrt(K / s), with m the
+        // largest entry and s = sum (a_j / m)^2 in [1, K]: no overflow, and
+        // the diagonal gets v = 1 exactly.
+        let m = direction.iter().fold(0.0f64, |m, &a| m.max(a));
+        let s: f64 = direction.iter().map(|&a| (a / m) * (a / m)).sum();
+        let q = (direction.len() as f64 / s).sqrt();
+        let mut velocity = Vec::with_capacity(direction.len());
+        for &a in &direction {
+            let ratio = a / m;
+            if ratio < f64::MIN_POSITIVE {
+                return Err(Error::InvalidParameter {
+                    name: "direction",
+                    value: a.to_string(),
+                    reason: "an entry below 2^-1022 times the largest makes its velocity underflow",
+                });
+            }
+            velocity.push(ratio * q);
+        }
         Ok(Self { velocity, endpoint })
     }
 
@@ -89,8 +128,22 @@ impl FiltrationPath for Ray {
         self.velocity.len()
     }
 
+    /// `(value - b_k) / v_k`, without overflow in between (`±inf` only
+    /// where the exact value is beyond `±f64::MAX`).
     fn param(&self, k: usize, value: f64) -> f64 {
-        (value - self.endpoint[k]) / self.velocity[k]
+        let (b, v) = (self.endpoint[k], self.velocity[k]);
+        let d = value - b;
+        if d.is_finite() {
+            return d / v;
+        }
+        // |value - b| > f64::MAX (or value is not finite): halve both,
+        // which is exact for the one of magnitude >= MAX / 2.
+        let half = (value * 0.5 - b * 0.5) / v;
+        if half.abs() > f64::MAX * 0.5 {
+            f64::INFINITY.copysign(half)
+        } else {
+            half * 2.0
+        }
     }
 }
 
@@ -199,8 +252,15 @@ impl FiltrationPath for Curve {
         self.coords.len()
     }
 
+    /// The generalised inverse of coordinate `k` at `value`: exact at the
+    /// knots, within the segment's parameters between them, computed
+    /// without overflow or underflow in between (`±inf` only where the
+    /// exact parameter, on an end segment extended, is beyond `±f64::MAX`).
     fn param(&self, k: usize, value: f64) -> f64 {
         let (t, e) = (&self.t, &self.coords[k]);
+        if !value.is_finite() {
+            return value;
+        }
         let n = t.len();
         // The segment that first reaches `value` ends at the first knot
         // with e >= value (so it starts below `value` and is not flat);
@@ -209,6 +269,39 @@ impl FiltrationPath for Curve {
         let i = e.partition_point(|&x| x < value).clamp(1, n - 1);
         let (t0, t1, e0, e1) = (t[i - 1], t[i], e[i - 1], e[i]);
         debug_assert!(e1 > e0);
-        t0 + (value - e0) * (t1 - t0) / (e1 - e0)
+        if value == e1 {
+            return t1;
+        }
+        if value == e0 {
+            return t0;
+        }
+        // From the knot on the value's side (so that the end segments
+        // extend monotonically): t_b + (value - e_b) (t1 - t0) / (e1 - e0),
+        // scaled by powers of two.
+        let (tb, eb) = if value > e1 { (t1, e1) } else { (t0, e0) };
+        let (m, e) = scaled::mul_div_split(
+            scaled::sub(value, eb),
+            scaled::sub(t1, t0),
+            scaled::sub(e1, e0),
+        );
+        let delta = scaled::ldexp(m, e);
+        let p = if delta.is_finite() {
+            tb + delta
+        } else {
+            // |delta| > f64::MAX while t_b + delta may be in range: halve.
+            let half = tb * 0.5 + scaled::ldexp(m, e - 1);
+            if half.abs() > f64::MAX * 0.5 {
+                f64::INFINITY.copysign(half)
+            } else {
+                half * 2.0
+            }
+        };
+        if value > e0 && value < e1 {
+            // Inside the segment: keep rounding from leaving it, so that
+            // the inverse stays non-decreasing across knots.
+            p.clamp(t0, t1)
+        } else {
+            p
+        }
     }
 }

@@ -66,13 +66,13 @@ fn circle_bars_follow_adamaszek_adams() {
     use std::f64::consts::PI;
     for l in 0..6usize {
         let m = 2.0 * l as f64 + 1.0;
-        let bar = circle_bar(2.5, 2 * l + 1).unwrap();
+        let bar = circle_bar(2.5, 2 * l + 1).unwrap().unwrap();
         assert!((bar.birth - 5.0 * (PI * l as f64 / m).sin()).abs() < 1e-12);
         assert!((bar.death - 5.0 * (PI * (l as f64 + 1.0) / (m + 2.0)).sin()).abs() < 1e-12);
-        assert!(circle_bar(2.5, 2 * l + 2).is_none());
+        assert!(circle_bar(2.5, 2 * l + 2).unwrap().is_none());
     }
-    assert_eq!(circle_bar(0.0, 1), None);
-    assert_eq!(circle_bar(0.0, 0).unwrap().death, f64::INFINITY);
+    assert_eq!(circle_bar(0.0, 1), Ok(None));
+    assert_eq!(circle_bar(0.0, 0).unwrap().unwrap().death, f64::INFINITY);
 }
 
 #[test]
@@ -323,7 +323,7 @@ proptest! {
                 let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
                 let mut ok = true;
                 for (i, &d) in degrees.iter().enumerate() {
-                    match circle_bar(radii[i], d) {
+                    match circle_bar(radii[i], d).unwrap() {
                         Some(p) => {
                             lo = lo.max(ray.param(i, p.birth));
                             hi = hi.min(if p.death.is_finite() { ray.param(i, p.death) } else { f64::INFINITY });
