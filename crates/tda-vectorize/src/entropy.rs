@@ -46,6 +46,17 @@ impl Lengths {
     }
 }
 
+/// `q ln q`, 0 at `q = 0` (its limit): a bar whose ratio to the longest
+/// underflows to 0 (a length of 1e-300 next to 1e308) adds nothing.
+#[inline]
+fn plogp(q: f64) -> f64 {
+    if q > 0.0 {
+        q * q.ln()
+    } else {
+        0.0
+    }
+}
+
 /// How [`PersistenceEntropy`] rescales the entropy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EntropyNormalization {
@@ -205,10 +216,7 @@ impl PersistenceEntropy {
         let h: f64 = -lengths
             .bars
             .iter()
-            .map(|&(_, _, l)| {
-                let q = l / total;
-                q * q.ln()
-            })
+            .map(|&(_, _, l)| plogp(l / total))
             .sum::<f64>();
         let den = match self.normalization {
             EntropyNormalization::Raw => return Ok(h / self.ln_base),
@@ -372,8 +380,7 @@ impl Vectorizer for EntropySummary {
         }
         let mut acc = vec![0.0f64; self.len()];
         for &(lo, hi, l) in &lengths.bars {
-            let q = l / total;
-            let c = q * q.ln();
+            let c = plogp(l / total);
             let (a, b) = (self.index(lo), self.index(hi));
             if a < b {
                 acc[a..b].iter_mut().for_each(|s| *s -= c);

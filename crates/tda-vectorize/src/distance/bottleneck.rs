@@ -60,6 +60,14 @@ pub(crate) fn bottleneck(a: &[Pt], b: &[Pt], ground: Ground) -> Result<(f64, Pai
     let what = "bottleneck matching graph";
     let point_bytes = POINT_BYTES.checked_mul(n as u64 + m as u64);
     memory::check(what, point_bytes)?;
+    if n + m >= 1 << 31 {
+        // Vertices are numbered in u32 (only reachable with a raised limit).
+        return Err(MemoryError {
+            what: "bottleneck matching of 2^31 points or more",
+            estimated_bytes: point_bytes.unwrap_or(u64::MAX),
+            limit: memory::limit(),
+        });
+    }
     // Sort both sides by `lo` (ties by `hi`, then index, for determinism).
     let order = |p: &[Pt]| {
         let mut o: Vec<usize> = (0..p.len()).collect();
@@ -82,6 +90,53 @@ pub(crate) fn bottleneck(a: &[Pt], b: &[Pt], ground: Ground) -> Result<(f64, Pai
     let lo_a: Vec<f64> = pa.iter().map(|p| p.lo).collect();
     let lo_b: Vec<f64> = pb.iter().map(|p| p.lo).collect();
 
+    // The edges the graph will hold: every pair with cost <= diag(a_i) or
+    // cost <= diag(b_j). Counted in boxes (O((n + m) log) time, no edge
+    // stored): an upper bound (the L^inf box of radius diag contains the
+    // L^q ball) and a lower bound (the box of radius diag / 2^(1/q) lies in
+    // it). Below the limit: go; above it: refuse; in between: count.
+    let edge_window = |i: usize| window(&lo_b, pa[i].lo, da[i].max(max_db));
+    let limit = memory::limit();
+    let base = point_bytes.unwrap_or(u64::MAX);
+    let budget = limit.saturating_sub(base) / EDGE_BYTES;
+    let shrink = if ground.q == f64::INFINITY {
+        1.0
+    } else {
+        (-1.0 / ground.q).exp2() * (1.0 - 1e-12)
+    };
+    let boxes = |f: f64| {
+        (
+            box_count(&pa, &|i| da[i] * f, &pb, &lo_b),
+            box_count(&pb, &|j| db[j] * f, &pa, &lo_a),
+        )
+    };
+    let (up_a, up_b) = boxes(1.0);
+    if up_a.saturating_add(up_b) > budget {
+        let (lo_a_count, lo_b_count) = if shrink == 1.0 {
+            (up_a, up_b)
+        } else {
+            boxes(shrink)
+        };
+        let at_least = lo_a_count.max(lo_b_count);
+        let refuse = |edges: u64| MemoryError {
+            what,
+            estimated_bytes: base.saturating_add(edges.saturating_mul(EDGE_BYTES)),
+            limit,
+        };
+        if at_least > budget {
+            return Err(refuse(at_least));
+        }
+        let mut count = 0u64;
+        for (i, &p) in pa.iter().enumerate() {
+            for j in edge_window(i) {
+                count += u64::from(ground.cost(p, pb[j]) <= da[i].max(db[j]));
+            }
+            if count > budget {
+                return Err(refuse(count));
+            }
+        }
+    }
+
     // Lower bound: every point goes somewhere.
     let mut lower = 0.0f64;
     for (i, &p) in pa.iter().enumerate() {
@@ -97,30 +152,6 @@ pub(crate) fn bottleneck(a: &[Pt], b: &[Pt], ground: Ground) -> Result<(f64, Pai
             best = best.min(ground.cost(pa[i], q));
         }
         lower = lower.max(best);
-    }
-
-    // The edges the graph will hold, bounded by the windows' sizes; where
-    // that bound is over the limit, counted (stopping at the limit).
-    let edge_window = |i: usize| window(&lo_b, pa[i].lo, da[i].max(max_db));
-    let limit = memory::limit();
-    let base = point_bytes.unwrap_or(u64::MAX);
-    let budget = limit.saturating_sub(base) / EDGE_BYTES;
-    let bound = (0..n).fold(0u64, |s, i| s.saturating_add(edge_window(i).len() as u64));
-    if bound > budget {
-        let mut count = 0u64;
-        for (i, &p) in pa.iter().enumerate() {
-            for j in edge_window(i) {
-                count += u64::from(ground.cost(p, pb[j]) <= da[i].max(db[j]));
-            }
-            if count > budget {
-                return Err(MemoryError {
-                    what,
-                    estimated_bytes: base
-                        .saturating_add(bound.saturating_mul(EDGE_BYTES).min(u64::MAX - 1)),
-                    limit,
-                });
-            }
-        }
     }
 
     // Edges of the graph at threshold `upper`, as adjacency lists of the
@@ -197,6 +228,58 @@ pub(crate) fn bottleneck(a: &[Pt], b: &[Pt], ground: Ground) -> Result<(f64, Pai
         }
     }
     Ok((value, pairs))
+}
+
+/// The number of pairs `(i, j)` with `others[j]` in the `L^inf` box of
+/// radius `radius(i)` around `centers[i]` (`|lo - lo'| <= r` and `|hi -
+/// hi'| <= r`, compared as [`window`] does), for `others` sorted by `lo`
+/// (`lo` holds their `lo`): offline, by a sweep over `lo` with a Fenwick
+/// tree over the ranks of `hi`.
+fn box_count(centers: &[Pt], radius: &dyn Fn(usize) -> f64, others: &[Pt], lo: &[f64]) -> u64 {
+    let mut his: Vec<f64> = others.iter().map(|p| p.hi).collect();
+    his.sort_unstable_by(f64::total_cmp);
+    let rank: Vec<usize> = others
+        .iter()
+        .map(|p| his.partition_point(|&h| h < p.hi))
+        .collect();
+    // (end of a prefix of `others` in lo order, adds?, hi-rank range)
+    let mut events: Vec<(usize, bool, usize, usize)> = Vec::with_capacity(2 * centers.len());
+    for (i, c) in centers.iter().enumerate() {
+        let r = radius(i);
+        let (w, h) = (window(lo, c.lo, r), window(&his, c.hi, r));
+        if !w.is_empty() && !h.is_empty() {
+            events.push((w.start, false, h.start, h.end));
+            events.push((w.end, true, h.start, h.end));
+        }
+    }
+    events.sort_unstable_by_key(|e| e.0);
+    let mut tree = vec![0u32; his.len() + 1];
+    let prefix = |tree: &[u32], mut k: usize| {
+        let mut s = 0u64;
+        while k > 0 {
+            s += u64::from(tree[k]);
+            k &= k - 1;
+        }
+        s
+    };
+    let (mut added, mut plus, mut minus) = (0usize, 0u64, 0u64);
+    for (end, adds, h1, h2) in events {
+        while added < end {
+            let mut k = rank[added] + 1;
+            while k < tree.len() {
+                tree[k] += 1;
+                k += k & k.wrapping_neg();
+            }
+            added += 1;
+        }
+        let c = prefix(&tree, h2) - prefix(&tree, h1);
+        if adds {
+            plus += c;
+        } else {
+            minus += c;
+        }
+    }
+    plus - minus
 }
 
 /// Indices `j` with `|lo - sorted[j]| <= r` (as computed in floating point:

@@ -49,6 +49,18 @@ const POINT_BYTES: u64 = 256;
 /// `(index in a, index in b, cost)` of the matched essential pairs.
 type Essential = (Option<usize>, Option<usize>, f64);
 
+/// Refuses an `n x m` cost matrix (and the per-point arrays) over the
+/// memory limit.
+pub(crate) fn check_matrix(n: usize, m: usize) -> Result<(), MemoryError> {
+    memory::check(
+        "Wasserstein cost matrix",
+        memory::sum(&[
+            memory::bytes_of::<f64>(&[n, m]),
+            POINT_BYTES.checked_mul(n as u64 + m as u64),
+        ]),
+    )
+}
+
 /// The `p`-Wasserstein distance between the finite point sets `a` and `b`,
 /// the essential matches `ess` included in the sum, and an optimal matching
 /// of the finite points as `(index in a, index in b)` (`None` = diagonal).
@@ -64,13 +76,7 @@ pub(crate) fn wasserstein(
     unit: f64,
 ) -> Result<(f64, Pairs), MemoryError> {
     let (n, m) = (a.len(), b.len());
-    memory::check(
-        "Wasserstein cost matrix",
-        memory::sum(&[
-            memory::bytes_of::<f64>(&[n, m]),
-            POINT_BYTES.checked_mul(n as u64 + m as u64),
-        ]),
-    )?;
+    check_matrix(n, m)?;
     let mut w: Vec<f64> = Vec::with_capacity(n * m);
     for &x in a {
         w.extend(b.iter().map(|&y| ground.cost(x, y)));

@@ -418,6 +418,7 @@ fn compute(a: &Diagram, b: &Diagram, ground: Ground, objective: Objective) -> Re
         Objective::Wasserstein(p) => {
             // The bottleneck distance is the unit of the costs (see
             // hungarian.rs); where it is 0, its matching is optimal.
+            hungarian::check_matrix(sa.finite.len(), sb.finite.len())?;
             let (b_fin, b_pairs) = bottleneck::bottleneck(&sa.finite, &sb.finite, ground)?;
             let b_ess = ess
                 .iter()
