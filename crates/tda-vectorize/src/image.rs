@@ -20,7 +20,12 @@ pub enum Weight {
     /// `w = 1`.
     Constant,
     /// persim's `linear_ramp`: `low` for `p < start`, `high` for `p > end`,
-    /// linear in between.
+    /// linear in between. As in persim, `p` is the persistence as computed
+    /// in `f64` (`|death - birth|`, rounded), so a bar whose exact
+    /// persistence is `start` or `end` may fall on either side. Where
+    /// persim's formula overflows (`high - low` or `end - start` beyond
+    /// `f64::MAX`) the weight is `low (1 - t) + high t`, exact to rounding
+    /// relative to `max(|low|, |high|)`.
     LinearRamp {
         /// Weight below `start`.
         low: f64,

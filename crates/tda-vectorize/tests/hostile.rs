@@ -543,6 +543,24 @@ fn pi_subnormal_and_tiny_weights() {
             "subnormal ramp",
         );
     }
+    // A subnormal maximum: a point of weight 1 off the grid and one of
+    // weight 1e-310 on it; max-normalised, the image is that of the second
+    // alone (1 / max overflows: each pixel is divided instead).
+    for normalize in [Normalize::Max, Normalize::Sum] {
+        let im = base().normalize(normalize).build().unwrap();
+        let got = im
+            .transform(&dg(&[(1e6, 1e6 + 1.0), (0.0, 1e-310)]))
+            .unwrap();
+        let one = ref_image((-1.0, 1.0), (-0.5, 0.5), (6, 4), 0.3, &[(0.0, 0.0, 1.0)]);
+        let want = match normalize {
+            Normalize::Max => normalized_by_max(&one),
+            _ => {
+                let total: f64 = one.iter().sum();
+                one.iter().map(|v| v / total).collect()
+            }
+        };
+        assert_close(&got, &want, 1e-6, "subnormal maximum");
+    }
     // A tiny (normal) weight 1e-300 with no normalisation: 0 in f32, finite.
     let tiny = Weight::LinearRamp {
         low: 1e-300,
