@@ -644,6 +644,13 @@ fn rips_scale_equivariance_over_the_whole_range() {
                         );
                         cases += 2;
                     }
+                    if t.is_some() {
+                        // A limit under which the edges are counted from the
+                        // points, without a dense matrix first.
+                        let r = rips(c, Storage::Auto).memory_limit(8 << 10);
+                        assert_eq!(all_bits(&r.compute(pc.view()).unwrap()), expected);
+                        cases += 1;
+                    }
                 }
             }
         }
@@ -700,7 +707,12 @@ fn rips_mixed_magnitudes_against_the_reference() {
                         assert_eq!(&bars(d), rf, "{x:?} {m:?} {s:?} {t:?}");
                     }
                     assert_eq!(r.compute_distance_matrix(dm.view()).unwrap(), got);
-                    cases += 2;
+                    // Edges counted from the points (see the scale test).
+                    assert_eq!(
+                        r.clone().memory_limit(8 << 10).compute(p.view()).unwrap(),
+                        got
+                    );
+                    cases += 3;
                 }
             }
         }

@@ -80,14 +80,7 @@ impl Metric {
     #[inline(always)]
     pub(crate) fn eval(&self, a: &[f64], b: &[f64]) -> f64 {
         let d = match self {
-            Metric::Euclidean => {
-                let s = a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>();
-                if (SAFE_MIN..=f64::MAX).contains(&s) {
-                    s.sqrt()
-                } else {
-                    euclidean_scaled(a, b, s)
-                }
-            }
+            Metric::Euclidean => euclidean_root(a, b, sum_of_squares(a, b)),
             Metric::Chebyshev => a
                 .iter()
                 .zip(b)
@@ -97,6 +90,31 @@ impl Metric {
             Metric::Manhattan => a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum(),
         };
         d + 0.0 // -0.0 -> +0.0
+    }
+}
+
+/// True if a sum of squares `s` is in `[SAFE_MIN, f64::MAX]`, by one
+/// unsigned comparison of its bits (`s` is `>= +0.0` or NaN; `-0.0` and
+/// NaN fall outside).
+#[inline(always)]
+fn in_safe_range(s: f64) -> bool {
+    s.to_bits().wrapping_sub(SAFE_MIN.to_bits()) <= f64::MAX.to_bits() - SAFE_MIN.to_bits()
+}
+
+/// `sum (a_i - b_i)^2`, plainly.
+#[inline(always)]
+fn sum_of_squares(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>()
+}
+
+/// The Euclidean distance from the plain sum of squares `s` of `a - b`:
+/// its root if `s` is in the safe range, else recomputed with scaling.
+#[inline(always)]
+fn euclidean_root(a: &[f64], b: &[f64], s: f64) -> f64 {
+    if in_safe_range(s) {
+        s.sqrt()
+    } else {
+        euclidean_scaled(a, b, s)
     }
 }
 
@@ -188,8 +206,22 @@ impl Source<'_> {
         }
     }
 
-    /// The enclosing radius `min_i max_j d(i, j)` (0 for a single point)
-    /// and the number of pairs `i > j` with `d(i, j) <= t`, in one pass.
+    /// The enclosing radius `min_i max_j d(i, j)` (0 for a single point).
+    pub(crate) fn enclosing_radius(&self) -> f64 {
+        let n = self.len();
+        if n <= 1 {
+            return 0.0;
+        }
+        let mut row_max = vec![0.0f64; n];
+        self.for_each_pair(|i, j, d| {
+            row_max[i] = row_max[i].max(d);
+            row_max[j] = row_max[j].max(d);
+        });
+        row_max.iter().copied().fold(f64::INFINITY, f64::min)
+    }
+
+    /// The enclosing radius and the number of pairs `i > j` with
+    /// `d(i, j) <= t`, in one pass (for points, whose distances are dear).
     pub(crate) fn radius_and_edges_within(&self, t: f64) -> (f64, usize) {
         let n = self.len();
         if n <= 1 {
@@ -253,10 +285,41 @@ impl Dense {
     pub(crate) fn new(src: &Source<'_>) -> Self {
         let n = src.len();
         let mut d = vec![0.0; n * n];
-        src.for_each_pair(|i, j, v| {
-            d[i * n + j] = v;
-            d[j * n + i] = v;
-        });
+        if let Source::Points {
+            coords,
+            dim,
+            metric: Metric::Euclidean,
+        } = *src
+        {
+            // The hot loop of point clouds: plain roots, the range of the
+            // sums of squares tracked per row (no call in the loop), and the
+            // rare rows with a sum out of the safe range redone with scaling.
+            let point = |i: usize| &coords[i * dim..(i + 1) * dim];
+            for i in 1..n {
+                let a = point(i);
+                let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
+                for j in 0..i {
+                    let s = sum_of_squares(a, point(j));
+                    lo = if s < lo { s } else { lo };
+                    hi = if s > hi { s } else { hi };
+                    let v = s.sqrt() + 0.0;
+                    d[i * n + j] = v;
+                    d[j * n + i] = v;
+                }
+                if !(in_safe_range(lo) && in_safe_range(hi)) {
+                    for j in 0..i {
+                        let v = Metric::Euclidean.eval(a, point(j));
+                        d[i * n + j] = v;
+                        d[j * n + i] = v;
+                    }
+                }
+            }
+        } else {
+            src.for_each_pair(|i, j, v| {
+                d[i * n + j] = v;
+                d[j * n + i] = v;
+            });
+        }
         Self { n, d }
     }
 

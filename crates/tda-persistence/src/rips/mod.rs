@@ -299,17 +299,24 @@ impl Rips {
     /// beyond `f64::MAX` that no finite threshold excludes).
     fn threshold_and_edges(&self, src: &Source<'_>) -> Result<(f64, usize)> {
         let user = self.threshold.unwrap_or(f64::INFINITY);
-        let (radius, within_user) = src.radius_and_edges_within(user);
+        // From points, count the edges within a finite threshold in the same
+        // pass as the radius; a matrix is cheaper to read twice.
+        let (radius, within_user) = match src {
+            Source::Points { .. } if user.is_finite() => {
+                let (radius, count) = src.radius_and_edges_within(user);
+                (radius, Some(count))
+            }
+            _ => (src.enclosing_radius(), None),
+        };
         let t = user.min(radius);
         if t == f64::INFINITY {
             // The radius is infinite only if some distance is.
             let (row, col) = src.first_infinite_pair().unwrap_or_default();
             return Err(Error::DistanceOverflow { row, col });
         }
-        let edges = if t == user {
-            within_user
-        } else {
-            src.edges_within(t)
+        let edges = match within_user {
+            Some(count) if t == user => count,
+            _ => src.edges_within(t),
         };
         Ok((t, edges))
     }
@@ -377,14 +384,17 @@ impl Rips {
         let binom = self.check_parameters(n)?;
         let dense_fits =
             Dense::bytes(n).saturating_add(self.fixed_bytes(n, held)) <= self.memory_limit;
-        // Distances from points are dear: without a finite threshold (or
-        // with dense storage forced) the dense matrix is built first and
-        // everything is read off it. With a finite threshold the edges are
-        // counted from the points, and the dense matrix is built only if
-        // chosen (a small threshold on many points keeps a few edges of a
-        // matrix that may not even fit). A matrix source is read directly.
+        // Distances from points are dear: without a finite threshold, with
+        // dense storage forced, or when the dense matrix takes at most 1/128
+        // of the limit, it is built first and everything is read off it.
+        // Otherwise the edges within a finite threshold are counted from the
+        // points and the dense matrix is built only if chosen (a small
+        // threshold on many points keeps a few edges of a matrix that may
+        // not even fit). A matrix source is read directly.
         let dense_first = matches!(src, Source::Points { .. })
-            && (self.threshold.is_none_or(f64::is_infinite) || self.storage == Storage::Dense);
+            && (self.threshold.is_none_or(f64::is_infinite)
+                || self.storage == Storage::Dense
+                || Dense::bytes(n) <= self.memory_limit / 128);
         if dense_fits && dense_first {
             let dense = Dense::new(src);
             let msrc = Source::Matrix(dense.view());
