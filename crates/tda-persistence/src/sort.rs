@@ -42,21 +42,18 @@ fn canonical_lt(a: &PersistencePair, b: &PersistencePair) -> bool {
 /// Sorts `pairs` into canonical order ([`PersistencePair::canonical_cmp`]).
 pub(crate) fn sort_canonical(pairs: &mut [PersistencePair], scratch: &mut SortScratch) {
     let n = pairs.len();
-    // `min`/`max` skip NaN, which would then land in bucket 0 (a NaN of
-    // either sign belongs at one end of the total order): `ordered` is false
-    // if any birth is NaN (branch-free, so the fold still vectorises).
-    let (lo, hi, ordered) = pairs.iter().fold(
-        (f64::INFINITY, f64::NEG_INFINITY, true),
-        |(lo, hi, ordered), p| {
-            (
-                lo.min(p.birth),
-                hi.max(p.birth),
-                ordered & !p.birth.is_nan(),
-            )
-        },
-    );
+    // The range of the births, skipping NaN (one `minsd`/`maxsd` a pair),
+    // and whether there is a NaN: it would land in bucket 0, while a NaN of
+    // either sign belongs at one end of the total order.
+    let (mut lo, mut hi, mut nan) = (f64::INFINITY, f64::NEG_INFINITY, false);
+    for p in pairs.iter() {
+        let b = p.birth;
+        lo = if b < lo { b } else { lo };
+        hi = if b > hi { b } else { hi };
+        nan |= b.is_nan();
+    }
     let scale = n as f64 / (hi - lo);
-    if n < BUCKET_MIN || !scale.is_finite() || !ordered {
+    if n < BUCKET_MIN || !scale.is_finite() || nan {
         // Few pairs, all births equal, or NaN births. (Infinite births or a
         // range that overflows give scale 0: one bucket, comparison-sorted.)
         pairs.sort_unstable_by(PersistencePair::canonical_cmp);
