@@ -86,7 +86,8 @@ pub fn h0_union_find(x: &[f64]) -> (Diagram, Vec<CriticalPair>) {
     let mut edges: Vec<usize> = (0..n.saturating_sub(1)).collect();
     edges.sort_by(|&e, &f| {
         let (a, b) = (top(e), top(f));
-        x[a].total_cmp(&x[b]).then(a.cmp(&b))
+        // As numbers (-0.0 == 0.0, like `before`), then index.
+        (x[a] + 0.0).total_cmp(&(x[b] + 0.0)).then(a.cmp(&b))
     });
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(p: &mut [usize], mut v: usize) -> usize {
