@@ -79,7 +79,11 @@ pub fn check(what: &'static str, bytes: Option<u64>) -> Result<(), MemoryError> 
 }
 
 /// Refuses `bytes` over the given `limit` (for engines with a limit of their own).
-pub fn check_against(what: &'static str, bytes: Option<u64>, limit: u64) -> Result<(), MemoryError> {
+pub fn check_against(
+    what: &'static str,
+    bytes: Option<u64>,
+    limit: u64,
+) -> Result<(), MemoryError> {
     match bytes {
         Some(b) if b <= limit => Ok(()),
         _ => Err(MemoryError {
