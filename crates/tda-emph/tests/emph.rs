@@ -1,15 +1,14 @@
 //! Closed forms, hand-derived barcodes, and bad input.
 
+mod common;
+
+use common::{bars, brute_force, trig};
 use ndarray::{array, Array2};
 use proptest::prelude::*;
 use tda_emph::*;
 use tda_persistence::Diagram;
 
 const S3: f64 = 1.732_050_807_568_877_2;
-
-fn bars(d: &Diagram) -> Vec<(f64, f64)> {
-    d.pairs.iter().map(|p| (p.birth, p.death)).collect()
-}
 
 fn assert_bars(d: &Diagram, want: &[(f64, f64)], tol: f64) {
     let got = bars(d);
@@ -21,21 +20,6 @@ fn assert_bars(d: &Diagram, want: &[(f64, f64)], tol: f64) {
             "got {got:?}, want {want:?}"
         );
     }
-}
-
-/// `sum_k r_k cos(k t + phase_k)` sampled at `n` points of one period.
-fn trig(radii: &[f64], phases: &[f64], n: usize) -> Vec<f64> {
-    (0..n)
-        .map(|i| {
-            let t = 2.0 * std::f64::consts::PI * i as f64 / n as f64;
-            radii
-                .iter()
-                .zip(phases)
-                .enumerate()
-                .map(|(k, (r, p))| r * ((k + 1) as f64 * t + p).cos())
-                .sum()
-        })
-        .collect()
 }
 
 #[test]
@@ -315,38 +299,7 @@ proptest! {
         let modes = FourierModes::from_radii(radii.clone()).unwrap();
         let ray = Ray::new(a[..k].to_vec(), b[..k].to_vec()).unwrap();
         let got = bars(&barcode(&modes, &ray, dim).unwrap());
-        // Brute force: every tuple of degrees in 0..=dim.
-        let mut want = Vec::new();
-        let mut degrees = vec![0usize; k];
-        loop {
-            if degrees.iter().sum::<usize>() == dim {
-                let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
-                let mut ok = true;
-                for (i, &d) in degrees.iter().enumerate() {
-                    match circle_bar(radii[i], d).unwrap() {
-                        Some(p) => {
-                            lo = lo.max(ray.param(i, p.birth));
-                            hi = hi.min(if p.death.is_finite() { ray.param(i, p.death) } else { f64::INFINITY });
-                        }
-                        None => ok = false,
-                    }
-                }
-                if ok && lo < hi {
-                    want.push((lo, hi));
-                }
-            }
-            let mut i = 0;
-            while i < k && degrees[i] == dim {
-                degrees[i] = 0;
-                i += 1;
-            }
-            if i == k {
-                break;
-            }
-            degrees[i] += 1;
-        }
-        want.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)));
-        prop_assert_eq!(got, want);
+        prop_assert_eq!(got, brute_force(&radii, &ray, dim));
     }
 }
 

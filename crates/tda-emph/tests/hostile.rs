@@ -6,8 +6,11 @@
 //! invariance is checked bit for bit with power-of-two scalings. Sizes far
 //! beyond any memory limit are refused without allocating.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::{bars, brute_force, trig};
 use ndarray::{array, Array2, ArrayView2};
 use proptest::prelude::*;
 use tda_emph::*;
@@ -24,10 +27,6 @@ fn two(e: i32) -> f64 {
     } else {
         f64::from_bits(1u64 << (e + 1074))
     }
-}
-
-fn bars(d: &Diagram) -> Vec<(f64, f64)> {
-    d.pairs.iter().map(|p| (p.birth, p.death)).collect()
 }
 
 fn too_large(e: Error) -> MemoryError {
@@ -71,21 +70,6 @@ fn reference_radii(x: &[f64], k: usize) -> Vec<f64> {
             let r = 2.0 * re.hypot(im) / n;
             // r * 2^e without double rounding for normal results.
             r * two(e / 2) * two(e - e / 2)
-        })
-        .collect()
-}
-
-/// `sum_k r_k cos(k t + phase_k)` at `n` samples of one period.
-fn trig(radii: &[f64], phases: &[f64], n: usize) -> Vec<f64> {
-    (0..n)
-        .map(|i| {
-            let t = std::f64::consts::TAU * i as f64 / n as f64;
-            radii
-                .iter()
-                .zip(phases)
-                .enumerate()
-                .map(|(k, (r, p))| r * ((k + 1) as f64 * t + p).cos())
-                .sum()
         })
         .collect()
 }
@@ -718,47 +702,6 @@ proptest! {
 }
 
 // ------------------------------------------------------------- barcodes
-
-/// Every choice of one bar per circle of degrees summing to `dim`,
-/// intersected (the Künneth formula, by brute force).
-fn brute_force(radii: &[f64], path: &dyn FiltrationPath, dim: usize) -> Vec<(f64, f64)> {
-    let k = radii.len();
-    let mut want = Vec::new();
-    let mut degrees = vec![0usize; k];
-    loop {
-        if degrees.iter().sum::<usize>() == dim {
-            let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
-            let mut ok = true;
-            for (i, &d) in degrees.iter().enumerate() {
-                match circle_bar(radii[i], d).unwrap() {
-                    Some(p) => {
-                        lo = lo.max(path.param(i, p.birth));
-                        hi = hi.min(if p.death.is_finite() {
-                            path.param(i, p.death)
-                        } else {
-                            f64::INFINITY
-                        });
-                    }
-                    None => ok = false,
-                }
-            }
-            if ok && lo < hi {
-                want.push((lo, hi));
-            }
-        }
-        let mut i = 0;
-        while i < k && degrees[i] == dim {
-            degrees[i] = 0;
-            i += 1;
-        }
-        if i == k {
-            break;
-        }
-        degrees[i] += 1;
-    }
-    want.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)));
-    want
-}
 
 /// Modes, a path, a degree and the bars (or error) expected.
 type BarcodeCase<'a> = (

@@ -187,6 +187,7 @@ mod tests {
                 (3, big),
                 (big, big),
                 (big - 1, 3),
+                (1 << 40, 2),
             ] {
                 let x: Vec<f32> = (0..n).map(|i| ((i * 7 + 3) % 11) as f32 - 5.0).collect();
                 let t = Tensor::from_vec(x.clone(), (1, 1, n), &Device::Cpu)?;

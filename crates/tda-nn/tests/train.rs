@@ -1,7 +1,10 @@
 //! Training, checkpoints and transfer learning.
 
+mod common;
+
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
+use common::snapshot;
 use tda_nn::*;
 
 fn cfg() -> SignalPiNetConfig {
@@ -39,25 +42,6 @@ fn quiet(schedule: Vec<(f64, usize)>) -> TrainConfig {
         progress: false,
         ..TrainConfig::default()
     }
-}
-
-fn snapshot(vars: &VarMap) -> Vec<(String, Vec<f32>)> {
-    let data = vars.data().lock().unwrap();
-    let mut out: Vec<(String, Vec<f32>)> = data
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                v.as_tensor()
-                    .flatten_all()
-                    .unwrap()
-                    .to_vec1::<f32>()
-                    .unwrap(),
-            )
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
 }
 
 fn temp_dir(name: &str) -> std::path::PathBuf {

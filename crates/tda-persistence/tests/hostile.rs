@@ -13,7 +13,7 @@ mod common;
 use std::cmp::Ordering;
 
 use common::rips_ref::rips_reference;
-use common::{bars, cubical_top_reference, cubical_vertices_reference, sorted, Bar};
+use common::{bars, cubical_top_reference, cubical_vertices_reference, h0_union_find, sorted, Bar};
 use ndarray::{Array2, Array3, ArrayView2, Axis, ShapeBuilder};
 use proptest::prelude::*;
 use tda_persistence::cubical::{lower_star_2d, lower_star_2d_with, Connectivity};
@@ -70,74 +70,10 @@ impl Gen {
 
 // ---------------------------------------------------------------- sublevel
 
-/// Slow sublevel H0: vertices enter in `(value, index)` order (values as
-/// numbers, `-0.0 == 0.0`) and join their present neighbours; the younger
-/// root dies at the entering vertex (elder rule).
-fn h0_reference(x: &[f64]) -> (Diagram, Vec<CriticalPair>) {
-    let n = x.len();
-    let before = |a: usize, b: usize| x[a] < x[b] || (x[a] == x[b] && a < b);
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| {
-        if before(a, b) {
-            Ordering::Less
-        } else if before(b, a) {
-            Ordering::Greater
-        } else {
-            Ordering::Equal
-        }
-    });
-    let mut parent: Vec<usize> = (0..n).collect();
-    let mut present = vec![false; n];
-    fn find(p: &[usize], mut v: usize) -> usize {
-        while p[v] != v {
-            v = p[v];
-        }
-        v
-    }
-    let mut out = Vec::new();
-    for &v in &order {
-        present[v] = true;
-        for u in [v.wrapping_sub(1), v + 1] {
-            if u >= n || !present[u] {
-                continue;
-            }
-            let (a, b) = (find(&parent, v), find(&parent, u));
-            if a == b {
-                continue;
-            }
-            let (old, young) = if before(a, b) { (a, b) } else { (b, a) };
-            parent[young] = old;
-            if x[young] != x[v] {
-                out.push((
-                    PersistencePair::new(x[young], x[v]),
-                    CriticalPair {
-                        birth_index: young,
-                        death_index: Some(v),
-                    },
-                ));
-            }
-        }
-    }
-    let root = order[0];
-    out.push((
-        PersistencePair::new(x[root], INF),
-        CriticalPair {
-            birth_index: root,
-            death_index: None,
-        },
-    ));
-    out.sort_by(|a, b| {
-        a.0.canonical_cmp(&b.0)
-            .then(a.1.birth_index.cmp(&b.1.birth_index))
-    });
-    let (pairs, crit) = out.into_iter().unzip();
-    (Diagram { dim: 0, pairs }, crit)
-}
-
 /// Superlevel reference: the sublevel one of `-x`, values negated back.
 fn h0_superlevel_reference(x: &[f64]) -> (Diagram, Vec<CriticalPair>) {
     let neg: Vec<f64> = x.iter().map(|v| -v).collect();
-    let (d, crit) = h0_reference(&neg);
+    let (d, crit) = h0_union_find(&neg);
     let mut both: Vec<_> = d
         .pairs
         .iter()
@@ -197,7 +133,7 @@ fn sublevel_functions_and_planner() {
     let mut cases = 0;
     let mut planner = SignalH0::default();
     for x in hostile_signals() {
-        let sub = h0_reference(&x);
+        let sub = h0_union_find(&x);
         let sup = h0_superlevel_reference(&x);
         assert_h0_bits(&sublevel::h0_with_critical(&x).unwrap(), &sub, &x);
         assert_h0_bits(
@@ -251,7 +187,7 @@ fn h0_batch_rows() {
         let a = Array2::from_shape_fn((rows.len(), len), |(r, c)| rows[r][c]);
         let expected: Vec<_> = rows
             .iter()
-            .map(|x| bits(&h0_reference(&x[..len]).0))
+            .map(|x| bits(&h0_union_find(&x[..len]).0))
             .collect();
         let got: Vec<_> = sublevel::h0_batch(a.view())
             .unwrap()
@@ -341,7 +277,7 @@ fn h0_image_channels() {
             assert_eq!(got.len(), c);
             for (k, d) in got.iter().enumerate() {
                 let flat: Vec<f64> = img.index_axis(Axis(2), k).iter().copied().collect();
-                assert_eq!(bits(d), bits(&h0_reference(&flat).0));
+                assert_eq!(bits(d), bits(&h0_union_find(&flat).0));
             }
             cases += 1;
         }
@@ -434,7 +370,7 @@ fn cubical_lower_star() {
         let img = Array2::from_shape_vec((1, x.len()), x.clone()).unwrap();
         for c in [Connectivity::Four, Connectivity::Eight] {
             let d = lower_star_2d_with(img.view(), c).unwrap();
-            assert_eq!(bits(&d[0]), bits(&h0_reference(&x).0), "{x:?}");
+            assert_eq!(bits(&d[0]), bits(&h0_union_find(&x).0), "{x:?}");
             assert!(d[1].is_empty());
         }
         cases += 1;
