@@ -57,9 +57,8 @@ pub(crate) fn bottleneck(a: &[Pt], b: &[Pt], ground: Ground) -> Result<(f64, Pai
     if n == 0 && m == 0 {
         return Ok((0.0, Vec::new()));
     }
-    let what = "bottleneck matching graph";
     let point_bytes = POINT_BYTES.checked_mul(n as u64 + m as u64);
-    memory::check(what, point_bytes)?;
+    memory::check("bottleneck matching graph", point_bytes)?;
     if n + m >= 1 << 31 {
         // Vertices are numbered in u32 (only reachable with a raised limit).
         return Err(MemoryError {
@@ -90,51 +89,19 @@ pub(crate) fn bottleneck(a: &[Pt], b: &[Pt], ground: Ground) -> Result<(f64, Pai
     let lo_a: Vec<f64> = pa.iter().map(|p| p.lo).collect();
     let lo_b: Vec<f64> = pb.iter().map(|p| p.lo).collect();
 
-    // The edges the graph will hold: every pair with cost <= diag(a_i) or
-    // cost <= diag(b_j). Counted in boxes (O((n + m) log) time, no edge
-    // stored): an upper bound (the L^inf box of radius diag contains the
-    // L^q ball) and a lower bound (the box of radius diag / 2^(1/q) lies in
-    // it). Below the limit: go; above it: refuse; in between: count.
-    let edge_window = |i: usize| window(&lo_b, pa[i].lo, da[i].max(max_db));
-    let limit = memory::limit();
+    // At most n m edges: counted only where those might not fit.
     let base = point_bytes.unwrap_or(u64::MAX);
-    let budget = limit.saturating_sub(base) / EDGE_BYTES;
-    let shrink = if ground.q == f64::INFINITY {
-        1.0
-    } else {
-        (-1.0 / ground.q).exp2() * (1.0 - 1e-12)
-    };
-    let boxes = |f: f64| {
-        (
-            box_count(&pa, &|i| da[i] * f, &pb, &lo_b),
-            box_count(&pb, &|j| db[j] * f, &pa, &lo_a),
-        )
-    };
-    let (up_a, up_b) = boxes(1.0);
-    if up_a.saturating_add(up_b) > budget {
-        let (lo_a_count, lo_b_count) = if shrink == 1.0 {
-            (up_a, up_b)
-        } else {
-            boxes(shrink)
+    let budget = memory::limit().saturating_sub(base) / EDGE_BYTES;
+    if (n as u64).saturating_mul(m as u64) > budget {
+        let sides = Sides {
+            pa: &pa,
+            pb: &pb,
+            da: &da,
+            db: &db,
+            lo_a: &lo_a,
+            lo_b: &lo_b,
         };
-        let at_least = lo_a_count.max(lo_b_count);
-        let refuse = |edges: u64| MemoryError {
-            what,
-            estimated_bytes: base.saturating_add(edges.saturating_mul(EDGE_BYTES)),
-            limit,
-        };
-        if at_least > budget {
-            return Err(refuse(at_least));
-        }
-        let mut count = 0u64;
-        for (i, &p) in pa.iter().enumerate() {
-            for j in edge_window(i) {
-                count += u64::from(ground.cost(p, pb[j]) <= da[i].max(db[j]));
-            }
-            if count > budget {
-                return Err(refuse(count));
-            }
-        }
+        check_edges(&sides, ground, base, budget)?;
     }
 
     // Lower bound: every point goes somewhere.
@@ -166,7 +133,7 @@ pub(crate) fn bottleneck(a: &[Pt], b: &[Pt], ground: Ground) -> Result<(f64, Pai
     let mut a_edges: Vec<Vec<(f64, u32)>> = vec![Vec::new(); n];
     let mut b_edges: Vec<Vec<(f64, u32)>> = vec![Vec::new(); m];
     for (i, &p) in pa.iter().enumerate() {
-        for j in edge_window(i) {
+        for j in window(&lo_b, p.lo, da[i].max(max_db)) {
             let c = ground.cost(p, pb[j]);
             if c <= da[i].max(db[j]) {
                 a_edges[i].push((c, j as u32));
@@ -228,6 +195,63 @@ pub(crate) fn bottleneck(a: &[Pt], b: &[Pt], ground: Ground) -> Result<(f64, Pai
         }
     }
     Ok((value, pairs))
+}
+
+/// Both sides of a bottleneck problem, sorted by `lo`, with their
+/// diagonal costs and `lo` values.
+struct Sides<'a> {
+    pa: &'a [Pt],
+    pb: &'a [Pt],
+    da: &'a [f64],
+    db: &'a [f64],
+    lo_a: &'a [f64],
+    lo_b: &'a [f64],
+}
+
+/// Refuses a graph of more than `budget` point-point edges (every pair
+/// with cost <= diag(a_i) or cost <= diag(b_j)) before it is stored.
+/// Counted in boxes (O((n + m) log) time, no edge stored): an upper bound
+/// (the L^inf box of radius diag contains the L^q ball) and a lower bound
+/// (the box of radius diag / 2^(1/q) lies in it). Below the budget: go;
+/// above it: refuse; in between: count exactly, stopping at the budget.
+#[cold]
+#[inline(never)]
+fn check_edges(s: &Sides<'_>, ground: Ground, base: u64, budget: u64) -> Result<(), MemoryError> {
+    let boxes = |f: f64| {
+        (
+            box_count(s.pa, &|i| s.da[i] * f, s.pb, s.lo_b),
+            box_count(s.pb, &|j| s.db[j] * f, s.pa, s.lo_a),
+        )
+    };
+    let (up_a, up_b) = boxes(1.0);
+    if up_a.saturating_add(up_b) <= budget {
+        return Ok(());
+    }
+    let refuse = |edges: u64| MemoryError {
+        what: "bottleneck matching graph",
+        estimated_bytes: base.saturating_add(edges.saturating_mul(EDGE_BYTES)),
+        limit: memory::limit(),
+    };
+    let (lo_a_count, lo_b_count) = if ground.q == f64::INFINITY {
+        (up_a, up_b)
+    } else {
+        boxes((-1.0 / ground.q).exp2() * (1.0 - 1e-12))
+    };
+    let at_least = lo_a_count.max(lo_b_count);
+    if at_least > budget {
+        return Err(refuse(at_least));
+    }
+    let max_db = s.db.iter().copied().fold(0.0, f64::max);
+    let mut count = 0u64;
+    for (i, &p) in s.pa.iter().enumerate() {
+        for j in window(s.lo_b, p.lo, s.da[i].max(max_db)) {
+            count += u64::from(ground.cost(p, s.pb[j]) <= s.da[i].max(s.db[j]));
+        }
+        if count > budget {
+            return Err(refuse(count));
+        }
+    }
+    Ok(())
 }
 
 /// The number of pairs `(i, j)` with `others[j]` in the `L^inf` box of

@@ -27,16 +27,24 @@
 //! Both start from the column reduction (`v_j = min_i cost(i, j)`) and the
 //! greedy assignment of tight pairs.
 //!
-//! Costs are divided by the bottleneck distance `B` (the caller's `unit`)
-//! before being raised to the power `p`, and the result multiplied back:
-//! `W_p >= B` (the optimal matching's largest cost is at least `B`), so
-//! the sum of the optimal matching's `(cost / B)^p` is at least 1 and at
-//! most `n + m` (the bottleneck matching's, every term `<= 1`); it neither
-//! overflows nor underflows, whatever the scale of the diagrams (dividing
-//! by the largest cost instead underflows every term of an optimum made of
-//! small costs when one large cost is elsewhere). Terms above `2 (n + m +
-//! e) + 2` (`e` essential matches) are capped there: no optimal matching
-//! uses them, and the cap keeps every entry finite.
+//! Costs are divided by a unit before being raised to the power `p`, and
+//! the result multiplied back, so that `cost^p` neither overflows nor
+//! underflows:
+//!
+//! - first the largest cost: every term is at most 1, and where the
+//!   optimum's sum of terms is at least `2^-900`, the terms that underflow
+//!   (below `2^-1022`, at most `n + m + e` of them, `e` essential matches)
+//!   change neither the sum nor the choice of matching by more than
+//!   `2^-60` of it. One pass over the costs, the common case;
+//! - where that sum is smaller (an optimum of small costs next to one large
+//!   cost elsewhere: dividing by the largest would underflow its every
+//!   term), again with the bottleneck distance `B` as the unit (the
+//!   caller's `bottleneck`): `W_p >= B` (the optimal matching's largest
+//!   cost is at least `B`), so the sum of the optimal matching's `(cost /
+//!   B)^p` is at least 1 and at most `n + m` (the bottleneck matching's,
+//!   every term `<= 1`), whatever the scale of the diagrams. Terms above
+//!   `2 (n + m + e) + 2` are capped there: no optimal matching uses them,
+//!   and the cap keeps every entry finite.
 
 use tda_persistence::{memory, MemoryError};
 
@@ -61,31 +69,111 @@ pub(crate) fn check_matrix(n: usize, m: usize) -> Result<(), MemoryError> {
     )
 }
 
+/// The smallest sum of terms (costs over the largest, to the power `p`)
+/// that the largest cost serves as the unit for (see the module
+/// documentation).
+const MIN_SUM: f64 = 1.2e-271; // ~2^-900
+
 /// The `p`-Wasserstein distance between the finite point sets `a` and `b`,
 /// the essential matches `ess` included in the sum, and an optimal matching
 /// of the finite points as `(index in a, index in b)` (`None` = diagonal).
-/// `unit > 0` is the bottleneck distance (finite and essential parts), the
-/// scale of the costs. Refused when the `n x m` cost matrix (and the
-/// sparse graph, if it is used) is over [`memory::limit`].
+/// `bottleneck` gives the bottleneck distance (finite and essential parts)
+/// and a matching achieving it, called only where the optimum is tiny next
+/// to the largest cost (see the module documentation). Refused when the
+/// `n x m` cost matrix (and the sparse graph, if it is used) is over
+/// [`memory::limit`].
 pub(crate) fn wasserstein(
     a: &[Pt],
     b: &[Pt],
     ground: Ground,
     p: f64,
     ess: &[Essential],
-    unit: f64,
+    bottleneck: impl FnOnce() -> Result<(f64, Pairs), MemoryError>,
 ) -> Result<(f64, Pairs), MemoryError> {
+    check_matrix(a.len(), b.len())?;
+    let ess_infinite = ess.iter().any(|e| e.2.is_infinite());
+    let result = |scale: f64, sum: f64| {
+        if ess_infinite {
+            f64::INFINITY
+        } else if p == 1.0 {
+            scale * sum
+        } else {
+            scale * sum.powf(1.0 / p)
+        }
+    };
+    let first = solve(a, b, ground, p, ess, Unit::Largest)?;
+    if first.sum >= MIN_SUM || first.scale == 0.0 {
+        return Ok((result(first.scale, first.sum), first.pairs));
+    }
+    let (unit, pairs) = bottleneck()?;
+    if unit == 0.0 {
+        // Every cost of the bottleneck matching is 0: it is optimal.
+        return Ok((result(0.0, 0.0), pairs));
+    }
+    let second = solve(a, b, ground, p, ess, Unit::Bottleneck(unit))?;
+    Ok((result(second.scale, second.sum), second.pairs))
+}
+
+/// The unit costs are divided by (see the module documentation).
+#[derive(Clone, Copy)]
+enum Unit {
+    /// The largest cost.
+    Largest,
+    /// The bottleneck distance (positive).
+    Bottleneck(f64),
+}
+
+/// An optimal matching for the costs over `scale`, to the power `p`.
+struct Solved {
+    /// The unit; 0 when every cost is 0.
+    scale: f64,
+    /// The optimal matching's sum of terms, essential matches included.
+    sum: f64,
+    /// The matching of the finite points.
+    pairs: Pairs,
+}
+
+/// An optimal matching of `a` and `b` with the costs divided by `unit`.
+fn solve(
+    a: &[Pt],
+    b: &[Pt],
+    ground: Ground,
+    p: f64,
+    ess: &[Essential],
+    unit: Unit,
+) -> Result<Solved, MemoryError> {
     let (n, m) = (a.len(), b.len());
-    check_matrix(n, m)?;
     let mut w: Vec<f64> = Vec::with_capacity(n * m);
     for &x in a {
         w.extend(b.iter().map(|&y| ground.cost(x, y)));
     }
     let mut wa: Vec<f64> = a.iter().map(|&x| ground.diag(x)).collect();
     let mut wb: Vec<f64> = b.iter().map(|&y| ground.diag(y)).collect();
-    let ess_infinite = ess.iter().any(|e| e.2.is_infinite());
-    let scale = unit;
-    let cap = 2.0 * (n as f64 + m as f64 + ess.len() as f64) + 2.0;
+    let finite_ess = || ess.iter().map(|e| e.2).filter(|c| c.is_finite());
+    let (scale, cap) = match unit {
+        Unit::Largest => {
+            let largest = w
+                .iter()
+                .chain(&wa)
+                .chain(&wb)
+                .copied()
+                .chain(finite_ess())
+                .fold(0.0, f64::max);
+            (largest, f64::INFINITY)
+        }
+        Unit::Bottleneck(unit) => (unit, 2.0 * (n as f64 + m as f64 + ess.len() as f64) + 2.0),
+    };
+    if scale == 0.0 {
+        // Every cost is 0: any matching is optimal.
+        let pairs = (0..n)
+            .map(|i| (Some(i), None))
+            .chain((0..m).map(|j| (None, Some(j))));
+        return Ok(Solved {
+            scale,
+            sum: 0.0,
+            pairs: pairs.collect(),
+        });
+    }
     let power = |c: f64| {
         let x = c / scale;
         let y = if p == 1.0 {
@@ -95,7 +183,11 @@ pub(crate) fn wasserstein(
         } else {
             x.powf(p)
         };
-        y.min(cap)
+        if y < cap {
+            y
+        } else {
+            cap
+        }
     };
     for c in w.iter_mut().chain(&mut wa).chain(&mut wb) {
         *c = power(*c);
@@ -122,20 +214,12 @@ pub(crate) fn wasserstein(
     {
         sum += wb[j];
     }
-    for e in ess.iter().filter(|e| e.2.is_finite()) {
-        sum += power(e.2);
+    for c in finite_ess() {
+        sum += power(c);
     }
     pairs.extend(a_partner.into_iter().enumerate().map(|(i, j)| (Some(i), j)));
     pairs.extend((0..m).filter(|&j| !b_matched[j]).map(|j| (None, Some(j))));
-
-    let value = if ess_infinite {
-        f64::INFINITY
-    } else if p == 1.0 {
-        scale * sum
-    } else {
-        scale * sum.powf(1.0 / p)
-    };
-    Ok((value, pairs))
+    Ok(Solved { scale, sum, pairs })
 }
 
 const NONE: usize = usize::MAX;

@@ -77,10 +77,11 @@
 //! Exact (to rounding) for every finite birth and death, `±f64::MAX` and
 //! subnormals included: coordinates beyond `1e300` are scaled by `2^-8`
 //! (exactly) so that no difference overflows, `L^q` norms are scaled as
-//! `hypot` does, and Wasserstein costs are divided by the bottleneck
-//! distance before the power `p` (see `hungarian.rs`), so that neither a
-//! huge nor a tiny scale, nor a mix of both in one diagram, loses the
-//! optimum's terms. Time: the bottleneck search is `O(E sqrt(n) log E)`
+//! `hypot` does, and Wasserstein costs are divided by the largest cost
+//! before the power `p`, or by the bottleneck distance where the costs span
+//! too wide a range for that (see `hungarian.rs`), so that neither a huge
+//! nor a tiny scale, nor a mix of both in one diagram, loses the optimum's
+//! terms. Time: the bottleneck search is `O(E sqrt(n) log E)`
 //! for `E` kept edges; the Hungarian algorithm `O((n + m)^3)`, meant for a
 //! few thousand points (memory is checked, time is not bounded).
 
@@ -416,21 +417,18 @@ fn compute(a: &Diagram, b: &Diagram, ground: Ground, objective: Objective) -> Re
     let (finite_value, finite_pairs) = match objective {
         Objective::Bottleneck => bottleneck::bottleneck(&sa.finite, &sb.finite, ground)?,
         Objective::Wasserstein(p) => {
-            // The bottleneck distance is the unit of the costs (see
-            // hungarian.rs); where it is 0, its matching is optimal.
-            hungarian::check_matrix(sa.finite.len(), sb.finite.len())?;
-            let (b_fin, b_pairs) = bottleneck::bottleneck(&sa.finite, &sb.finite, ground)?;
-            let b_ess = ess
-                .iter()
-                .map(|e| e.2)
-                .filter(|c| c.is_finite())
-                .fold(0.0, f64::max);
-            let unit = b_fin.max(b_ess);
-            if unit > 0.0 {
-                hungarian::wasserstein(&sa.finite, &sb.finite, ground, p, &ess, unit)?
-            } else {
-                (if surplus { f64::INFINITY } else { 0.0 }, b_pairs)
-            }
+            // The bottleneck distance is the unit of the costs where they
+            // span too wide a range (see hungarian.rs).
+            let bottleneck = || {
+                let (b_fin, b_pairs) = bottleneck::bottleneck(&sa.finite, &sb.finite, ground)?;
+                let b_ess = ess
+                    .iter()
+                    .map(|e| e.2)
+                    .filter(|c| c.is_finite())
+                    .fold(0.0, f64::max);
+                Ok((b_fin.max(b_ess), b_pairs))
+            };
+            hungarian::wasserstein(&sa.finite, &sb.finite, ground, p, &ess, bottleneck)?
         }
     };
     let ess_value = match objective {
