@@ -55,11 +55,17 @@ pub fn pinet_targets(signals: ArrayView3<f64>, image: &PersistenceImage) -> Resu
     )?;
     // Checked here, in order, so the error names the first bad value
     // whatever the thread count.
-    if let Some(((b, c, i), &value)) = signals.indexed_iter().find(|(_, v)| !v.is_finite()) {
+    // (`iter` is in logical row-major order; `indexed_iter` costs far more.)
+    if let Some(flat) = signals.iter().position(|v| !v.is_finite()) {
+        let (b, c, i) = (
+            flat / (channels * length),
+            flat / length % channels,
+            flat % length,
+        );
         return Err(Error::NonFinite {
             name: "signals",
             index: vec![b, c, i],
-            value,
+            value: signals[[b, c, i]],
         });
     }
     let mut out = Array4::<f32>::zeros((batch, channels, rows, cols));

@@ -508,10 +508,6 @@ impl PersistenceImage {
     fn weighted_points(&self, d: &Diagram, points: &mut Vec<(f64, f64, f64)>) -> Result<Weighted> {
         let cfg = &self.config;
         points.clear();
-        // Largest persistence and |weight|, and whether a weight
-        // overflowed or lost precision (Power only).
-        let (mut pmax, mut wmax) = (0.0f64, 0.0f64);
-        let mut ratio_needed = false;
         for (index, pair) in d.pairs.iter().enumerate() {
             let Some(death) = cfg.essential.death(pair) else {
                 continue;
@@ -527,42 +523,59 @@ impl PersistenceImage {
             if cfg.min_persistence.is_some_and(|t| p <= t) {
                 continue;
             }
-            let w = cfg.weight.eval(p);
-            pmax = pmax.max(p);
-            wmax = wmax.max(w.abs());
-            ratio_needed |= !w.is_finite() || (w.abs() < f64::MIN_POSITIVE && p > 0.0);
-            points.push((pair.birth, p, w));
+            points.push((pair.birth, p, cfg.weight.eval(p)));
         }
-        // Power weights that overflow or underflow: (p / p_max)^n, times
-        // p_max^n = 2^(n log2 p_max) (pmax > 0: a weight 0^n = 0 is exact).
         let mut log2_scale = 0.0;
-        if let (Weight::Power(n), true) = (cfg.weight, ratio_needed && pmax > 0.0) {
-            points.iter_mut().for_each(|q| q.2 = (q.1 / pmax).powf(n));
-            wmax = 1.0;
-            log2_scale = n * pmax.log2();
+        if let Weight::Power(n) = cfg.weight {
+            // Power weights that overflow or underflow (the only weights
+            // that can): (p / p_max)^n, times p_max^n = 2^(n log2 p_max)
+            // (p_max > 0: a weight 0^n = 0 is exact).
+            let lost = |q: &(f64, f64, f64)| {
+                !q.2.is_finite() || (q.2.abs() < f64::MIN_POSITIVE && q.1 > 0.0)
+            };
+            let pmax = points.iter().map(|q| q.1).fold(0.0, f64::max);
+            if pmax > 0.0 && points.iter().any(lost) {
+                points.iter_mut().for_each(|q| q.2 = (q.1 / pmax).powf(n));
+                log2_scale = n * pmax.log2();
+            }
+        }
+        // The largest weight, the largest |weight| and the sum of |weight|
+        // (plain comparisons: weights are never NaN, and `f64::max`'s NaN
+        // handling costs several instructions a point).
+        let (mut max_w, mut max_abs, mut abs_sum) = (f64::NEG_INFINITY, 0.0f64, 0.0f64);
+        for q in points.iter() {
+            let a = q.2.abs();
+            max_w = if q.2 > max_w { q.2 } else { max_w };
+            max_abs = if a > max_abs { a } else { max_abs };
+            abs_sum += a;
         }
         if cfg.grid == Grid::LegacyPersImage {
-            let max_w = points.iter().map(|q| q.2).fold(f64::NEG_INFINITY, f64::max);
             if max_w.is_finite() && max_w > 0.0 {
                 points.iter_mut().for_each(|q| q.2 /= max_w);
-            } else {
-                points.clear();
+                return Ok(Weighted {
+                    log2_scale: 0.0,
+                    abs_sum: abs_sum / max_w,
+                });
             }
+            points.clear();
             return Ok(Weighted {
                 log2_scale: 0.0,
+                abs_sum: 0.0,
+            });
+        }
+        if log2_scale == 0.0 && max_abs > 0.0 && !(WEIGHT_TINY..=WEIGHT_HUGE).contains(&max_abs) {
+            // A power of two: exact, but for weights that become subnormal
+            // (negligible next to the largest, which is near 1).
+            let k = libm::ilogb(max_abs);
+            points.iter_mut().for_each(|q| q.2 = libm::ldexp(q.2, -k));
+            return Ok(Weighted {
+                log2_scale: k as f64,
                 abs_sum: points.iter().map(|q| q.2.abs()).sum(),
             });
         }
-        if log2_scale == 0.0 && wmax > 0.0 && !(WEIGHT_TINY..=WEIGHT_HUGE).contains(&wmax) {
-            // A power of two: exact, but for weights that become subnormal
-            // (negligible next to the largest, which is near 1).
-            let k = libm::ilogb(wmax);
-            points.iter_mut().for_each(|q| q.2 = libm::ldexp(q.2, -k));
-            log2_scale = k as f64;
-        }
         Ok(Weighted {
             log2_scale,
-            abs_sum: points.iter().map(|q| q.2.abs()).sum(),
+            abs_sum,
         })
     }
 }
