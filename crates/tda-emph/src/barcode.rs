@@ -477,21 +477,23 @@ impl Walk<'_> {
             Entered::Leaf(_) => return Ok(()),
             Entered::Node(n) => self.stack.push(n),
         }
-        while let Some(&top) = self.stack.last() {
-            let mut node = top;
-            let child = self.next_child(&mut node);
-            *self.stack.last_mut().expect("a node is on the stack") = node;
-            match child {
-                Some((degree, l, h)) => match self.enter(node.i + 1, node.left - degree, l, h)? {
-                    Entered::Leaf(found) => {
-                        if let Some(top) = self.stack.last_mut() {
-                            top.found |= found;
+        // The node on top is taken off while its next child is chosen
+        // (`next_child` does not look at the stack) and put back if it has one.
+        while let Some(mut node) = self.stack.pop() {
+            match self.next_child(&mut node) {
+                Some((degree, l, h)) => {
+                    self.stack.push(node);
+                    match self.enter(node.i + 1, node.left - degree, l, h)? {
+                        Entered::Leaf(found) => {
+                            if let Some(top) = self.stack.last_mut() {
+                                top.found |= found;
+                            }
                         }
+                        Entered::Node(n) => self.stack.push(n),
                     }
-                    Entered::Node(n) => self.stack.push(n),
-                },
+                }
                 None => {
-                    let done = self.stack.pop().expect("a node is on the stack");
+                    let done = node;
                     if !done.found
                         && self.steps >= self.limits.memo_after
                         && self.steps - done.entered >= self.limits.memo_min
