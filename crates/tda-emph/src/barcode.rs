@@ -3,7 +3,7 @@
 
 use tda_persistence::{memory, Diagram, PersistencePair};
 
-use crate::circle::chord;
+use crate::circle::{chord, MAX_CIRCLE_DIM};
 use crate::error::{Error, Result};
 use crate::modes::FourierModes;
 use crate::path::{FiltrationPath, RayCollection};
@@ -44,8 +44,11 @@ pub const MAX_STEPS: u64 = 1 << 22;
 ///
 /// Degrees no choice can make are answered at once with an empty diagram:
 /// any `dim >= 1` when every radius is 0, an even `dim` when one radius is
-/// positive. Otherwise every degree has bars in exact arithmetic, and
-/// degrees above [`MAX_DIM`] are refused.
+/// positive, and any `dim` above what the circles carry together (each
+/// circle of positive radius has bars up to degree
+/// [`crate::MAX_CIRCLE_DIM`]; above it they are below `f64`'s resolution),
+/// `usize::MAX` included. Degrees in between above [`MAX_DIM`] are
+/// refused: their bars are shorter than `1e-5` of their endpoints' scale.
 ///
 /// # Errors
 /// [`Error::LengthMismatch`] if `path` has another number of coordinates
@@ -91,13 +94,18 @@ fn barcode_with<P: FiltrationPath + ?Sized>(
     let radii = modes.radii();
     if dim > 0 {
         // A circle of radius 0 has no bar above degree 0; one of radius
-        // r > 0 has a bar in every odd degree, and a path maps it to a
-        // non-empty bar (param is strictly increasing in exact arithmetic).
+        // r > 0 has a bar in every odd degree up to MAX_CIRCLE_DIM, and a
+        // path maps it to a non-empty bar (param is strictly increasing in
+        // exact arithmetic).
         let carrying = radii.iter().filter(|&&r| r > 0.0).take(2).count();
         if carrying == 0 || (carrying == 1 && dim % 2 == 0) {
             return Ok(Diagram::new(dim, Vec::new()));
         }
         if dim > MAX_DIM {
+            let positive = radii.iter().filter(|&&r| r > 0.0).count();
+            if dim > positive.saturating_mul(MAX_CIRCLE_DIM) {
+                return Ok(Diagram::new(dim, Vec::new()));
+            }
             return Err(Error::DegreeTooHigh { dim, max: MAX_DIM });
         }
     }

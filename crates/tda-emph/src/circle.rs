@@ -4,6 +4,14 @@ use tda_persistence::PersistencePair;
 
 use crate::error::{Error, Result};
 
+/// The highest degree in which [`circle_bar`] reports a bar. The exact bar
+/// of degree `m` is about `pi^2 r / m^3` long: above this degree that is
+/// less than a fifth of one unit in the last place of its endpoints (both
+/// near `2 r`), so their `f64` values are rounding alone and the bar is
+/// below `f64`'s resolution: reported as none. (From degree about `2.8e5`
+/// the bar is already under one unit in the last place.)
+pub const MAX_CIRCLE_DIM: usize = (1 << 19) - 1;
+
 /// The bar of homology degree `dim` of the Vietoris–Rips filtration of a
 /// circle of radius `radius` (Euclidean distances, an edge enters at its
 /// length), or `None` where that degree has no bar.
@@ -17,10 +25,9 @@ use crate::error::{Error, Result};
 /// 0 (a point) has only the degree-0 bar.
 ///
 /// Any degree is answered in `O(1)`, `usize::MAX` included. The endpoints
-/// are rounded to `f64`; in degrees of about `10^5` and above the exact bar
-/// (of length about `1.2 r / l^3`) is narrower than that rounding, and a bar
-/// whose endpoints round to the same value is `None` (in degree
-/// `usize::MAX` both round to `2 r`).
+/// are rounded to `f64`; a bar whose endpoints round to the same value is
+/// `None`, and so is every bar above degree [`MAX_CIRCLE_DIM`], narrower
+/// than that rounding.
 ///
 /// # Errors
 /// [`Error::NonFinite`] for a NaN or infinite radius,
@@ -48,11 +55,10 @@ pub fn circle_bar(radius: f64, dim: usize) -> Result<Option<PersistencePair>> {
     if dim == 0 {
         return Ok(Some(PersistencePair::new(0.0, f64::INFINITY)));
     }
-    if dim % 2 == 0 || radius == 0.0 {
+    if dim % 2 == 0 || radius == 0.0 || dim > MAX_CIRCLE_DIM {
         return Ok(None);
     }
-    // m = 2l + 1 = dim, as f64 (rounded for dim beyond 2^53, where both
-    // endpoints are 2 r anyway).
+    // m = 2l + 1 = dim, exact as an f64.
     let m = dim as f64;
     let (birth, death) = (radius * chord_f(m), radius * chord_f(m + 2.0));
     if death.is_infinite() {

@@ -51,10 +51,11 @@ pub enum Error {
         limit: usize,
     },
     /// A homology degree above [`crate::MAX_DIM`] asked of a torus whose
-    /// circles can carry it (the bars of a circle in degree `2l + 1` have
-    /// length about `1.2 r / l^3`: above `MAX_DIM` they are narrower than
-    /// the rounding of their endpoints can resolve).
-    #[error("degree {dim} is above the highest degree computed, {max}: circle bars of such degrees are narrower than f64 resolves")]
+    /// circles can carry it (each has bars up to degree
+    /// [`crate::MAX_CIRCLE_DIM`]; a circle's bar in degree `2l + 1` has
+    /// length about `1.2 r / l^3`, under `1e-5` of its endpoints above
+    /// `MAX_DIM`, and the enumeration grows with the degree).
+    #[error("degree {dim} is above the highest degree computed, {max}: circle bars of such degrees are shorter than 1e-5 of their endpoints")]
     DegreeTooHigh {
         /// The homology degree asked for.
         dim: usize,

@@ -46,7 +46,7 @@ mod search;
 
 pub use barcode::{barcode, collection_barcode, product_barcode, MAX_BARS, MAX_DIM, MAX_STEPS};
 pub use batch::{barcode_batch, features, modes_batch};
-pub use circle::circle_bar;
+pub use circle::{circle_bar, MAX_CIRCLE_DIM};
 pub use error::{Error, Result};
 pub use modes::{FourierModes, ModesPlanner};
 pub use path::{Curve, FiltrationPath, Ray, RayCollection};

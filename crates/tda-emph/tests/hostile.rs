@@ -362,6 +362,9 @@ fn circle_bar_hostile() {
         (TINY, 3, Ok(None)),
         (1.0, 2, Ok(None)),
         (1.0, usize::MAX - 1, Ok(None)),
+        // Above MAX_CIRCLE_DIM a bar is below f64's resolution.
+        (1.0, MAX_CIRCLE_DIM + 2, Ok(None)),
+        (MAX / 4.0, MAX_CIRCLE_DIM + 2, Ok(None)),
         // Degrees 2^53 and beyond: both endpoints round to 2 r.
         (1.0, usize::MAX, Ok(None)),
         (1.0, (1 << 53) + 1, Ok(None)),
@@ -751,31 +754,28 @@ fn barcode_hostile() {
     let mixed = FourierModes::from_radii(vec![0.0, 1.0]).unwrap();
     let d3 = Ray::diagonal(3).unwrap();
     let high: Vec<(&FourierModes, &dyn FiltrationPath, usize, Result<usize>)> = vec![
+        (&one, &d1, usize::MAX, Ok(0)),
+        (&one, &d1, MAX_CIRCLE_DIM + 2, Ok(0)),
         (
             &one,
             &d1,
-            usize::MAX,
+            MAX_CIRCLE_DIM,
             Err(Error::DegreeTooHigh {
-                dim: usize::MAX,
+                dim: MAX_CIRCLE_DIM,
                 max: MAX_DIM,
             }),
         ),
         (&one, &d1, usize::MAX - 1, Ok(0)),
+        // Above what the circles carry together (MAX_CIRCLE_DIM each): no bar.
+        (&two_modes, &d2, usize::MAX, Ok(0)),
+        (&two_modes, &d2, usize::MAX - 1, Ok(0)),
+        (&two_modes, &d2, 2 * MAX_CIRCLE_DIM + 1, Ok(0)),
         (
             &two_modes,
             &d2,
-            usize::MAX,
+            2 * MAX_CIRCLE_DIM,
             Err(Error::DegreeTooHigh {
-                dim: usize::MAX,
-                max: MAX_DIM,
-            }),
-        ),
-        (
-            &two_modes,
-            &d2,
-            usize::MAX - 1,
-            Err(Error::DegreeTooHigh {
-                dim: usize::MAX - 1,
+                dim: 2 * MAX_CIRCLE_DIM,
                 max: MAX_DIM,
             }),
         ),
@@ -1183,8 +1183,12 @@ fn barcode_batch_hostile() {
     );
     assert_eq!(
         barcode_batch(std::slice::from_ref(&ok), &d2, usize::MAX),
+        Ok(vec![Diagram::new(usize::MAX, Vec::new())])
+    );
+    assert_eq!(
+        barcode_batch(std::slice::from_ref(&ok), &d2, MAX_DIM + 2),
         Err(Error::DegreeTooHigh {
-            dim: usize::MAX,
+            dim: MAX_DIM + 2,
             max: MAX_DIM
         })
     );
@@ -1246,10 +1250,15 @@ fn features_hostile() {
             got: 2
         })
     );
+    // Above what the circles carry: empty barcodes, zero curves.
     assert_eq!(
-        features(rows.view(), 2, &d, usize::MAX, &betti),
+        features(rows.view(), 2, &d, usize::MAX, &betti).map(|f| f.iter().all(|&v| v == 0.0)),
+        Ok(true)
+    );
+    assert_eq!(
+        features(rows.view(), 2, &d, MAX_DIM + 2, &betti),
         Err(Error::DegreeTooHigh {
-            dim: usize::MAX,
+            dim: MAX_DIM + 2,
             max: MAX_DIM
         })
     );
