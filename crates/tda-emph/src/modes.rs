@@ -9,7 +9,6 @@ use rustfft::{Fft, FftPlanner};
 use tda_persistence::memory;
 
 use crate::error::{check_finite, check_finite_max_abs, Error, Result};
-use crate::scaled;
 
 /// The amplitudes `r_1, ..., r_K` of the first `K` Fourier modes of a
 /// series (the DC term dropped): `r_k = 2 |X_k| / N`, where `X` is the
@@ -229,12 +228,12 @@ impl ModesPlanner {
         // Scale by 2^-e, with 2^e <= max_abs < 2^(e+1): exact (as two
         // factors where 2^-e is not a normal f64), so the transform sees
         // the same numbers for a series times any power of two.
-        let e = scaled::split(max_abs).1;
+        let e = libm::ilogb(max_abs);
         if (-1022..=1022).contains(&e) {
-            let s = scaled::pow2(-e);
+            let s = libm::ldexp(1.0, -e);
             self.pack(samples.map(|x| x * s));
         } else {
-            let (s1, s2) = (scaled::pow2(-e / 2), scaled::pow2(-e - (-e / 2)));
+            let (s1, s2) = (libm::ldexp(1.0, -e / 2), libm::ldexp(1.0, -e - (-e / 2)));
             self.pack(samples.map(|x| x * s1 * s2));
         }
         self.fft
@@ -265,7 +264,7 @@ impl ModesPlanner {
             }));
         }
         for (index, r) in radii.iter_mut().enumerate() {
-            *r = scaled::ldexp(*r, e);
+            *r = libm::ldexp(*r, e);
             if r.is_infinite() {
                 return Err(Error::OutOfRange {
                     what: "radius",

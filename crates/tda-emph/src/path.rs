@@ -284,12 +284,12 @@ impl FiltrationPath for Curve {
             scaled::sub(t1, t0),
             scaled::sub(e1, e0),
         );
-        let delta = scaled::ldexp(m, e);
+        let delta = libm::ldexp(m, e);
         let p = if delta.is_finite() {
             tb + delta
         } else {
             // |delta| > f64::MAX while t_b + delta may be in range: halve.
-            let half = tb * 0.5 + scaled::ldexp(m, e - 1);
+            let half = tb * 0.5 + libm::ldexp(m, e - 1);
             if half.abs() > f64::MAX * 0.5 {
                 f64::INFINITY.copysign(half)
             } else {

@@ -1,35 +1,7 @@
 //! Exact power-of-two scaling: arithmetic that cannot overflow or underflow
 //! in its intermediate steps, so that a result is wrong only where the
-//! exact value itself is beyond the range of `f64`.
-
-/// `2^e` for `-1022 <= e <= 1023` (a normal `f64`, exact).
-pub(crate) fn pow2(e: i32) -> f64 {
-    debug_assert!((-1022..=1023).contains(&e));
-    f64::from_bits(((e + 1023) as u64) << 52)
-}
-
-/// `x * 2^e` with a single rounding (gradual underflow; `±inf` on
-/// overflow), for any finite `x` and any `e`.
-pub(crate) fn ldexp(x: f64, e: i32) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let (m, ex) = split(x);
-    let e = ex.saturating_add(e);
-    if e > 1023 {
-        m.signum() * f64::INFINITY
-    } else if e >= -1022 {
-        m * pow2(e)
-    } else if e >= -1074 {
-        // 2^e is a subnormal: one rounding.
-        m * f64::from_bits(1u64 << (e + 1074))
-    } else if e == -1075 {
-        // m / 2 is exact; times the smallest subnormal rounds once.
-        (m * 0.5) * f64::from_bits(1)
-    } else {
-        m.signum() * 0.0
-    }
-}
+//! exact value itself is beyond the range of `f64` (the scaling back is
+//! `libm::ldexp`, one rounding).
 
 /// `x = m * 2^e` with `1 <= |m| < 2` exactly (`(0.0, 0)` for zero), for
 /// finite `x`, subnormals included.
@@ -37,15 +9,9 @@ pub(crate) fn split(x: f64) -> (f64, i32) {
     if x == 0.0 || !x.is_finite() {
         return (x, 0);
     }
-    let (x, shift) = if x.abs() < f64::MIN_POSITIVE {
-        (x * pow2(64), -64)
-    } else {
-        (x, 0)
-    };
-    let bits = x.to_bits();
-    let e = ((bits >> 52) & 0x7ff) as i32 - 1023;
-    let m = f64::from_bits((bits & !(0x7ffu64 << 52)) | (1023u64 << 52));
-    (m, e + shift)
+    // frexp's mantissa is in [1/2, 1).
+    let (m, e) = libm::frexp(x);
+    (m * 2.0, e - 1)
 }
 
 /// `a - b` as `m * 2^e` (see [`split`]) for finite `a`, `b`, exact in the
@@ -67,7 +33,7 @@ pub(crate) fn sub(a: f64, b: f64) -> (f64, i32) {
 #[cfg(test)]
 pub(crate) fn mul_div(x: (f64, i32), y: (f64, i32), z: (f64, i32)) -> f64 {
     let (m, e) = mul_div_split(x, y, z);
-    ldexp(m, e)
+    libm::ldexp(m, e)
 }
 
 /// [`mul_div`] before the final scaling: `x * y / z = m * 2^e` with
@@ -96,17 +62,20 @@ mod tests {
         ] {
             let (m, e) = split(x);
             assert!((1.0..2.0).contains(&m.abs()), "{x}: {m}");
-            assert_eq!(ldexp(m, e), x, "{x}");
+            assert_eq!(libm::ldexp(m, e), x, "{x}");
         }
         assert_eq!(split(0.0), (0.0, 0));
-        assert_eq!(ldexp(1.0, 1024), f64::INFINITY);
-        assert_eq!(ldexp(-1.5, 5000), f64::NEG_INFINITY);
-        assert_eq!(ldexp(1.0, -1074), 5e-324);
-        assert_eq!(ldexp(1.0, -1076), 0.0);
-        assert_eq!(ldexp(1.5, -1074), 1e-323); // ties to even: 1.5 -> 2 ulps
-        assert_eq!(ldexp(1.0, -3000), 0.0);
-        assert_eq!(ldexp(f64::MAX, -2000), f64::MAX * pow2(-1000) * pow2(-1000));
-        assert_eq!(ldexp(3.0, 2000 - 2000), 3.0);
+        assert_eq!(libm::ldexp(1.0, 1024), f64::INFINITY);
+        assert_eq!(libm::ldexp(-1.5, 5000), f64::NEG_INFINITY);
+        assert_eq!(libm::ldexp(1.0, -1074), 5e-324);
+        assert_eq!(libm::ldexp(1.0, -1076), 0.0);
+        assert_eq!(libm::ldexp(1.5, -1074), 1e-323); // ties to even: 1.5 -> 2 ulps
+        assert_eq!(libm::ldexp(1.0, -3000), 0.0);
+        assert_eq!(
+            libm::ldexp(f64::MAX, -2000),
+            f64::MAX * libm::ldexp(1.0, -1000) * libm::ldexp(1.0, -1000)
+        );
+        assert_eq!(libm::ldexp(3.0, 2000 - 2000), 3.0);
     }
 
     #[test]
