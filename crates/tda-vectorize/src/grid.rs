@@ -2,7 +2,9 @@
 //! (Betti curves, landscapes, silhouettes, entropy summary functions).
 
 use crate::error::{Error, Result};
-use crate::vectorizer::{bytes, check_memory, check_size, linspace};
+use tda_persistence::memory;
+
+use crate::vectorizer::{check_size, linspace};
 
 /// Sample positions `linspace(start, end, resolution)` (numpy's formula) of a
 /// validated range: `resolution >= 1`, finite ends, `start < end` (or
@@ -43,10 +45,9 @@ impl SampleGrid {
                 end,
             });
         }
-        check_memory(
-            what,
-            bytes(resolution, per_sample.and_then(|b| b.checked_add(8)), 0),
-        )?;
+        // The sample (8 bytes) and what the caller keeps per sample.
+        let bytes = per_sample.and_then(|b| b.checked_add(8)?.checked_mul(resolution as u64));
+        memory::check(what, bytes)?;
         let factor = if (end - start).is_finite() { 1.0 } else { 0.5 };
         let inv_step = if resolution > 1 {
             (resolution - 1) as f64 / (end * factor - start * factor)

@@ -7,8 +7,7 @@ use crate::pixel_masses::{PixelAxis, MIN_WIDTH_OVER_SIGMA};
 use crate::simd::LANES;
 use crate::splat::{Layout, Splatter};
 use crate::vectorizer::{
-    check_len, check_memory, check_range, check_size, linspace, to_f32, validate_diagram,
-    Essential, Vectorizer,
+    check_len, check_range, check_size, linspace, to_f32, validate_diagram, Essential, Vectorizer,
 };
 
 /// Weight `w(b, p)` of a point at birth `b` and persistence `p`.
@@ -328,7 +327,7 @@ impl PersistenceImageBuilder {
                 });
             }
         }
-        check_memory("persistence image", image_bytes(self.grid, nx, ny))?;
+        memory::check("persistence image", image_bytes(self.grid, nx, ny))?;
         self.weight.validate()?;
         self.essential
             .validate_finite("persistence images need a finite death: use Drop or ClampDeath")?;

@@ -40,7 +40,7 @@ pub trait Vectorizer: Sync {
     /// [`Error::TooLarge`] (before anything is allocated) when the
     /// `ds.len() x len()` output is over [`memory::limit`].
     fn transform_batch(&self, ds: &[Diagram]) -> Result<Array2<f32>> {
-        check_memory(
+        memory::check(
             "transform_batch output (diagrams x values)",
             memory::bytes_of::<f32>(&[ds.len(), self.len()]),
         )?;
@@ -139,17 +139,6 @@ pub(crate) fn validate_diagram(d: &Diagram) -> Result<()> {
         Some(index) => Err(Error::NonFinite { index }),
         None => Ok(()),
     }
-}
-
-/// Refuses an allocation estimate over [`memory::limit`] (or overflowed)
-/// with [`Error::TooLarge`].
-pub(crate) fn check_memory(what: &'static str, bytes: Option<u64>) -> Result<()> {
-    memory::check(what, bytes).map_err(Error::from)
-}
-
-/// `n` values of `per_value` bytes each plus `fixed` bytes, `None` on overflow.
-pub(crate) fn bytes(n: usize, per_value: Option<u64>, fixed: u64) -> Option<u64> {
-    per_value?.checked_mul(n as u64)?.checked_add(fixed)
 }
 
 /// `v` as `f32`, or [`Error::OutputOverflow`] naming output `index` when it
