@@ -3,7 +3,7 @@
 use tda_persistence::Diagram;
 
 use crate::error::Result;
-use crate::grid::SampleGrid;
+use crate::sample_grid::SampleGrid;
 use crate::vectorizer::{check_len, check_size, to_f32, validate_diagram, Essential, Vectorizer};
 
 /// Betti curve: the number of bars alive at each sample,

@@ -3,7 +3,7 @@
 use tda_persistence::Diagram;
 
 use crate::error::{Error, Result};
-use crate::grid::SampleGrid;
+use crate::sample_grid::SampleGrid;
 use crate::vectorizer::{check_len, validate_diagram, Essential, Vectorizer};
 
 /// The bars of positive length of `d` after the essential policy (bars of

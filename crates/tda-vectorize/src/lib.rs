@@ -51,14 +51,9 @@ mod curves;
 mod distance;
 mod entropy;
 pub mod error;
-mod grid;
 mod image;
-mod mass_cache;
-mod normal_tail;
-mod pixel_masses;
+mod sample_grid;
 mod silhouette;
-mod simd;
-mod splat;
 mod vectorizer;
 
 pub use curves::{BettiCurve, Landscape};

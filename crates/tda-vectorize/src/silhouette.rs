@@ -3,7 +3,7 @@
 use tda_persistence::Diagram;
 
 use crate::error::{Error, Result};
-use crate::grid::SampleGrid;
+use crate::sample_grid::SampleGrid;
 use crate::vectorizer::{check_len, validate_diagram, write_f32, Essential, Vectorizer};
 
 /// Power-weighted persistence silhouette (Chazal, Fasy, Lecci, Rinaldo,

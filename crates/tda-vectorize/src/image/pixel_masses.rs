@@ -17,8 +17,8 @@
 //! evaluation per pixel edge. Where the table would be too large (pixels
 //! far narrower or wider than sigma) the per-edge path is used.
 
-use crate::normal_tail::{tail_erfc, NormalTail};
-use crate::simd::{Simd, LANES};
+use crate::image::normal_tail::{tail_erfc, NormalTail};
+use crate::image::simd::{Simd, LANES};
 
 /// Half-width, in standard deviations, of the window of pixels a point
 /// touches along each axis. The Gaussian mass beyond 8 sigma is
@@ -481,8 +481,8 @@ impl<'b> Span<'b> {
 mod tests {
     use super::*;
     #[cfg(target_arch = "x86_64")]
-    use crate::simd::Avx2Fma;
-    use crate::simd::Portable;
+    use crate::image::simd::Avx2Fma;
+    use crate::image::simd::Portable;
     use crate::vectorizer::linspace;
     use proptest::prelude::*;
 

@@ -15,9 +15,9 @@
 //! after `RETRY` further coordinates. Its memory is bounded by `CAPACITY`
 //! entries and `ARENA` stored masses; past them it stops adding.
 
-use crate::normal_tail::NormalTail;
-use crate::pixel_masses::{AxisKey, PixelAxis, Span};
-use crate::simd::Simd;
+use crate::image::normal_tail::NormalTail;
+use crate::image::pixel_masses::{AxisKey, PixelAxis, Span};
+use crate::image::simd::Simd;
 
 /// Most entries kept.
 const CAPACITY: usize = 2048;
@@ -160,7 +160,7 @@ impl Memo<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simd::Portable;
+    use crate::image::simd::Portable;
     use crate::vectorizer::linspace;
     use proptest::prelude::*;
 

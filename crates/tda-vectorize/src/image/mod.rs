@@ -1,11 +1,17 @@
 //! Persistence images (Adams et al. 2017).
 
+mod memo;
+mod normal_tail;
+mod pixel_masses;
+mod simd;
+mod splat;
+
 use tda_persistence::{memory, Diagram};
 
 use crate::error::{Error, Result};
-use crate::pixel_masses::{PixelAxis, MIN_WIDTH_OVER_SIGMA};
-use crate::simd::LANES;
-use crate::splat::{Layout, Splatter};
+use pixel_masses::{PixelAxis, MIN_WIDTH_OVER_SIGMA};
+use simd::LANES;
+use splat::{Layout, Splatter};
 use crate::vectorizer::{
     check_len, check_range, check_size, linspace, to_f32, validate_diagram, Essential, Vectorizer,
 };

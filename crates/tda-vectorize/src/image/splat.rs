@@ -29,12 +29,12 @@
 //! sum runs in a fixed order, so the result never depends on the number
 //! of threads.
 
-use crate::mass_cache::{MassCache, Memo};
-use crate::normal_tail::NormalTail;
-use crate::pixel_masses::{PixelAxis, Span};
+use crate::image::memo::{MassCache, Memo};
+use crate::image::normal_tail::NormalTail;
+use crate::image::pixel_masses::{PixelAxis, Span};
 #[cfg(target_arch = "x86_64")]
-use crate::simd::Avx2Fma;
-use crate::simd::{Portable, Simd, LANES, TILE_ROWS};
+use crate::image::simd::Avx2Fma;
+use crate::image::simd::{Portable, Simd, LANES, TILE_ROWS};
 
 /// Most bytes of the tile method's per-group buffers (a row of birth
 /// masses and one of persistence masses per distinct birth); diagrams
@@ -93,7 +93,7 @@ impl Splatter {
     /// zero columns). `points` are sorted by birth if they are not
     /// already. Where the CPU has AVX2 and FMA (detected at run time, as
     /// rustfft does), the kernels run with those instructions
-    /// ([`crate::simd`]); the results then differ from the portable
+    /// ([`crate::image::simd`]); the results then differ from the portable
     /// kernels by rounding only.
     pub(crate) fn splat(
         &mut self,
