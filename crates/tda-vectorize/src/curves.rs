@@ -4,7 +4,8 @@ use tda_persistence::Diagram;
 
 use crate::error::Result;
 use crate::sample_grid::SampleGrid;
-use crate::vectorizer::{check_len, check_size, to_f32, validate_diagram, Essential, Vectorizer};
+use crate::validate::{check_len, check_size, to_f32, validate_diagram};
+use crate::vectorizer::{Essential, Vectorizer};
 
 /// Betti curve: the number of bars alive at each sample,
 /// `beta(t) = #{pairs: b <= t < d}`, at `resolution` samples

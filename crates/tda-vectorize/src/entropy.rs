@@ -4,7 +4,8 @@ use tda_persistence::Diagram;
 
 use crate::error::{Error, Result};
 use crate::sample_grid::SampleGrid;
-use crate::vectorizer::{check_len, validate_diagram, Essential, Vectorizer};
+use crate::validate::{check_len, validate_diagram};
+use crate::vectorizer::{Essential, Vectorizer};
 
 /// The bars of positive length of `d` after the essential policy (bars of
 /// length 0 contribute nothing to any entropy), as `(lo, hi, l)` with the

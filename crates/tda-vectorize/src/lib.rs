@@ -54,6 +54,7 @@ pub mod error;
 mod image;
 mod sample_grid;
 mod silhouette;
+mod validate;
 mod vectorizer;
 
 pub use curves::{BettiCurve, Landscape};

@@ -1,10 +1,12 @@
 //! A validated uniform sample grid, shared by the one-dimensional summaries
-//! (Betti curves, landscapes, silhouettes, entropy summary functions).
+//! (Betti curves, landscapes, silhouettes, entropy summary functions), and
+//! numpy's `linspace`, which also places the pixel edges of persistence
+//! images.
 
 use crate::error::{Error, Result};
 use tda_persistence::memory;
 
-use crate::vectorizer::{check_size, linspace};
+use crate::validate::check_size;
 
 /// Sample positions `linspace(start, end, resolution)` (numpy's formula) of a
 /// validated range: `resolution >= 1`, finite ends, `start < end` (or
@@ -112,6 +114,35 @@ impl SampleGrid {
     pub(crate) fn first_above(&self, x: f64) -> usize {
         self.count_below(x, true)
     }
+}
+
+/// `n` evenly spaced values from `start` to `end` inclusive (finite, `start
+/// <= end`), computed as numpy's `linspace` does (`start + i * step`, last
+/// value set to `end`). Where `end - start` overflows `f64` (a range wider
+/// than `f64::MAX`), half steps are added twice, `(start + i h) + i h` with
+/// `h = (end / 2 - start / 2) / (n - 1)`, so that no partial sum leaves
+/// `[start, end]`; the values stay finite and nondecreasing.
+pub(crate) fn linspace(start: f64, end: f64, n: usize) -> Vec<f64> {
+    if n == 1 {
+        return vec![start];
+    }
+    let div = (n - 1) as f64;
+    let step = (end - start) / div;
+    let mut v: Vec<f64> = if step.is_finite() {
+        (0..n).map(|i| i as f64 * step + start).collect()
+    } else {
+        let half = (end * 0.5 - start * 0.5) / div;
+        (0..n)
+            .map(|i| {
+                let h = i as f64 * half;
+                (start + h) + h
+            })
+            .collect()
+    };
+    if let Some(last) = v.last_mut() {
+        *last = end;
+    }
+    v
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@ use tda_persistence::Diagram;
 
 use crate::error::{Error, Result};
 use crate::sample_grid::SampleGrid;
-use crate::vectorizer::{check_len, validate_diagram, write_f32, Essential, Vectorizer};
+use crate::validate::{check_len, validate_diagram, write_f32};
+use crate::vectorizer::{Essential, Vectorizer};
 
 /// Power-weighted persistence silhouette (Chazal, Fasy, Lecci, Rinaldo,
 /// Wasserman 2014, "Stochastic convergence of persistence landscapes and

@@ -1,4 +1,4 @@
-//! The [`Vectorizer`] trait, the essential-pair policy and shared helpers.
+//! The [`Vectorizer`] trait and the essential-pair policy [`Essential`].
 
 use ndarray::{Array2, Axis};
 use rayon::prelude::*;
@@ -127,90 +127,4 @@ impl Essential {
             Essential::Keep => Some(p.death),
         }
     }
-}
-
-/// Checks that every birth is finite and no death is NaN.
-pub(crate) fn validate_diagram(d: &Diagram) -> Result<()> {
-    match d
-        .pairs
-        .iter()
-        .position(|p| !p.birth.is_finite() || p.death.is_nan())
-    {
-        Some(index) => Err(Error::NonFinite { index }),
-        None => Ok(()),
-    }
-}
-
-/// `v` as `f32`, or [`Error::OutputOverflow`] naming output `index` when it
-/// is beyond the `f32` range (or not finite).
-#[inline]
-pub(crate) fn to_f32(index: usize, v: f64) -> Result<f32> {
-    let x = v as f32;
-    if x.is_finite() {
-        Ok(x)
-    } else {
-        Err(Error::OutputOverflow { index, value: v })
-    }
-}
-
-/// Writes `values` into `out` as `f32`, [`Error::OutputOverflow`] at the
-/// first value beyond the `f32` range.
-pub(crate) fn write_f32(out: &mut [f32], values: impl IntoIterator<Item = f64>) -> Result<()> {
-    for (i, (o, v)) in out.iter_mut().zip(values).enumerate() {
-        *o = to_f32(i, v)?;
-    }
-    Ok(())
-}
-
-pub(crate) fn check_len(expected: usize, got: usize) -> Result<()> {
-    if expected == got {
-        Ok(())
-    } else {
-        Err(Error::LengthMismatch { expected, got })
-    }
-}
-
-pub(crate) fn check_range(name: &'static str, (start, end): (f64, f64)) -> Result<()> {
-    if start.is_finite() && end.is_finite() && start < end {
-        Ok(())
-    } else {
-        Err(Error::InvalidRange { name, start, end })
-    }
-}
-
-pub(crate) fn check_size(name: &'static str, n: usize) -> Result<()> {
-    if n == 0 {
-        Err(Error::ZeroSize { name })
-    } else {
-        Ok(())
-    }
-}
-
-/// `n` evenly spaced values from `start` to `end` inclusive (finite, `start
-/// <= end`), computed as numpy's `linspace` does (`start + i * step`, last
-/// value set to `end`). Where `end - start` overflows `f64` (a range wider
-/// than `f64::MAX`), half steps are added twice, `(start + i h) + i h` with
-/// `h = (end / 2 - start / 2) / (n - 1)`, so that no partial sum leaves
-/// `[start, end]`; the values stay finite and nondecreasing.
-pub(crate) fn linspace(start: f64, end: f64, n: usize) -> Vec<f64> {
-    if n == 1 {
-        return vec![start];
-    }
-    let div = (n - 1) as f64;
-    let step = (end - start) / div;
-    let mut v: Vec<f64> = if step.is_finite() {
-        (0..n).map(|i| i as f64 * step + start).collect()
-    } else {
-        let half = (end * 0.5 - start * 0.5) / div;
-        (0..n)
-            .map(|i| {
-                let h = i as f64 * half;
-                (start + h) + h
-            })
-            .collect()
-    };
-    if let Some(last) = v.last_mut() {
-        *last = end;
-    }
-    v
 }

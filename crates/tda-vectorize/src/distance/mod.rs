@@ -91,7 +91,7 @@ mod hungarian;
 use tda_persistence::Diagram;
 
 use crate::error::{Error, Result};
-use crate::vectorizer::validate_diagram;
+use crate::validate::validate_diagram;
 
 /// A point of the plane, `(lo, hi)` with `lo <= hi` (a pair read as the
 /// interval `(min(b, d), max(b, d))`).

@@ -161,7 +161,7 @@ impl Memo<'_, '_> {
 mod tests {
     use super::*;
     use crate::image::simd::Portable;
-    use crate::vectorizer::linspace;
+    use crate::sample_grid::linspace;
     use proptest::prelude::*;
 
     /// `cache` at `c` against a direct computation, pixel for pixel.

@@ -9,12 +9,12 @@ mod splat;
 use tda_persistence::{memory, Diagram};
 
 use crate::error::{Error, Result};
+use crate::sample_grid::linspace;
+use crate::validate::{check_len, check_range, check_size, to_f32, validate_diagram};
+use crate::vectorizer::{Essential, Vectorizer};
 use pixel_masses::{PixelAxis, MIN_WIDTH_OVER_SIGMA};
 use simd::LANES;
 use splat::{Layout, Splatter};
-use crate::vectorizer::{
-    check_len, check_range, check_size, linspace, to_f32, validate_diagram, Essential, Vectorizer,
-};
 
 /// Weight `w(b, p)` of a point at birth `b` and persistence `p`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

@@ -483,7 +483,7 @@ mod tests {
     #[cfg(target_arch = "x86_64")]
     use crate::image::simd::Avx2Fma;
     use crate::image::simd::Portable;
-    use crate::vectorizer::linspace;
+    use crate::sample_grid::linspace;
     use proptest::prelude::*;
 
     /// Masses of all `n` pixels as a dense vector.

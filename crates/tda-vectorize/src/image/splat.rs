@@ -404,7 +404,7 @@ impl Method {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vectorizer::linspace;
+    use crate::sample_grid::linspace;
     use proptest::prelude::*;
 
     /// The image of `points` in `layout`, one point at a time from the
