@@ -6,9 +6,9 @@ installed:
 
     /work/venv/bin/python tools/gen_metrics_fixtures.py
 
-Writes crates/tda-nn/tests/fixtures/metrics.json with two lists:
+Writes one list to each of two files:
 
-- `classification`: seeded (y_true, y_pred, classes) cases, including a
+- `classification` (crates/tda-nn/tests/fixtures/metrics.json): seeded (y_true, y_pred, classes) cases, including a
   class never predicted, a class absent from y_true, a class absent from
   both, and perfect prediction, with scikit-learn's values:
   `accuracy` (accuracy_score), `f1` (f1_score(average=None,
@@ -17,7 +17,7 @@ Writes crates/tda-nn/tests/fixtures/metrics.json with two lists:
   default labels), `macro_f1` (f1_score(average="macro", zero_division=0),
   default labels: those present in y_true or y_pred) and `confusion`
   (confusion_matrix(labels=range(classes)), rows = true class).
-- `frames`: seeded 3 x L accelerometer frames (one with a constant axis)
+- `frames` (crates/tda-vectorize/tests/fixtures/stat_features.json): seeded 3 x L accelerometer frames (one with a constant axis)
   with the 19 PI-Net statistical features computed by numpy in the crate's
   order: mean (3), var (ddof 0, 3), RMS (3), corr xy, xz, yz (np.corrcoef,
   NaN -> 0, 3), range dx, dy, dz (3), |dx,dy|, |dx,dz|, |dy,dz|,
@@ -38,6 +38,7 @@ from sklearn.metrics import (
 )
 
 OUT = os.path.join("crates", "tda-nn", "tests", "fixtures", "metrics.json")
+OUT_FRAMES = os.path.join("crates", "tda-vectorize", "tests", "fixtures", "stat_features.json")
 
 
 def classification_case(name, y_true, y_pred, classes):
@@ -133,13 +134,11 @@ def main():
     frames.append(frame_case("z linear in x", f))
     frames.append(frame_case("large offset", rng.normal(0.0, 1e-3, (3, 20)) + 1e4))
 
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w") as fh:
-        json.dump(
-            {"generator": "tools/gen_metrics_fixtures.py", "classification": cases, "frames": frames},
-            fh,
-        )
-    print("wrote", OUT, len(cases), "classification cases,", len(frames), "frames")
+    for path, key, items in ((OUT, "classification", cases), (OUT_FRAMES, "frames", frames)):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as fh:
+            json.dump({"generator": "tools/gen_metrics_fixtures.py", key: items}, fh)
+        print("wrote", path, len(items), key)
 
 
 if __name__ == "__main__":

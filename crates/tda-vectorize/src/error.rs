@@ -88,6 +88,42 @@ pub enum Error {
         /// The value (in `f64`), or `f64::INFINITY` when it overflows `f64` itself.
         value: f64,
     },
+    /// An input array (signals, frames) of the wrong shape.
+    #[error("`{name}` has shape {got:?}, expected {expected}")]
+    Shape {
+        /// Which input (as named in the API).
+        name: &'static str,
+        /// What was expected, in words.
+        expected: &'static str,
+        /// The shape given.
+        got: Vec<usize>,
+    },
+    /// A NaN or infinite value in an input array (signals, frames).
+    #[error("`{name}` holds {value} at index {index:?}: values must be finite")]
+    NonFiniteInput {
+        /// Which input (as named in the API).
+        name: &'static str,
+        /// Its index (one entry per dimension of the input).
+        index: Vec<usize>,
+        /// The value.
+        value: f64,
+    },
+    /// A statistical feature whose true value is beyond `f64::MAX` (finite
+    /// input of too large a magnitude); see [`crate::StatFeatures`].
+    #[error("`{name}`: feature `{feature}`{} = {value}: it overflows f64, values too large in magnitude", .sample.map(|s| format!(" of sample {s}")).unwrap_or_default())]
+    FeatureOverflow {
+        /// Which input (`frame` or `frames`).
+        name: &'static str,
+        /// The feature's name ([`crate::StatFeatures::NAMES`]).
+        feature: &'static str,
+        /// The sample of a batch, if a batch.
+        sample: Option<usize>,
+        /// The value computed (infinite or NaN).
+        value: f64,
+    },
+    /// An error computing a persistence diagram (the PI-Net targets).
+    #[error(transparent)]
+    Persistence(#[from] tda_persistence::Error),
 }
 
 /// `Result` with this crate's [`Error`].

@@ -52,8 +52,10 @@ mod distance;
 mod entropy;
 pub mod error;
 mod image;
+mod pinet_targets;
 mod sample_grid;
 mod silhouette;
+mod stat_features;
 mod validate;
 mod vectorizer;
 
@@ -66,5 +68,7 @@ pub use error::{Error, Result};
 pub use image::{
     Grid, Normalize, PersistenceImage, PersistenceImageBuilder, Weight, PINET_IMAGE_MIN_PERSISTENCE,
 };
+pub use pinet_targets::pinet_targets;
 pub use silhouette::Silhouette;
+pub use stat_features::StatFeatures;
 pub use vectorizer::{Essential, Vectorizer};

@@ -1,13 +1,14 @@
-//! Exact training targets for the PI-Nets.
+//! Exact training targets for the PI-Nets (Som et al., CVPR-W 2020): the
+//! persistence image of every channel of every signal, as one array.
+//! `tda-nn` turns it into a tensor for training; nothing here needs candle.
 
 use ndarray::parallel::prelude::*;
 use ndarray::{Array4, ArrayView3, Axis};
-use tda_persistence::sublevel::SignalH0;
-use tda_vectorize::{PersistenceImage, Vectorizer};
-
 use tda_persistence::memory;
+use tda_persistence::sublevel::SignalH0;
 
 use crate::error::{Error, Result};
+use crate::{PersistenceImage, Vectorizer};
 
 /// The number of workers `par_iter` runs (rayon's default pool: one per
 /// CPU).
@@ -28,18 +29,28 @@ fn rayon_threads() -> usize {
 /// `PersImage` grid, essential pairs dropped, each channel divided by its
 /// maximum.
 ///
-/// Errors: [`Error::Shape`] for an empty batch, channel list or signal;
-/// [`Error::NonFinite`] naming the `[sample, channel, index]` of the first
-/// NaN or infinite value (row-major); [`Error::TooLarge`] when the output
-/// (`batch x channels x rows x cols` of `f32`) and the per-worker buffers
-/// are over [`tda_persistence::memory::limit`] (checked before anything is
-/// allocated); the errors of the diagram and the image.
+/// ```
+/// use ndarray::Array3;
+/// use tda_vectorize::{pinet_targets, PersistenceImage};
+/// let signals = Array3::from_shape_fn((2, 3, 100), |(b, c, t)| ((b + c + t) as f64 * 0.3).sin());
+/// let y = pinet_targets(signals.view(), &PersistenceImage::pinet_signal()).unwrap();
+/// assert_eq!(y.dim(), (2, 3, 50, 50));
+/// ```
+///
+/// # Errors
+/// [`Error::Shape`] for an empty batch, channel list or signal;
+/// [`Error::NonFiniteInput`] naming the `[sample, channel, index]` of the
+/// first NaN or infinite value (row-major); [`Error::TooLarge`] when the
+/// output (`batch x channels x rows x cols` of `f32`) and the per-worker
+/// buffers are over [`tda_persistence::memory::limit`] (checked before
+/// anything is allocated); the errors of the diagram
+/// ([`Error::Persistence`]) and the image.
 pub fn pinet_targets(signals: ArrayView3<f64>, image: &PersistenceImage) -> Result<Array4<f32>> {
     let (batch, channels, length) = signals.dim();
     if batch == 0 || channels == 0 || length == 0 {
         return Err(Error::Shape {
             name: "signals",
-            expected: "(batch >= 1, channels >= 1, length >= 1)".into(),
+            expected: "(batch >= 1, channels >= 1, length >= 1)",
             got: vec![batch, channels, length],
         });
     }
@@ -62,7 +73,7 @@ pub fn pinet_targets(signals: ArrayView3<f64>, image: &PersistenceImage) -> Resu
             flat / length % channels,
             flat % length,
         );
-        return Err(Error::NonFinite {
+        return Err(Error::NonFiniteInput {
             name: "signals",
             index: vec![b, c, i],
             value: signals[[b, c, i]],
@@ -82,7 +93,7 @@ pub fn pinet_targets(signals: ArrayView3<f64>, image: &PersistenceImage) -> Resu
                     let diagram = h0.sublevel(values)?;
                     let dst = img.as_slice_mut().ok_or_else(|| Error::Shape {
                         name: "targets",
-                        expected: "a contiguous image".into(),
+                        expected: "a contiguous image",
                         got: vec![rows, cols],
                     })?;
                     image.transform_into(&diagram, dst)?;

@@ -2,7 +2,8 @@
 //!
 //! PI-Net (Som et al., CVPR-W 2020) fuses persistence images with 19
 //! classical statistics of each accelerometer frame (axes x, y, z; `L`
-//! samples each). They are, in this order (see [`SF_NAMES`]):
+//! samples each), which [`StatFeatures`] computes. They are, in this order
+//! (see [`StatFeatures::NAMES`]):
 //!
 //! | index | features | definition |
 //! |-------|----------|------------|
@@ -38,13 +39,16 @@
 //! classifiers fed with these features need finite input.
 //!
 //! ```
-//! use ndarray::array;
-//! use tda_nn::stat_features::{statistical_features, SF_NAMES};
+//! use ndarray::{array, Array3};
+//! use tda_vectorize::StatFeatures;
 //! let frame = array![[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [3.0, 1.0, 2.0]];
-//! let sf = statistical_features(frame.view()).unwrap();
-//! assert_eq!(SF_NAMES[9], "corr_xy");
+//! let sf = StatFeatures.transform(frame.view()).unwrap();
+//! assert_eq!(StatFeatures::NAMES[9], "corr_xy");
 //! assert!((sf[9] - 1.0).abs() < 1e-15);
 //! assert_eq!(sf[12], 2.0); // range of x
+//! // A batch of frames, one row of 19 features each.
+//! let batch = StatFeatures.transform_batch(Array3::ones((4, 3, 10)).view()).unwrap();
+//! assert_eq!(batch.dim(), (4, StatFeatures::COUNT));
 //! ```
 
 use ndarray::parallel::prelude::*;
@@ -54,96 +58,106 @@ use tda_persistence::memory;
 
 use crate::error::{Error, Result};
 
-/// Number of statistical features per frame.
-pub const SF_COUNT: usize = 19;
+/// The 19 statistical features of tri-axial accelerometer frames (see the
+/// module documentation for the definitions and the numerics): one frame
+/// with [`StatFeatures::transform`], a batch with
+/// [`StatFeatures::transform_batch`]. The extractor has no parameter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatFeatures;
 
-/// Names of the 19 features, in the order [`statistical_features`] returns
-/// them.
-pub const SF_NAMES: [&str; SF_COUNT] = [
-    "mean_x", "mean_y", "mean_z", "var_x", "var_y", "var_z", "rms_x", "rms_y", "rms_z", "corr_xy",
-    "corr_xz", "corr_yz", "range_x", "range_y", "range_z", "mag_xy", "mag_xz", "mag_yz", "mag_xyz",
-];
+impl StatFeatures {
+    /// Number of statistical features per frame.
+    pub const COUNT: usize = 19;
 
-const EXPECTED: &str = "3 x L (axes x, y, z; L >= 2 samples)";
+    /// Names of the 19 features, in the order the transforms return them.
+    pub const NAMES: [&'static str; Self::COUNT] = [
+        "mean_x", "mean_y", "mean_z", "var_x", "var_y", "var_z", "rms_x", "rms_y", "rms_z",
+        "corr_xy", "corr_xz", "corr_yz", "range_x", "range_y", "range_z", "mag_xy", "mag_xz",
+        "mag_yz", "mag_xyz",
+    ];
 
-/// The 19 statistical features of one frame of shape `3 x L` (rows: axes
-/// x, y, z; `L >= 2` samples), in the order of [`SF_NAMES`]. Any memory
-/// layout is accepted (a transposed view of an `L x 3` array works).
-///
-/// Errors: [`Error::Shape`] when the frame does not have 3 rows or has
-/// fewer than 2 samples; [`Error::NonFinite`] naming the `[axis, index]`
-/// of the first NaN or infinite value (row-major order);
-/// [`Error::InvalidConfig`] naming the feature when its true value is over
-/// `f64::MAX` (see the module documentation).
-pub fn statistical_features(frame: ArrayView2<f64>) -> Result<[f64; SF_COUNT]> {
-    let (axes, length) = frame.dim();
-    if axes != 3 || length < 2 {
-        return Err(Error::Shape {
-            name: "frame",
-            expected: EXPECTED.into(),
-            got: vec![axes, length],
-        });
+    /// The 19 statistical features of one frame of shape `3 x L` (rows:
+    /// axes x, y, z; `L >= 2` samples), in the order of
+    /// [`StatFeatures::NAMES`]. Any memory layout is accepted (a transposed
+    /// view of an `L x 3` array works).
+    ///
+    /// # Errors
+    /// [`Error::Shape`] when the frame does not have 3 rows or has fewer
+    /// than 2 samples; [`Error::NonFiniteInput`] naming the `[axis, index]`
+    /// of the first NaN or infinite value (row-major order);
+    /// [`Error::FeatureOverflow`] naming the feature when its true value is
+    /// over `f64::MAX` (see the module documentation).
+    pub fn transform(&self, frame: ArrayView2<f64>) -> Result<[f64; Self::COUNT]> {
+        let (axes, length) = frame.dim();
+        if axes != 3 || length < 2 {
+            return Err(Error::Shape {
+                name: "frame",
+                expected: "3 x L (axes x, y, z; L >= 2 samples)",
+                got: vec![axes, length],
+            });
+        }
+        if let Some(((axis, index), &value)) = frame.indexed_iter().find(|(_, v)| !v.is_finite()) {
+            return Err(Error::NonFiniteInput {
+                name: "frame",
+                index: vec![axis, index],
+                value,
+            });
+        }
+        let sf = features(frame);
+        check_finite_output(&sf, None)?;
+        Ok(sf)
     }
-    if let Some(((axis, index), &value)) = frame.indexed_iter().find(|(_, v)| !v.is_finite()) {
-        return Err(Error::NonFinite {
-            name: "frame",
-            index: vec![axis, index],
-            value,
-        });
-    }
-    let sf = features(frame);
-    check_finite_output(&sf, None)?;
-    Ok(sf)
-}
 
-/// The 19 statistical features of every frame of `frames` (`samples x 3 x
-/// L`, `L >= 2`), one row per frame (`samples x 19`), computed in parallel.
-/// Each row is bit-for-bit what [`statistical_features`] gives for that
-/// frame, whatever the number of threads. An empty batch (0 samples) gives
-/// a `0 x 19` array.
-///
-/// Errors: as [`statistical_features`], for the first offending value in
-/// row-major order ([`Error::NonFinite`] names its `[sample, axis,
-/// index]`, [`Error::InvalidConfig`] the feature and the sample);
-/// [`Error::TooLarge`] when the output is over
-/// [`tda_persistence::memory::limit`].
-pub fn statistical_features_batch(frames: ArrayView3<f64>) -> Result<Array2<f64>> {
-    let (samples, axes, length) = frames.dim();
-    if axes != 3 || length < 2 {
-        return Err(Error::Shape {
-            name: "frames",
-            expected: "samples x 3 x L (axes x, y, z; L >= 2 samples)".into(),
-            got: vec![samples, axes, length],
-        });
+    /// The 19 statistical features of every frame of `frames` (`samples x
+    /// 3 x L`, `L >= 2`), one row per frame (`samples x 19`), computed in
+    /// parallel. Each row is bit-for-bit what [`StatFeatures::transform`]
+    /// gives for that frame, whatever the number of threads. An empty batch
+    /// (0 samples) gives a `0 x 19` array.
+    ///
+    /// # Errors
+    /// As [`StatFeatures::transform`], for the first offending value in
+    /// row-major order ([`Error::NonFiniteInput`] names its `[sample, axis,
+    /// index]`, [`Error::FeatureOverflow`] the feature and the sample);
+    /// [`Error::TooLarge`] when the output is over
+    /// [`tda_persistence::memory::limit`].
+    pub fn transform_batch(&self, frames: ArrayView3<f64>) -> Result<Array2<f64>> {
+        let (samples, axes, length) = frames.dim();
+        if axes != 3 || length < 2 {
+            return Err(Error::Shape {
+                name: "frames",
+                expected: "samples x 3 x L (axes x, y, z; L >= 2 samples)",
+                got: vec![samples, axes, length],
+            });
+        }
+        memory::check(
+            "statistical features",
+            memory::bytes_of::<f64>(&[samples, Self::COUNT]),
+        )?;
+        // Checked here, sequentially and in order, so the error names the
+        // first bad value whatever the thread count.
+        if let Some(((sample, axis, index), &value)) =
+            frames.indexed_iter().find(|(_, v)| !v.is_finite())
+        {
+            return Err(Error::NonFiniteInput {
+                name: "frames",
+                index: vec![sample, axis, index],
+                value,
+            });
+        }
+        let mut out = Array2::<f64>::zeros((samples, Self::COUNT));
+        out.axis_iter_mut(Axis(0))
+            .into_par_iter()
+            .zip(frames.axis_iter(Axis(0)).into_par_iter())
+            .for_each(|(mut row, frame)| {
+                for (o, v) in row.iter_mut().zip(features(frame)) {
+                    *o = v;
+                }
+            });
+        for (sample, row) in out.axis_iter(Axis(0)).enumerate() {
+            check_finite_output(row.iter(), Some(sample))?;
+        }
+        Ok(out)
     }
-    memory::check(
-        "statistical features",
-        memory::bytes_of::<f64>(&[samples, SF_COUNT]),
-    )?;
-    // Checked here, sequentially and in order, so the error names the first
-    // bad value whatever the thread count.
-    if let Some(((sample, axis, index), &value)) =
-        frames.indexed_iter().find(|(_, v)| !v.is_finite())
-    {
-        return Err(Error::NonFinite {
-            name: "frames",
-            index: vec![sample, axis, index],
-            value,
-        });
-    }
-    let mut out = Array2::<f64>::zeros((samples, SF_COUNT));
-    out.axis_iter_mut(Axis(0))
-        .into_par_iter()
-        .zip(frames.axis_iter(Axis(0)).into_par_iter())
-        .for_each(|(mut row, frame)| {
-            for (o, v) in row.iter_mut().zip(features(frame)) {
-                *o = v;
-            }
-        });
-    for (sample, row) in out.axis_iter(Axis(0)).enumerate() {
-        check_finite_output(row.iter(), Some(sample))?;
-    }
-    Ok(out)
 }
 
 /// Error for a non-finite feature (an overflow from huge finite input).
@@ -151,15 +165,12 @@ fn check_finite_output<'a>(
     sf: impl IntoIterator<Item = &'a f64>,
     sample: Option<usize>,
 ) -> Result<()> {
-    if let Some((k, v)) = sf.into_iter().enumerate().find(|(_, v)| !v.is_finite()) {
-        let at = match sample {
-            Some(s) => format!(" of sample {s}"),
-            None => String::new(),
-        };
-        return Err(Error::InvalidConfig {
+    if let Some((k, &value)) = sf.into_iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        return Err(Error::FeatureOverflow {
             name: if sample.is_some() { "frames" } else { "frame" },
-            value: format!("feature `{}`{at} = {v}", SF_NAMES[k]),
-            reason: "a feature overflows f64: values too large in magnitude",
+            feature: StatFeatures::NAMES[k],
+            sample,
+            value,
         });
     }
     Ok(())
@@ -167,7 +178,7 @@ fn check_finite_output<'a>(
 
 /// `x * 2^k` for any `k` (in steps whose factors are representable), exact
 /// unless the result overflows or is subnormal.
-pub(crate) fn scale2(mut x: f64, mut k: i32) -> f64 {
+fn scale2(mut x: f64, mut k: i32) -> f64 {
     while k != 0 {
         let step = k.clamp(-1000, 1000);
         x *= f64::from_bits(((1023 + step) as u64) << 52);
@@ -178,7 +189,7 @@ pub(crate) fn scale2(mut x: f64, mut k: i32) -> f64 {
 
 /// The exponent `e` with `2^e <= |x| < 2^(e + 1)` for finite nonzero `x`
 /// (subnormals included); 0 for 0.
-pub(crate) fn exponent(x: f64) -> i32 {
+fn exponent(x: f64) -> i32 {
     if x == 0.0 {
         return 0;
     }
@@ -286,7 +297,7 @@ fn norm(ds: &[f64]) -> f64 {
 }
 
 /// The features of a validated frame (3 rows, >= 2 finite samples).
-fn features(frame: ArrayView2<f64>) -> [f64; SF_COUNT] {
+fn features(frame: ArrayView2<f64>) -> [f64; StatFeatures::COUNT] {
     let n = frame.ncols() as f64;
     let (x, y, z) = (frame.row(0), frame.row(1), frame.row(2));
     let s = [axis_stats(x), axis_stats(y), axis_stats(z)];

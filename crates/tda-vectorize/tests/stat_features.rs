@@ -2,11 +2,31 @@
 //! `tools/gen_metrics_fixtures.py`), a hand-computed frame, batch against
 //! single frames (proptest), and every error case.
 
-use ndarray::{array, Array2, Array3, Axis};
+use ndarray::{array, Array2, Array3, ArrayView2, ArrayView3, Axis};
 use proptest::prelude::*;
 use serde_json::Value;
-use tda_nn::stat_features::{statistical_features, statistical_features_batch, SF_NAMES};
-use tda_nn::Error;
+use tda_vectorize::{Error, StatFeatures};
+
+const MAX: f64 = f64::MAX;
+/// The smallest positive subnormal.
+const TINY: f64 = 5e-324;
+
+/// One frame's features.
+fn statistical_features(frame: ArrayView2<f64>) -> Result<[f64; 19], Error> {
+    StatFeatures.transform(frame)
+}
+
+/// A batch's features.
+fn statistical_features_batch(frames: ArrayView3<f64>) -> Result<Array2<f64>, Error> {
+    StatFeatures.transform_batch(frames)
+}
+
+/// A refusal by the memory guard, with an estimate over 1e12 bytes (or an
+/// overflow), before anything was allocated.
+fn is_too_large<T>(r: &Result<T, Error>) -> bool {
+    matches!(r, Err(Error::TooLarge(m)) if m.estimated_bytes >= 1_000_000_000_000
+        && m.estimated_bytes > m.limit)
+}
 
 fn close(got: f64, want: f64) -> bool {
     (got - want).abs() <= 1e-10 * want.abs() + 1e-15
@@ -19,7 +39,7 @@ fn assert_features(got: &[f64], want: &[f64], case: &str) {
         assert!(
             close(got[k], want[k]),
             "{case}: {} = {}, numpy {}",
-            SF_NAMES[k],
+            StatFeatures::NAMES[k],
             got[k],
             want[k]
         );
@@ -27,7 +47,10 @@ fn assert_features(got: &[f64], want: &[f64], case: &str) {
 }
 
 fn numpy_frames() -> Vec<(String, Array2<f64>, Vec<f64>)> {
-    let path = format!("{}/tests/fixtures/metrics.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/stat_features.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).expect("fixture file");
     let v: Value = serde_json::from_str(&text).expect("valid JSON");
     v["frames"]
@@ -90,13 +113,20 @@ fn numpy_fixtures_in_a_batch() {
 
 #[test]
 fn names() {
-    assert_eq!(SF_NAMES.len(), 19);
-    assert_eq!(SF_NAMES[0], "mean_x");
-    assert_eq!(SF_NAMES[3], "var_x");
-    assert_eq!(SF_NAMES[6], "rms_x");
-    assert_eq!(SF_NAMES[9..12], ["corr_xy", "corr_xz", "corr_yz"]);
-    assert_eq!(SF_NAMES[12], "range_x");
-    assert_eq!(SF_NAMES[15..], ["mag_xy", "mag_xz", "mag_yz", "mag_xyz"]);
+    assert_eq!(StatFeatures::NAMES.len(), StatFeatures::COUNT);
+    assert_eq!(StatFeatures::COUNT, 19);
+    assert_eq!(StatFeatures::NAMES[0], "mean_x");
+    assert_eq!(StatFeatures::NAMES[3], "var_x");
+    assert_eq!(StatFeatures::NAMES[6], "rms_x");
+    assert_eq!(
+        StatFeatures::NAMES[9..12],
+        ["corr_xy", "corr_xz", "corr_yz"]
+    );
+    assert_eq!(StatFeatures::NAMES[12], "range_x");
+    assert_eq!(
+        StatFeatures::NAMES[15..],
+        ["mag_xy", "mag_xz", "mag_yz", "mag_xyz"]
+    );
 }
 
 #[test]
@@ -230,7 +260,7 @@ fn error_non_finite_value() {
         frame[[2, 4]] = bad;
         let err = statistical_features(frame.view()).unwrap_err();
         assert!(
-            matches!(err, Error::NonFinite { name: "frame", ref index, value }
+            matches!(err, Error::NonFiniteInput { name: "frame", ref index, value }
                 if index == &[2, 4] && value.to_bits() == bad.to_bits()),
             "{err}"
         );
@@ -244,7 +274,7 @@ fn error_non_finite_value_in_batch_names_the_first() {
     frames[[4, 1, 1]] = f64::INFINITY;
     let err = statistical_features_batch(frames.view()).unwrap_err();
     assert!(
-        matches!(err, Error::NonFinite { name: "frames", ref index, value }
+        matches!(err, Error::NonFiniteInput { name: "frames", ref index, value }
             if index == &[3, 0, 2] && value.is_nan()),
         "{err}"
     );
@@ -255,13 +285,13 @@ fn error_overflowing_features() {
     let frame = array![[1e200, -1e200], [0.0, 1.0], [0.0, 1.0]];
     let err = statistical_features(frame.view()).unwrap_err();
     assert!(
-        matches!(err, Error::InvalidConfig { name: "frame", .. }),
+        matches!(err, Error::FeatureOverflow { name: "frame", .. }),
         "{err}"
     );
     let batch = frame.insert_axis(Axis(0));
     let err = statistical_features_batch(batch.view()).unwrap_err();
     assert!(
-        matches!(err, Error::InvalidConfig { name: "frames", .. }),
+        matches!(err, Error::FeatureOverflow { name: "frames", .. }),
         "{err}"
     );
     assert!(err.to_string().contains("sample 0"), "{err}");
@@ -298,4 +328,214 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn statistical_features_table() {
+    // (case, frame, expected features or the name of the feature that
+    // overflows).
+    enum Want {
+        Values(Vec<(usize, f64)>),
+        Overflow(&'static str),
+    }
+    let u = TINY;
+    let long = |x: &dyn Fn(usize) -> f64, len: usize| -> Array2<f64> {
+        Array2::from_shape_fn((3, len), |(a, i)| match a {
+            0 => x(i),
+            1 => (i % 3) as f64,
+            _ => (i % 5) as f64,
+        })
+    };
+    let cases: Vec<(&str, Array2<f64>, Want)> = vec![
+        (
+            "constant MAX axis",
+            array![[MAX, MAX, MAX], [1.0, 2.0, 3.0], [0.0, 0.0, 1.0]],
+            Want::Values(vec![
+                (0, MAX),
+                (3, 0.0),
+                (6, MAX),
+                (9, 0.0),
+                (10, 0.0),
+                (12, 0.0),
+            ]),
+        ),
+        (
+            "constant -MAX axis",
+            array![[-MAX, -MAX], [1.0, 2.0], [0.0, 1.0]],
+            Want::Values(vec![(0, -MAX), (3, 0.0), (6, MAX), (9, 0.0)]),
+        ),
+        (
+            // x^2 overflows; var 2/3 e308 and rms sqrt(14/3) e154 do not.
+            "squares overflow, results do not",
+            array![[1e154, 2e154, 3e154], [1.0, 2.0, 3.0], [3.0, 1.0, 2.0]],
+            Want::Values(vec![
+                (0, 2e154),
+                (3, 2.0 / 3.0 * 1e308),
+                (6, (14.0f64 / 3.0).sqrt() * 1e154),
+                (9, 1.0),
+                (10, -0.5),
+                (12, 2e154),
+                (15, 2e154),
+            ]),
+        ),
+        (
+            // Subnormal axis: every centred square underflows unscaled.
+            "subnormal axis correlates",
+            array![[u, 2.0 * u, 3.0 * u], [1.0, 2.0, 3.0], [3.0, 1.0, 2.0]],
+            Want::Values(vec![
+                (0, 2.0 * u),
+                (3, 0.0),     // 2/3 u^2: underflows to 0 (correctly rounded)
+                (6, 2.0 * u), // sqrt(14/3) u rounds to 2 u
+                (9, 1.0),
+                (10, -0.5),
+                (11, -0.5),
+                (12, 2.0 * u),
+                (15, 2.0),
+            ]),
+        ),
+        (
+            "range 1e155 over 100 samples (magnitude overflows unscaled)",
+            long(
+                &|i| match i {
+                    0 => 0.0,
+                    1 => 1e155,
+                    _ => 5e154,
+                },
+                100,
+            ),
+            Want::Values(vec![(12, 1e155), (15, 1e155), (16, 1e155), (18, 1e155)]),
+        ),
+        (
+            "all zeros",
+            Array2::zeros((3, 4)),
+            Want::Values((0..19).map(|k| (k, 0.0)).collect()),
+        ),
+        (
+            "all -0.0",
+            Array2::from_elem((3, 2), -0.0),
+            Want::Values((0..19).map(|k| (k, 0.0)).collect()),
+        ),
+        (
+            "constant 0.1 (var exactly 0)",
+            Array2::from_elem((3, 3), 0.1),
+            Want::Values(vec![
+                (0, 0.1),
+                (3, 0.0),
+                (4, 0.0),
+                (9, 0.0),
+                (12, 0.0),
+                (18, 0.0),
+            ]),
+        ),
+        (
+            "MAX and -MAX: variance over MAX",
+            array![[MAX, -MAX], [0.0, 1.0], [0.0, 1.0]],
+            Want::Overflow("var_x"),
+        ),
+        (
+            "MAX and MAX/2: variance over MAX",
+            array![[0.0, 1.0], [MAX, MAX / 2.0], [0.0, 1.0]],
+            Want::Overflow("var_y"),
+        ),
+        // A range (or magnitude) over MAX implies a variance over MAX,
+        // which comes first.
+        (
+            "range over MAX",
+            array![[0.0, 1.0], [0.0, 1.0], [-0.6 * MAX, 0.6 * MAX]],
+            Want::Overflow("var_z"),
+        ),
+    ];
+    assert_eq!(cases.len(), 11);
+    for (case, frame, want) in &cases {
+        let r = statistical_features(frame.view());
+        let batch = statistical_features_batch(frame.clone().insert_axis(ndarray::Axis(0)).view());
+        match want {
+            Want::Values(values) => {
+                let sf = r.unwrap_or_else(|e| panic!("{case}: {e}"));
+                assert!(sf.iter().all(|v| v.is_finite()), "{case}: {sf:?}");
+                for &(k, v) in values {
+                    let tol = v.abs() * 4.0 * f64::EPSILON;
+                    assert!(
+                        (sf[k] - v).abs() <= tol,
+                        "{case}: {} = {} vs {v}",
+                        StatFeatures::NAMES[k],
+                        sf[k]
+                    );
+                }
+                assert_eq!(batch.unwrap().row(0).to_vec(), sf.to_vec(), "{case}");
+            }
+            Want::Overflow(name) => {
+                let e = r.unwrap_err();
+                assert!(
+                    matches!(e, Error::FeatureOverflow { name: "frame", feature, .. } if feature == *name),
+                    "{case}: {e}"
+                );
+                let e = batch.unwrap_err();
+                assert!(
+                    matches!(e, Error::FeatureOverflow { name: "frames", feature, .. } if feature == *name),
+                    "{case}: {e}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn statistical_features_errors() {
+    let cases: Vec<(&str, Array2<f64>)> = vec![
+        ("2 axes", Array2::zeros((2, 5))),
+        ("4 axes", Array2::zeros((4, 5))),
+        ("0 x 0", Array2::zeros((0, 0))),
+        ("1 sample", Array2::zeros((3, 1))),
+        ("0 samples", Array2::zeros((3, 0))),
+    ];
+    for (case, frame) in &cases {
+        assert!(
+            matches!(
+                statistical_features(frame.view()),
+                Err(Error::Shape { name: "frame", .. })
+            ),
+            "{case}"
+        );
+    }
+    let mut n = 0;
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let mut frame = Array2::<f64>::ones((3, 4));
+        frame[[1, 3]] = bad;
+        frame[[2, 0]] = f64::NAN;
+        let e = statistical_features(frame.view()).unwrap_err();
+        assert!(
+            matches!(e, Error::NonFiniteInput { name: "frame", ref index, value }
+                if index == &[1, 3] && value.to_bits() == bad.to_bits()),
+            "{e}"
+        );
+        let mut frames = Array3::<f64>::ones((3, 3, 4));
+        frames[[2, 1, 3]] = bad;
+        let e = statistical_features_batch(frames.view()).unwrap_err();
+        assert!(
+            matches!(e, Error::NonFiniteInput { name: "frames", ref index, .. } if index == &[2, 1, 3]),
+            "{e}"
+        );
+        n += 2;
+    }
+    // Batches: wrong axes, too few samples, empty (fine), and 2^60 frames
+    // (a broadcast view: refused before it is even scanned).
+    assert!(matches!(
+        statistical_features_batch(Array3::<f64>::zeros((2, 2, 5)).view()),
+        Err(Error::Shape { name: "frames", .. })
+    ));
+    assert!(matches!(
+        statistical_features_batch(Array3::<f64>::zeros((2, 3, 1)).view()),
+        Err(Error::Shape { name: "frames", .. })
+    ));
+    assert_eq!(
+        statistical_features_batch(Array3::<f64>::zeros((0, 3, 5)).view())
+            .unwrap()
+            .dim(),
+        (0, 19)
+    );
+    let one = Array3::<f64>::zeros((1, 3, 2));
+    let huge = one.broadcast((1 << 60, 3, 2)).unwrap();
+    assert!(is_too_large(&statistical_features_batch(huge)));
+    assert_eq!(cases.len() + n + 4, 15);
 }
