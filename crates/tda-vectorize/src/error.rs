@@ -1,7 +1,10 @@
 //! The crate's error type.
 
 /// Everything that can go wrong in `tda-vectorize`; user input never panics.
+///
+/// Non-exhaustive: later vectorizers may add variants.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A Gaussian standard deviation that is not finite and positive.
     #[error("invalid sigma {sigma}: the standard deviation must be finite and > 0")]
@@ -18,6 +21,16 @@ pub enum Error {
         start: f64,
         /// End of the rejected range.
         end: f64,
+    },
+    /// A range to be fitted to diagrams (a builder's `fit`) that they
+    /// cannot give: they hold no finite pair, or the fitted range is a
+    /// single value. Reported by the builder's `build`.
+    #[error("cannot fit `{name}` to the diagrams: {reason}")]
+    CannotFit {
+        /// Name of the range as it appears in the API.
+        name: &'static str,
+        /// Why.
+        reason: &'static str,
     },
     /// A resolution or count of zero.
     #[error("`{name}` is 0: it must be at least 1")]

@@ -1,155 +1,34 @@
-//! Persistence images (Adams et al. 2017).
+//! Persistence images (Adams et al. 2017): the public type
+//! [`PersistenceImage`] and its transform here; its builder (parameters,
+//! checks, fitting the ranges to diagrams) in `builder.rs`; the weight
+//! functions in `weight.rs`; the pixel grids (edges, output layout, memory)
+//! in `grid.rs`. The computation: the masses of the pixels along one axis
+//! under a point's Gaussian (`pixel_masses.rs`, normal tails from
+//! `normal_tail.rs`), a memo of those masses by coordinate (`memo.rs`), and
+//! the image as a matrix product of the two axes' masses (`splat.rs`, with
+//! the SIMD kernels of `simd.rs`).
 
+mod builder;
+mod grid;
 mod memo;
 mod normal_tail;
 mod pixel_masses;
 mod simd;
 mod splat;
+mod weight;
 
-use tda_persistence::{memory, Diagram};
+use tda_persistence::Diagram;
+
+pub use builder::PersistenceImageBuilder;
+pub use grid::Grid;
+pub use weight::Weight;
 
 use crate::error::{Error, Result};
-use crate::sample_grid::linspace;
-use crate::validate::{check_len, check_range, check_size, to_f32, validate_diagram};
+use crate::validate::{check_len, to_f32, validate_diagram};
 use crate::vectorizer::{Essential, Vectorizer};
-use pixel_masses::{PixelAxis, MIN_WIDTH_OVER_SIGMA};
-use simd::LANES;
+use builder::Params;
+use pixel_masses::PixelAxis;
 use splat::{Layout, Splatter};
-
-/// Weight `w(b, p)` of a point at birth `b` and persistence `p`.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub enum Weight {
-    /// `w = p` (persim's default `persistence` weight with `n = 1`).
-    #[default]
-    Persistence,
-    /// `w = 1`.
-    Constant,
-    /// persim's `linear_ramp`: `low` for `p < start`, `high` for `p > end`,
-    /// linear in between. As in persim, `p` is the persistence as computed
-    /// in `f64` (`|death - birth|`, rounded), so a bar whose exact
-    /// persistence is `start` or `end` may fall on either side. Where
-    /// persim's formula overflows (`high - low` or `end - start` beyond
-    /// `f64::MAX`) the weight is `low (1 - t) + high t`, exact to rounding
-    /// relative to `max(|low|, |high|)`.
-    LinearRamp {
-        /// Weight below `start`.
-        low: f64,
-        /// Weight above `end`.
-        high: f64,
-        /// Persistence where the ramp starts.
-        start: f64,
-        /// Persistence where the ramp ends (`> start`).
-        end: f64,
-    },
-    /// `w = p^n` for `n > 0` (persim's `persistence` weight with parameter `n`).
-    Power(f64),
-}
-
-impl Weight {
-    fn validate(self) -> Result<()> {
-        let bad = |value: f64, reason| {
-            Err(Error::InvalidParameter {
-                name: "weight",
-                value,
-                reason,
-            })
-        };
-        match self {
-            Weight::Persistence | Weight::Constant => Ok(()),
-            Weight::Power(n) if !(n.is_finite() && n > 0.0) => {
-                bad(n, "the exponent of Power must be finite and > 0")
-            }
-            Weight::Power(_) => Ok(()),
-            Weight::LinearRamp {
-                low,
-                high,
-                start,
-                end,
-            } => {
-                for v in [low, high, start, end] {
-                    if !v.is_finite() {
-                        return bad(v, "LinearRamp values must be finite");
-                    }
-                }
-                if start >= end {
-                    return bad(end, "LinearRamp needs start < end");
-                }
-                Ok(())
-            }
-        }
-    }
-
-    /// The weight of a point of persistence `pers` (no variant depends on
-    /// the birth). Finite for every finite `pers` except [`Weight::Power`],
-    /// which may overflow (or underflow): see [`PersistenceImage`] for how
-    /// that is handled.
-    #[inline]
-    fn eval(self, pers: f64) -> f64 {
-        match self {
-            Weight::Persistence => pers,
-            Weight::Constant => 1.0,
-            Weight::Power(n) => pers.powf(n),
-            Weight::LinearRamp {
-                low,
-                high,
-                start,
-                end,
-            } => {
-                if pers < start {
-                    low
-                } else if pers > end {
-                    high
-                } else {
-                    let v = (pers - start) * (high - low) / (end - start) + low;
-                    if v.is_finite() {
-                        v
-                    } else {
-                        ramp_without_overflow(pers, low, high, start, end)
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// persim's linear ramp at `start <= pers <= end`, where the direct formula
-/// overflows (`high - low`, `end - start` or a product beyond `f64::MAX`):
-/// the fraction `t` of the ramp on halved coordinates if need be, then
-/// `low (1 - t) + high t`, which stays between `low` and `high`.
-#[cold]
-fn ramp_without_overflow(pers: f64, low: f64, high: f64, start: f64, end: f64) -> f64 {
-    let t = if (end - start).is_finite() {
-        (pers - start) / (end - start)
-    } else {
-        (pers * 0.5 - start * 0.5) / (end * 0.5 - start * 0.5)
-    };
-    let t = t.clamp(0.0, 1.0);
-    low * (1.0 - t) + high * t
-}
-
-/// How pixels are laid out in the (birth, persistence) plane.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Grid {
-    /// persim `PersistenceImager`: `nx` x `ny` pixels tile
-    /// `birth_range x pers_range` exactly. Output layout: birth-major, value
-    /// of birth pixel `i` and persistence pixel `j` at `out[i * ny + j]`,
-    /// i.e. persim's `(n_birth, n_pers)` image flattened row-major.
-    #[default]
-    Contiguous,
-    /// persim 0.1 `PersImage` (the grid of PI-Net's published targets), with
-    /// `specs = {"minBD": birth_range.0, "maxBD": birth_range.1}`:
-    /// birth-pixel lower edges `linspace(min(minBD, 0), maxBD, nx)`,
-    /// persistence-pixel lower edges `linspace(0, maxBD, ny)`, every pixel
-    /// `maxBD / ny` wide (pixels overlap or leave gaps: they do not tile).
-    /// `pers_range` is not used; `maxBD` must be > 0. Weights are divided by
-    /// the largest weight among the diagram's kept points (with the default
-    /// [`Weight::Persistence`] that is persim's `persistence / max
-    /// persistence`); a diagram whose largest weight is not > 0 gives zeros.
-    /// Output layout: persim's `(ny, nx)` image flattened row-major, rows =
-    /// persistence descending, columns = birth ascending: persistence pixel
-    /// `j`, birth pixel `i` at `out[(ny - 1 - j) * nx + i]`.
-    LegacyPersImage,
-}
 
 /// Normalisation applied to each image after it is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -161,209 +40,6 @@ pub enum Normalize {
     Max,
     /// Divide by the sum of the pixel values (if it is > 0).
     Sum,
-}
-
-/// Builder of a [`PersistenceImage`]; [`PersistenceImageBuilder::build`]
-/// validates the parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PersistenceImageBuilder {
-    birth_range: (f64, f64),
-    pers_range: (f64, f64),
-    resolution: (usize, usize),
-    sigma: f64,
-    weight: Weight,
-    grid: Grid,
-    essential: Essential,
-    min_persistence: Option<f64>,
-    normalize: Normalize,
-}
-
-impl Default for PersistenceImageBuilder {
-    fn default() -> Self {
-        Self {
-            birth_range: (0.0, 1.0),
-            pers_range: (0.0, 1.0),
-            resolution: (20, 20),
-            sigma: 0.1,
-            weight: Weight::Persistence,
-            grid: Grid::Contiguous,
-            essential: Essential::Drop,
-            min_persistence: None,
-            normalize: Normalize::None,
-        }
-    }
-}
-
-impl PersistenceImageBuilder {
-    /// Range of births covered (default `(0, 1)`). For
-    /// [`Grid::LegacyPersImage`] this is persim's `(minBD, maxBD)`.
-    pub fn birth_range(mut self, start: f64, end: f64) -> Self {
-        self.birth_range = (start, end);
-        self
-    }
-
-    /// Range of persistences covered by [`Grid::Contiguous`] (default `(0, 1)`).
-    pub fn pers_range(mut self, start: f64, end: f64) -> Self {
-        self.pers_range = (start, end);
-        self
-    }
-
-    /// Number of pixels `(nx, ny)` along the birth and persistence axes
-    /// (default `(20, 20)`).
-    pub fn resolution(mut self, nx: usize, ny: usize) -> Self {
-        self.resolution = (nx, ny);
-        self
-    }
-
-    /// Standard deviation of the Gaussian placed on each point (default 0.1).
-    /// persim's `PersistenceImager` takes the variance `sigma^2` instead.
-    pub fn sigma(mut self, sigma: f64) -> Self {
-        self.sigma = sigma;
-        self
-    }
-
-    /// Weight function (default [`Weight::Persistence`]).
-    pub fn weight(mut self, weight: Weight) -> Self {
-        self.weight = weight;
-        self
-    }
-
-    /// Pixel grid (default [`Grid::Contiguous`]).
-    pub fn grid(mut self, grid: Grid) -> Self {
-        self.grid = grid;
-        self
-    }
-
-    /// Essential-pair policy (default [`Essential::Drop`]; [`Essential::Keep`]
-    /// is rejected by [`PersistenceImageBuilder::build`]).
-    pub fn essential(mut self, essential: Essential) -> Self {
-        self.essential = essential;
-        self
-    }
-
-    /// Drop pairs with persistence `<= threshold` (default: keep all).
-    ///
-    /// The comparison is made on the persistence as computed in `f64`,
-    /// `|death - birth|`, which is rounded: for quantised data (values on
-    /// a grid of step `h`, such as `k / 255`) a bar of exactly `h` can
-    /// come out a little above or below `h`, so `threshold = h` keeps some
-    /// of them and drops others. Put the threshold between two levels
-    /// (`1.5 h` to drop bars of one level and keep those of two), as
-    /// [`PINET_IMAGE_MIN_PERSISTENCE`] does.
-    pub fn min_persistence(mut self, threshold: f64) -> Self {
-        self.min_persistence = Some(threshold);
-        self
-    }
-
-    /// Normalisation of each image (default [`Normalize::None`]).
-    pub fn normalize(mut self, normalize: Normalize) -> Self {
-        self.normalize = normalize;
-        self
-    }
-
-    /// Validates the parameters and builds the vectorizer.
-    ///
-    /// Errors: [`Error::InvalidSigma`] (sigma not finite and > 0),
-    /// [`Error::ZeroSize`] (`resolution.0` or `resolution.1` is 0),
-    /// [`Error::InvalidRange`] (a range not finite with start < end),
-    /// [`Error::InvalidParameter`] for a range whose width `end - start`
-    /// overflows `f64` (named after the range), for a sigma above
-    /// `f64::MAX / 16` or over `1e100` pixel widths (named `"sigma"`: the
-    /// windows overflow, or the pixel masses underflow), for the legacy
-    /// grid's `maxBD <= 0`, a bad [`Weight`], [`Essential::Keep`] or a
-    /// threshold that is not finite and `>= 0`; [`Error::TooLarge`] when
-    /// the image (its output, the `f64` image it is computed in and the
-    /// pixel edges) is over [`memory::limit`], checked with overflow-free
-    /// arithmetic before anything is allocated.
-    pub fn build(self) -> Result<PersistenceImage> {
-        if !(self.sigma.is_finite() && self.sigma > 0.0) {
-            return Err(Error::InvalidSigma { sigma: self.sigma });
-        }
-        let (nx, ny) = self.resolution;
-        check_size("resolution.0", nx)?;
-        check_size("resolution.1", ny)?;
-        check_range("birth_range", self.birth_range)?;
-        let span = |name, (start, end): (f64, f64)| {
-            let width = end - start;
-            if width.is_finite() {
-                Ok(width)
-            } else {
-                Err(Error::InvalidParameter {
-                    name,
-                    value: width,
-                    reason: "the width end - start of the range overflows f64",
-                })
-            }
-        };
-        // Pixel widths along the birth and the persistence axis.
-        let widths = match self.grid {
-            Grid::Contiguous => {
-                check_range("pers_range", self.pers_range)?;
-                let bw = span("birth_range", self.birth_range)? / nx as f64;
-                let pw = span("pers_range", self.pers_range)? / ny as f64;
-                (bw, pw)
-            }
-            Grid::LegacyPersImage => {
-                let max_bd = self.birth_range.1;
-                if max_bd <= 0.0 {
-                    return Err(Error::InvalidParameter {
-                        name: "birth_range.1",
-                        value: max_bd,
-                        reason: "the legacy grid needs maxBD > 0",
-                    });
-                }
-                span("birth_range", (self.birth_range.0.min(0.0), max_bd))?;
-                let w = max_bd / ny as f64;
-                (w, w)
-            }
-        };
-        if !(self.sigma * 16.0).is_finite() {
-            return Err(Error::InvalidParameter {
-                name: "sigma",
-                value: self.sigma,
-                reason: "sigma must be at most f64::MAX / 16 (its 8-sigma windows overflow)",
-            });
-        }
-        for w in [widths.0, widths.1] {
-            if (w / self.sigma).is_nan() || w / self.sigma < MIN_WIDTH_OVER_SIGMA {
-                return Err(Error::InvalidParameter {
-                    name: "sigma",
-                    value: self.sigma,
-                    reason: "sigma is over 1e100 pixel widths: the pixel masses would underflow",
-                });
-            }
-        }
-        memory::check("persistence image", image_bytes(self.grid, nx, ny))?;
-        self.weight.validate()?;
-        self.essential
-            .validate_finite("persistence images need a finite death: use Drop or ClampDeath")?;
-        if let Some(t) = self.min_persistence {
-            if !(t.is_finite() && t >= 0.0) {
-                return Err(Error::InvalidParameter {
-                    name: "min_persistence",
-                    value: t,
-                    reason: "the threshold must be finite and >= 0",
-                });
-            }
-        }
-        Ok(PersistenceImage::from_valid(self))
-    }
-}
-
-/// Bytes a persistence image of `nx x ny` pixels allocates: the `f32`
-/// output, the `f64` image (rows padded by `LANES`), the pixel edges and
-/// the masses of one point along each axis (`None` on overflow).
-fn image_bytes(grid: Grid, nx: usize, ny: usize) -> Option<u64> {
-    let (rows, cols) = match grid {
-        Grid::Contiguous => (nx, ny),
-        Grid::LegacyPersImage => (ny, nx),
-    };
-    let axes = nx.checked_add(ny)?.checked_add(2 * LANES + 2)?;
-    memory::sum(&[
-        memory::bytes_of::<f32>(&[nx, ny]),
-        memory::bytes_of::<f64>(&[rows, cols.checked_add(LANES)?]),
-        memory::bytes_of::<f64>(&[3, axes]),
-    ])
 }
 
 /// The persistence threshold of PI-Net's image recipe
@@ -404,7 +80,7 @@ pub const PINET_IMAGE_MIN_PERSISTENCE: f64 = 1.5 / 255.0;
 /// [`Error::OutputOverflow`]; no finite input gives NaN or infinity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistenceImage {
-    config: PersistenceImageBuilder,
+    params: Params,
     /// `nx * ny` (checked when built).
     len: usize,
     bx: PixelAxis,
@@ -414,7 +90,9 @@ pub struct PersistenceImage {
 impl PersistenceImage {
     /// A builder with the defaults: contiguous 20 x 20 grid over
     /// `[0, 1] x [0, 1]`, sigma 0.1, persistence weight, essential pairs
-    /// dropped, no threshold, no normalisation.
+    /// dropped, no threshold, no normalisation. Its
+    /// [`fit`](PersistenceImageBuilder::fit) takes the ranges from a
+    /// collection of diagrams instead.
     pub fn builder() -> PersistenceImageBuilder {
         PersistenceImageBuilder::default()
     }
@@ -423,7 +101,7 @@ impl PersistenceImage {
     /// sigma 0.25, birth range `[-10, 10]`, essential pairs dropped, each
     /// image divided by its maximum.
     pub fn pinet_signal() -> Self {
-        Self::from_valid(Self::pinet_builder(-10.0, 10.0, 0.25))
+        Self::from_valid(Self::pinet_params(-10.0, 10.0, 0.25, None))
     }
 
     /// PI-Net's recipe for images (8-bit values scaled to `[0, 1]`):
@@ -439,44 +117,40 @@ impl PersistenceImage {
     /// `k`. With this threshold the preset reproduces all 60 channel images
     /// of the published file (`data/pinet-published`) to 1e-6.
     pub fn pinet_image() -> Self {
-        Self::from_valid(
-            Self::pinet_builder(0.0, 1.0, 0.05).min_persistence(PINET_IMAGE_MIN_PERSISTENCE),
-        )
+        Self::from_valid(Self::pinet_params(
+            0.0,
+            1.0,
+            0.05,
+            Some(PINET_IMAGE_MIN_PERSISTENCE),
+        ))
     }
 
-    fn pinet_builder(lo: f64, hi: f64, sigma: f64) -> PersistenceImageBuilder {
-        Self::builder()
-            .grid(Grid::LegacyPersImage)
-            .birth_range(lo, hi)
-            .resolution(50, 50)
-            .sigma(sigma)
-            .normalize(Normalize::Max)
+    /// The presets' parameters (valid: [`PersistenceImageBuilder::build`]
+    /// accepts them, which the tests check).
+    fn pinet_params(lo: f64, hi: f64, sigma: f64, min_persistence: Option<f64>) -> Params {
+        Params {
+            birth_range: (lo, hi),
+            pers_range: (0.0, 1.0),
+            resolution: (50, 50),
+            sigma,
+            weight: Weight::Persistence,
+            grid: Grid::LegacyPersImage,
+            essential: Essential::Drop,
+            min_persistence,
+            normalize: Normalize::Max,
+        }
     }
 
-    fn from_valid(config: PersistenceImageBuilder) -> Self {
-        let (nx, ny) = config.resolution;
-        let (bx, py) = match config.grid {
-            Grid::Contiguous => {
-                let (b0, b1) = config.birth_range;
-                let (p0, p1) = config.pers_range;
-                (
-                    PixelAxis::contiguous(linspace(b0, b1, nx + 1), config.sigma),
-                    PixelAxis::contiguous(linspace(p0, p1, ny + 1), config.sigma),
-                )
-            }
-            Grid::LegacyPersImage => {
-                let max_bd = config.birth_range.1;
-                let min_bd = config.birth_range.0.min(0.0);
-                let width = max_bd / ny as f64;
-                (
-                    PixelAxis::legacy(linspace(min_bd, max_bd, nx), width, config.sigma),
-                    PixelAxis::legacy(linspace(0.0, max_bd, ny), width, config.sigma),
-                )
-            }
-        };
-        let len = nx * ny;
+    pub(crate) fn from_valid(params: Params) -> Self {
+        let (bx, py) = params.grid.axes(
+            params.birth_range,
+            params.pers_range,
+            params.resolution,
+            params.sigma,
+        );
+        let len = params.resolution.0 * params.resolution.1;
         Self {
-            config,
+            params,
             len,
             bx,
             py,
@@ -486,21 +160,54 @@ impl PersistenceImage {
     /// `(rows, cols)` of the image in the output layout: `(nx, ny)` for
     /// [`Grid::Contiguous`], `(ny, nx)` for [`Grid::LegacyPersImage`].
     pub fn shape(&self) -> (usize, usize) {
-        let (nx, ny) = self.config.resolution;
-        match self.config.grid {
-            Grid::Contiguous => (nx, ny),
-            Grid::LegacyPersImage => (ny, nx),
-        }
+        self.params.grid.shape(self.params.resolution)
+    }
+
+    /// Range of births covered (for [`Grid::LegacyPersImage`], persim's
+    /// `(minBD, maxBD)`), as given or fitted.
+    pub fn birth_range(&self) -> (f64, f64) {
+        self.params.birth_range
+    }
+
+    /// Range of persistences covered by [`Grid::Contiguous`], as given or
+    /// fitted (not used by [`Grid::LegacyPersImage`]).
+    pub fn pers_range(&self) -> (f64, f64) {
+        self.params.pers_range
+    }
+
+    /// Number of pixels `(nx, ny)` along the birth and persistence axes.
+    pub fn resolution(&self) -> (usize, usize) {
+        self.params.resolution
     }
 
     /// Standard deviation of the Gaussians.
     pub fn sigma(&self) -> f64 {
-        self.config.sigma
+        self.params.sigma
+    }
+
+    /// Weight function.
+    pub fn weight(&self) -> Weight {
+        self.params.weight
     }
 
     /// Pixel grid.
     pub fn grid(&self) -> Grid {
-        self.config.grid
+        self.params.grid
+    }
+
+    /// Essential-pair policy.
+    pub fn essential(&self) -> Essential {
+        self.params.essential
+    }
+
+    /// Persistence threshold (pairs with `p <= threshold` are dropped), if any.
+    pub fn min_persistence(&self) -> Option<f64> {
+        self.params.min_persistence
+    }
+
+    /// Normalisation of each image.
+    pub fn normalize(&self) -> Normalize {
+        self.params.normalize
     }
 
     /// The weighted points `(b, p, w)` of `d` into `points`: pairs dropped
@@ -511,7 +218,7 @@ impl PersistenceImage {
     /// [`PersistenceImage`]); the image of `points` times `2^log2_scale`
     /// is the persistence image.
     fn weighted_points(&self, d: &Diagram, points: &mut Vec<(f64, f64, f64)>) -> Result<Weighted> {
-        let cfg = &self.config;
+        let cfg = &self.params;
         points.clear();
         for (index, pair) in d.pairs.iter().enumerate() {
             let Some(death) = cfg.essential.death(pair) else {
@@ -685,11 +392,11 @@ impl Vectorizer for PersistenceImage {
     fn transform_into(&self, d: &Diagram, out: &mut [f32]) -> Result<()> {
         check_len(self.len(), out.len())?;
         validate_diagram(d)?;
-        let (nx, ny) = self.config.resolution;
+        let (nx, ny) = self.params.resolution;
         // The legacy grid's output is persistence-major (rows from the
         // highest persistence down), so the f64 image is made so too and
         // each of its rows is one output row.
-        let (layout, cols) = match self.config.grid {
+        let (layout, cols) = match self.params.grid {
             Grid::Contiguous => (Layout::BirthMajor, ny),
             Grid::LegacyPersImage => (Layout::PersistenceMajor, nx),
         };
@@ -699,7 +406,7 @@ impl Vectorizer for PersistenceImage {
             let (img, stride) = splatter.splat(&self.bx, &self.py, points, layout);
             // The padding columns hold zeros, so they change neither.
             let weights = Scale::power_of_two(weighted.log2_scale);
-            let scale = match self.config.normalize {
+            let scale = match self.params.normalize {
                 Normalize::None => weights,
                 Normalize::Max => match max_of(img) {
                     m if m > 0.0 => Scale::divide_by(m),
@@ -719,7 +426,7 @@ impl Vectorizer for PersistenceImage {
                         *o = (v * f) as f32;
                     }
                 };
-                match self.config.grid {
+                match self.params.grid {
                     Grid::Contiguous => out.chunks_exact_mut(cols).zip(rows).for_each(convert),
                     Grid::LegacyPersImage => {
                         out.chunks_exact_mut(cols).rev().zip(rows).for_each(convert)
@@ -731,7 +438,7 @@ impl Vectorizer for PersistenceImage {
             // may not fit in f32 (checked one by one).
             let nrows = out.len() / cols;
             for (r, row) in rows.enumerate() {
-                let out_row = match self.config.grid {
+                let out_row = match self.params.grid {
                     Grid::Contiguous => r,
                     Grid::LegacyPersImage => nrows - 1 - r,
                 };
