@@ -1,5 +1,7 @@
 //! Random ray search (Kim & Jung, Section 5): draw rays, keep the best.
 
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::SplitMix64;
 use tda_persistence::memory;
 
 use crate::error::{Error, Result};
@@ -78,7 +80,11 @@ fn check_k(k: usize) -> Result<()> {
     Ok(())
 }
 
-/// The stream of random rays of [`random_rays`].
+/// The stream of random rays of [`random_rays`]: SplitMix64 (Steele, Lea &
+/// Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014;
+/// small, seedable and the same on every platform) seeded with `seed`, one
+/// draw per entry. Draws are taken over `u64` ranges (`rand` samples a
+/// `usize` range through `u32`, which would change the rays of a seed).
 struct RayDraw {
     k: usize,
     rng: SplitMix64,
@@ -88,39 +94,18 @@ impl RayDraw {
     fn new(k: usize, seed: u64) -> Self {
         Self {
             k,
-            rng: SplitMix64(seed),
+            rng: SplitMix64::seed_from_u64(seed),
         }
     }
 
     fn next_ray(&mut self) -> Result<Ray> {
         let rng = &mut self.rng;
         let a = (0..self.k)
-            .map(|_| 1.0 + rng.below(DIRECTION_STEPS) as f64 / 10.0)
+            .map(|_| 1.0 + rng.random_range(0..DIRECTION_STEPS) as f64 / 10.0)
             .collect();
         let b = (0..self.k)
-            .map(|_| rng.below(ENDPOINT_STEPS) as f64 / 10.0)
+            .map(|_| rng.random_range(0..ENDPOINT_STEPS) as f64 / 10.0)
             .collect();
         Ray::new(a, b)
-    }
-}
-
-/// SplitMix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number
-/// generators", OOPSLA 2014): small, seedable, and the same on every
-/// platform.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform on `0..n` (Lemire's multiply-shift; the bias is below
-    /// `n / 2^64`).
-    fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
     }
 }
