@@ -60,8 +60,10 @@ fn distances(c: &mut Criterion) {
         wasserstein(x, y, 2.0).expect("valid diagrams")
     });
     // persim.wasserstein's metric: p = 1, Euclidean ground metric.
-    let w1_l2 = Wasserstein::new(1.0)
-        .and_then(|w| w.with_internal_p(2.0))
+    let w1_l2 = Wasserstein::builder()
+        .order(1.0)
+        .internal_p(2.0)
+        .build()
         .expect("valid parameters");
     run(c, "distance_wasserstein_p1_l2_w1", &pairs, &|x, y| {
         w1_l2.distance(x, y).expect("valid diagrams")

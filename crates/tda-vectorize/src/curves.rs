@@ -1,9 +1,12 @@
-//! Betti curves and persistence landscapes, sampled on a uniform grid.
+//! Betti curves and persistence landscapes, sampled on a uniform grid, and
+//! what fitting a sample range to diagrams means for every curve.
 
 use tda_persistence::Diagram;
 
+#[cfg(doc)]
+use crate::error::Error;
 use crate::error::Result;
-use crate::sample_grid::SampleGrid;
+use crate::sample_grid::{SampleGrid, SampleRange};
 use crate::validate::{check_len, check_size, to_f32, validate_diagram};
 use crate::vectorizer::{Essential, Vectorizer};
 
@@ -24,28 +27,126 @@ pub struct BettiCurve {
     essential: Essential,
 }
 
-impl BettiCurve {
-    /// `resolution` samples of `sample_range`, essential pairs dropped
-    /// ([`Essential::Drop`]; use [`BettiCurve::with_essential`] to count
-    /// them as gudhi does, with [`Essential::Keep`]).
-    /// [`crate::Error::TooLarge`] if the samples are over the memory limit.
-    pub fn new(sample_range: (f64, f64), resolution: usize) -> Result<Self> {
-        Ok(Self {
-            samples: SampleGrid::new(sample_range, resolution, "Betti curve samples", Some(12))?,
+/// Builder of a [`BettiCurve`]: each setter stores its value,
+/// [`BettiCurveBuilder::build`] checks them all. Defaults: no sample range
+/// (set it, or [`fit`](BettiCurveBuilder::fit) it to diagrams), 100
+/// samples (gudhi's default), essential pairs dropped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BettiCurveBuilder {
+    sample_range: SampleRange,
+    resolution: usize,
+    essential: Essential,
+}
+
+impl Default for BettiCurveBuilder {
+    fn default() -> Self {
+        Self {
+            sample_range: SampleRange::default(),
+            resolution: 100,
             essential: Essential::Drop,
-        })
+        }
+    }
+}
+
+impl BettiCurveBuilder {
+    /// The range sampled, `linspace(start, end, resolution)` (finite,
+    /// `start < end`, or `start == end` with one sample). Replaces a range
+    /// fitted before.
+    pub fn sample_range(mut self, start: f64, end: f64) -> Self {
+        self.sample_range = SampleRange::Given(start, end);
+        self
     }
 
-    /// The same curve with another essential-pair policy.
-    pub fn with_essential(mut self, essential: Essential) -> Result<Self> {
-        essential.validate()?;
+    /// Takes the sample range from `diagrams` (all together): from the
+    /// smallest birth to the largest death of their pairs with a finite
+    /// birth and death, as gudhi's `BettiCurve(resolution=n,
+    /// keep_endpoints=True).fit(diagrams)`. See [the crate
+    /// docs](crate#fitting-ranges-to-diagrams) for the details (essential
+    /// pairs, gudhi's default `keep_endpoints=False`, diagrams without a
+    /// finite pair). A range set after this call replaces the fitted one.
+    pub fn fit(mut self, diagrams: &[Diagram]) -> Self {
+        self.sample_range = SampleRange::fit(diagrams);
+        self
+    }
+
+    /// Number of samples (default 100).
+    pub fn resolution(mut self, resolution: usize) -> Self {
+        self.resolution = resolution;
+        self
+    }
+
+    /// Essential-pair policy (default [`Essential::Drop`]; gudhi counts
+    /// essential pairs, which is [`Essential::Keep`]).
+    pub fn essential(mut self, essential: Essential) -> Self {
         self.essential = essential;
-        Ok(self)
+        self
+    }
+
+    /// Checks the parameters and builds the curve.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ZeroSize`] (`"resolution"` is 0), [`Error::InvalidRange`]
+    /// (`"sample_range"` not set, not finite, or with `start >= end` and
+    /// more than one sample), [`Error::CannotFit`] (a fitted range the
+    /// diagrams could not give), [`Error::TooLarge`] (the samples are over
+    /// the memory limit), [`Error::InvalidParameter`] (`"essential"`:
+    /// [`Essential::ClampDeath`] with a death that is not finite).
+    pub fn build(self) -> Result<BettiCurve> {
+        let samples = SampleGrid::new(
+            self.sample_range,
+            self.resolution,
+            "Betti curve samples",
+            Some(12),
+        )?;
+        self.essential.validate()?;
+        Ok(BettiCurve {
+            samples,
+            essential: self.essential,
+        })
+    }
+}
+
+impl BettiCurve {
+    /// A builder with the defaults of [`BettiCurveBuilder`].
+    pub fn builder() -> BettiCurveBuilder {
+        BettiCurveBuilder::default()
+    }
+
+    /// Shorthand for `BettiCurve::builder().sample_range(start,
+    /// end).resolution(resolution).build()`: `resolution` samples of
+    /// `sample_range`, essential pairs dropped (use the builder's
+    /// [`essential`](BettiCurveBuilder::essential) with [`Essential::Keep`]
+    /// to count them, as gudhi does).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`BettiCurveBuilder::build`].
+    pub fn new(sample_range: (f64, f64), resolution: usize) -> Result<Self> {
+        Self::builder()
+            .sample_range(sample_range.0, sample_range.1)
+            .resolution(resolution)
+            .build()
     }
 
     /// The sample positions.
     pub fn samples(&self) -> &[f64] {
         self.samples.t()
+    }
+
+    /// The range sampled, as given or fitted.
+    pub fn sample_range(&self) -> (f64, f64) {
+        self.samples.range()
+    }
+
+    /// Number of samples.
+    pub fn resolution(&self) -> usize {
+        self.samples.len()
+    }
+
+    /// The essential-pair policy.
+    pub fn essential(&self) -> Essential {
+        self.essential
     }
 }
 
@@ -102,33 +203,144 @@ pub struct Landscape {
     essential: Essential,
 }
 
-impl Landscape {
-    /// `num_landscapes` functions at `resolution` samples of
-    /// `sample_range`, essential pairs dropped ([`Essential::Drop`]).
-    /// [`crate::Error::TooLarge`] if `num_landscapes x resolution` values
-    /// are over the memory limit (or overflow).
-    pub fn new(num_landscapes: usize, sample_range: (f64, f64), resolution: usize) -> Result<Self> {
-        check_size("num_landscapes", num_landscapes)?;
-        // Per sample: k tent values (f64) while computing, k outputs (f32).
-        let per_sample = (num_landscapes as u64).checked_mul(12);
-        Ok(Self {
-            samples: SampleGrid::new(sample_range, resolution, "landscape values", per_sample)?,
-            num_landscapes,
+/// Builder of a [`Landscape`]: each setter stores its value,
+/// [`LandscapeBuilder::build`] checks them all. Defaults (gudhi's): 5
+/// landscapes, 100 samples, no sample range (set it, or
+/// [`fit`](LandscapeBuilder::fit) it to diagrams); essential pairs dropped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LandscapeBuilder {
+    num_landscapes: usize,
+    sample_range: SampleRange,
+    resolution: usize,
+    essential: Essential,
+}
+
+impl Default for LandscapeBuilder {
+    fn default() -> Self {
+        Self {
+            num_landscapes: 5,
+            sample_range: SampleRange::default(),
+            resolution: 100,
             essential: Essential::Drop,
-        })
+        }
+    }
+}
+
+impl LandscapeBuilder {
+    /// Number of landscape functions `lambda_1..=lambda_k` (default 5).
+    pub fn num_landscapes(mut self, num_landscapes: usize) -> Self {
+        self.num_landscapes = num_landscapes;
+        self
     }
 
-    /// The same landscapes with another essential-pair policy
-    /// ([`Essential::Keep`] makes a bar `[b, inf)` contribute `t - b`).
-    pub fn with_essential(mut self, essential: Essential) -> Result<Self> {
-        essential.validate()?;
+    /// The range sampled, `linspace(start, end, resolution)` (finite,
+    /// `start < end`, or `start == end` with one sample). Replaces a range
+    /// fitted before.
+    pub fn sample_range(mut self, start: f64, end: f64) -> Self {
+        self.sample_range = SampleRange::Given(start, end);
+        self
+    }
+
+    /// Takes the sample range from `diagrams` (all together): from the
+    /// smallest birth to the largest death of their pairs with a finite
+    /// birth and death, as gudhi's `Landscape(resolution=n,
+    /// keep_endpoints=True).fit(diagrams)`. See [the crate
+    /// docs](crate#fitting-ranges-to-diagrams) for the details. A range set
+    /// after this call replaces the fitted one.
+    pub fn fit(mut self, diagrams: &[Diagram]) -> Self {
+        self.sample_range = SampleRange::fit(diagrams);
+        self
+    }
+
+    /// Number of samples (default 100).
+    pub fn resolution(mut self, resolution: usize) -> Self {
+        self.resolution = resolution;
+        self
+    }
+
+    /// Essential-pair policy (default [`Essential::Drop`];
+    /// [`Essential::Keep`] makes a bar `[b, inf)` contribute `t - b`).
+    pub fn essential(mut self, essential: Essential) -> Self {
         self.essential = essential;
-        Ok(self)
+        self
+    }
+
+    /// Checks the parameters and builds the landscapes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ZeroSize`] (`"num_landscapes"` or `"resolution"` is 0),
+    /// [`Error::InvalidRange`] (`"sample_range"` not set, not finite, or
+    /// with `start >= end` and more than one sample),
+    /// [`Error::CannotFit`] (a fitted range the diagrams could not give),
+    /// [`Error::TooLarge`] (`num_landscapes x resolution` values over the
+    /// memory limit, or overflowing), [`Error::InvalidParameter`]
+    /// (`"essential"`: [`Essential::ClampDeath`] with a death that is not
+    /// finite).
+    pub fn build(self) -> Result<Landscape> {
+        check_size("num_landscapes", self.num_landscapes)?;
+        // Per sample: k tent values (f64) while computing, k outputs (f32).
+        let per_sample = (self.num_landscapes as u64).checked_mul(12);
+        let samples = SampleGrid::new(
+            self.sample_range,
+            self.resolution,
+            "landscape values",
+            per_sample,
+        )?;
+        self.essential.validate()?;
+        Ok(Landscape {
+            samples,
+            num_landscapes: self.num_landscapes,
+            essential: self.essential,
+        })
+    }
+}
+
+impl Landscape {
+    /// A builder with the defaults of [`LandscapeBuilder`].
+    pub fn builder() -> LandscapeBuilder {
+        LandscapeBuilder::default()
+    }
+
+    /// Shorthand for `Landscape::builder().num_landscapes(num_landscapes)
+    /// .sample_range(start, end).resolution(resolution).build()`:
+    /// `num_landscapes` functions at `resolution` samples of
+    /// `sample_range`, essential pairs dropped.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`LandscapeBuilder::build`].
+    pub fn new(num_landscapes: usize, sample_range: (f64, f64), resolution: usize) -> Result<Self> {
+        Self::builder()
+            .num_landscapes(num_landscapes)
+            .sample_range(sample_range.0, sample_range.1)
+            .resolution(resolution)
+            .build()
     }
 
     /// The sample positions.
     pub fn samples(&self) -> &[f64] {
         self.samples.t()
+    }
+
+    /// The range sampled, as given or fitted.
+    pub fn sample_range(&self) -> (f64, f64) {
+        self.samples.range()
+    }
+
+    /// Number of samples per landscape.
+    pub fn resolution(&self) -> usize {
+        self.samples.len()
+    }
+
+    /// Number of landscape functions.
+    pub fn num_landscapes(&self) -> usize {
+        self.num_landscapes
+    }
+
+    /// The essential-pair policy.
+    pub fn essential(&self) -> Essential {
+        self.essential
     }
 }
 

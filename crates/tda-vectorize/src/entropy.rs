@@ -3,7 +3,7 @@
 use tda_persistence::Diagram;
 
 use crate::error::{Error, Result};
-use crate::sample_grid::SampleGrid;
+use crate::sample_grid::{SampleGrid, SampleRange};
 use crate::validate::{check_len, validate_diagram};
 use crate::vectorizer::{Essential, Vectorizer};
 
@@ -83,13 +83,14 @@ pub enum EntropyNormalization {
 /// over the finite bars left by the essential policy. Output length 1.
 ///
 /// - Logarithm: natural by default (gudhi `representations.Entropy`);
-///   [`PersistenceEntropy::with_base`] picks another (`2.0` for giotto-tda's
+///   [`PersistenceEntropyBuilder::base`] picks another (`2.0` for giotto-tda's
 ///   `PersistenceEntropy`, whose entropies are in bits).
 /// - Bars of length 0 contribute nothing (`0 log 0 = 0`; gudhi returns NaN
 ///   for a diagram with such a bar) and are not counted by
 ///   [`EntropyNormalization::LogBars`].
-/// - When the entropy is undefined, [`PersistenceEntropy::with_undefined_value`]
-///   is written (default `0.0`): when there is no bar of positive length
+/// - When the entropy is undefined, the builder's
+///   [`undefined_value`](PersistenceEntropyBuilder::undefined_value) is
+///   written (default `0.0`): when there is no bar of positive length
 ///   (empty diagram after the policy: gudhi gives 0; only zero-length bars:
 ///   gudhi and giotto-tda give NaN, giotto-tda then its `nan_fill_value`,
 ///   default -1), and in the normalised modes when the denominator `log n`
@@ -108,9 +109,9 @@ pub enum EntropyNormalization {
 /// by the longest before anything is summed (the entropy depends on their
 /// ratios only), and taken in halves where `d - b` overflows.
 ///
-/// giotto-tda users: `PersistenceEntropy::new().with_base(2.0)` (add
-/// `.with_normalization(EntropyNormalization::LogTotalLength)` for
-/// `normalize=True` and `.with_undefined_value(-1.0)` for its NaN filling;
+/// giotto-tda users: `PersistenceEntropy::builder().base(2.0).build()?` (add
+/// `.normalization(EntropyNormalization::LogTotalLength)` for
+/// `normalize=True` and `.undefined_value(-1.0)` for its NaN filling;
 /// giotto-tda writes a huge finite number where `log L = 0` and `E > 0`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistenceEntropy {
@@ -122,6 +123,91 @@ pub struct PersistenceEntropy {
     undefined: f64,
 }
 
+/// Builder of a [`PersistenceEntropy`]: each setter stores its value,
+/// [`PersistenceEntropyBuilder::build`] checks them all. Defaults: natural
+/// logarithm, [`EntropyNormalization::Raw`], essential pairs dropped,
+/// undefined entropies written as 0.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersistenceEntropyBuilder {
+    base: f64,
+    normalization: EntropyNormalization,
+    essential: Essential,
+    undefined: f64,
+}
+
+impl Default for PersistenceEntropyBuilder {
+    fn default() -> Self {
+        Self {
+            base: std::f64::consts::E,
+            normalization: EntropyNormalization::Raw,
+            essential: Essential::Drop,
+            undefined: 0.0,
+        }
+    }
+}
+
+impl PersistenceEntropyBuilder {
+    /// Logarithms in `base` (finite, `> 0`, `!= 1`; default `e`).
+    pub fn base(mut self, base: f64) -> Self {
+        self.base = base;
+        self
+    }
+
+    /// The normalisation (default [`EntropyNormalization::Raw`]).
+    pub fn normalization(mut self, normalization: EntropyNormalization) -> Self {
+        self.normalization = normalization;
+        self
+    }
+
+    /// Essential-pair policy (default [`Essential::Drop`]):
+    /// [`Essential::ClampDeath`] turns `[b, inf)` into `[b, v]`;
+    /// [`Essential::Keep`] is rejected by
+    /// [`PersistenceEntropyBuilder::build`], since an infinite bar has an
+    /// infinite length.
+    pub fn essential(mut self, essential: Essential) -> Self {
+        self.essential = essential;
+        self
+    }
+
+    /// The value written where the entropy is undefined (see
+    /// [`PersistenceEntropy`]); any value, NaN included (default 0).
+    pub fn undefined_value(mut self, value: f64) -> Self {
+        self.undefined = value;
+        self
+    }
+
+    /// Checks the parameters and builds the entropy.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] named `"base"` (not finite, `> 0` and
+    /// `!= 1`) or `"essential"` ([`Essential::Keep`], or
+    /// [`Essential::ClampDeath`] with a death that is not finite).
+    pub fn build(self) -> Result<PersistenceEntropy> {
+        let base = self.base;
+        if !(base.is_finite() && base > 0.0 && base != 1.0) {
+            return Err(Error::InvalidParameter {
+                name: "base",
+                value: base,
+                reason: "the logarithm base must be finite, > 0 and != 1",
+            });
+        }
+        self.essential
+            .validate_finite("entropy needs finite bar lengths: use Drop or ClampDeath")?;
+        Ok(PersistenceEntropy {
+            base,
+            ln_base: if base == std::f64::consts::E {
+                1.0
+            } else {
+                base.ln()
+            },
+            normalization: self.normalization,
+            essential: self.essential,
+            undefined: self.undefined,
+        })
+    }
+}
+
 impl Default for PersistenceEntropy {
     fn default() -> Self {
         Self::new()
@@ -129,8 +215,15 @@ impl Default for PersistenceEntropy {
 }
 
 impl PersistenceEntropy {
-    /// Natural logarithm, no normalisation, essential pairs dropped
-    /// ([`Essential::Drop`]), undefined entropies written as 0.
+    /// A builder with the defaults of [`PersistenceEntropyBuilder`].
+    pub fn builder() -> PersistenceEntropyBuilder {
+        PersistenceEntropyBuilder::default()
+    }
+
+    /// The entropy with the builder's defaults (`PersistenceEntropy::builder()
+    /// .build()`, which cannot fail): natural logarithm, no normalisation,
+    /// essential pairs dropped ([`Essential::Drop`]), undefined entropies
+    /// written as 0.
     pub fn new() -> Self {
         Self {
             base: std::f64::consts::E,
@@ -139,48 +232,6 @@ impl PersistenceEntropy {
             essential: Essential::Drop,
             undefined: 0.0,
         }
-    }
-
-    /// The same entropy with logarithms in `base` (finite, `> 0`, `!= 1`,
-    /// else [`Error::InvalidParameter`] named `"base"`).
-    pub fn with_base(mut self, base: f64) -> Result<Self> {
-        if !(base.is_finite() && base > 0.0 && base != 1.0) {
-            return Err(Error::InvalidParameter {
-                name: "base",
-                value: base,
-                reason: "the logarithm base must be finite, > 0 and != 1",
-            });
-        }
-        self.base = base;
-        self.ln_base = if base == std::f64::consts::E {
-            1.0
-        } else {
-            base.ln()
-        };
-        Ok(self)
-    }
-
-    /// The same entropy with another normalisation.
-    pub fn with_normalization(mut self, normalization: EntropyNormalization) -> Self {
-        self.normalization = normalization;
-        self
-    }
-
-    /// The same entropy with another essential-pair policy:
-    /// [`Essential::ClampDeath`] turns `[b, inf)` into `[b, v]`;
-    /// [`Essential::Keep`] is rejected ([`Error::InvalidParameter`] named
-    /// `"essential"`), since an infinite bar has an infinite length.
-    pub fn with_essential(mut self, essential: Essential) -> Result<Self> {
-        essential.validate_finite("entropy needs finite bar lengths: use Drop or ClampDeath")?;
-        self.essential = essential;
-        Ok(self)
-    }
-
-    /// The same entropy writing `value` where it is undefined (see the type's
-    /// docs); any value, NaN included, is accepted.
-    pub fn with_undefined_value(mut self, value: f64) -> Self {
-        self.undefined = value;
-        self
     }
 
     /// The logarithm base.
@@ -284,14 +335,83 @@ pub struct EntropySummary {
     essential: Essential,
 }
 
-impl EntropySummary {
-    /// The L1-normalised summary at `resolution` samples of `sample_range`
-    /// ([`Error::ZeroSize`] for 0 samples, [`Error::InvalidParameter`] named
-    /// `"resolution"` for 1, [`Error::InvalidRange`] unless finite with
-    /// start < end); essential pairs dropped.
-    pub fn new(sample_range: (f64, f64), resolution: usize) -> Result<Self> {
+/// Builder of an [`EntropySummary`]: each setter stores its value,
+/// [`EntropySummaryBuilder::build`] checks them all. Defaults (gudhi's): no
+/// sample range (set it, or [`fit`](EntropySummaryBuilder::fit) it to
+/// diagrams), 100 samples, L1-normalised; essential pairs dropped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntropySummaryBuilder {
+    sample_range: SampleRange,
+    resolution: usize,
+    normalized: bool,
+    essential: Essential,
+}
+
+impl Default for EntropySummaryBuilder {
+    fn default() -> Self {
+        Self {
+            sample_range: SampleRange::default(),
+            resolution: 100,
+            normalized: true,
+            essential: Essential::Drop,
+        }
+    }
+}
+
+impl EntropySummaryBuilder {
+    /// The range sampled, `linspace(start, end, resolution)` (finite,
+    /// `start < end`). Replaces a range fitted before.
+    pub fn sample_range(mut self, start: f64, end: f64) -> Self {
+        self.sample_range = SampleRange::Given(start, end);
+        self
+    }
+
+    /// Takes the sample range from `diagrams` (all together): from the
+    /// smallest birth to the largest death of their pairs with a finite
+    /// birth and death, as gudhi's `Entropy(mode="vector", resolution=n,
+    /// keep_endpoints=True).fit(diagrams)`. See [the crate
+    /// docs](crate#fitting-ranges-to-diagrams) for the details. A range set
+    /// after this call replaces the fitted one.
+    pub fn fit(mut self, diagrams: &[Diagram]) -> Self {
+        self.sample_range = SampleRange::fit(diagrams);
+        self
+    }
+
+    /// Number of samples (at least 2; default 100).
+    pub fn resolution(mut self, resolution: usize) -> Self {
+        self.resolution = resolution;
+        self
+    }
+
+    /// Whether to divide the summary by its L1 norm (gudhi's `normalized`,
+    /// default true).
+    pub fn normalized(mut self, normalized: bool) -> Self {
+        self.normalized = normalized;
+        self
+    }
+
+    /// Essential-pair policy (default [`Essential::Drop`];
+    /// [`Essential::Keep`] is rejected by [`EntropySummaryBuilder::build`]).
+    pub fn essential(mut self, essential: Essential) -> Self {
+        self.essential = essential;
+        self
+    }
+
+    /// Checks the parameters and builds the summary.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ZeroSize`] (`"resolution"` is 0), [`Error::InvalidRange`]
+    /// (`"sample_range"` not set, not finite, or with `start >= end`),
+    /// [`Error::CannotFit`] (a fitted range the diagrams could not give),
+    /// [`Error::TooLarge`] (the samples are over the memory limit),
+    /// [`Error::InvalidParameter`] named `"resolution"` (1 sample) or
+    /// `"essential"` ([`Essential::Keep`], or [`Essential::ClampDeath`]
+    /// with a death that is not finite).
+    pub fn build(self) -> Result<EntropySummary> {
+        let resolution = self.resolution;
         let samples = SampleGrid::new(
-            sample_range,
+            self.sample_range,
             resolution,
             "entropy summary samples",
             Some(12),
@@ -303,41 +423,60 @@ impl EntropySummary {
                 reason: "the entropy summary needs at least 2 samples",
             });
         }
+        self.essential
+            .validate_finite("entropy needs finite bar lengths: use Drop or ClampDeath")?;
         let t = samples.t();
         // Halved coordinates where the range's width overflows.
-        let factor = if (sample_range.1 - sample_range.0).is_finite() {
+        let factor = if (t[resolution - 1] - t[0]).is_finite() {
             1.0
         } else {
             0.5
         };
         let (start, step) = (t[0] * factor, t[1] * factor - t[0] * factor);
-        Ok(Self {
+        Ok(EntropySummary {
             samples,
             factor,
             start,
             step,
-            normalized: true,
-            essential: Essential::Drop,
+            normalized: self.normalized,
+            essential: self.essential,
         })
     }
+}
 
-    /// Whether to divide the summary by its L1 norm (gudhi's `normalized`).
-    pub fn with_normalized(mut self, normalized: bool) -> Self {
-        self.normalized = normalized;
-        self
+impl EntropySummary {
+    /// A builder with the defaults of [`EntropySummaryBuilder`].
+    pub fn builder() -> EntropySummaryBuilder {
+        EntropySummaryBuilder::default()
     }
 
-    /// The same summary with another essential-pair policy
-    /// ([`Essential::Keep`] is rejected with [`Error::InvalidParameter`]).
-    pub fn with_essential(mut self, essential: Essential) -> Result<Self> {
-        essential.validate_finite("entropy needs finite bar lengths: use Drop or ClampDeath")?;
-        self.essential = essential;
-        Ok(self)
+    /// Shorthand for `EntropySummary::builder().sample_range(start,
+    /// end).resolution(resolution).build()`: the L1-normalised summary at
+    /// `resolution` samples of `sample_range`, essential pairs dropped.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`EntropySummaryBuilder::build`].
+    pub fn new(sample_range: (f64, f64), resolution: usize) -> Result<Self> {
+        Self::builder()
+            .sample_range(sample_range.0, sample_range.1)
+            .resolution(resolution)
+            .build()
     }
 
     /// The sample positions.
     pub fn samples(&self) -> &[f64] {
         self.samples.t()
+    }
+
+    /// The range sampled, as given or fitted.
+    pub fn sample_range(&self) -> (f64, f64) {
+        self.samples.range()
+    }
+
+    /// Number of samples.
+    pub fn resolution(&self) -> usize {
+        self.samples.len()
     }
 
     /// Whether the summary is L1-normalised.

@@ -22,9 +22,21 @@
 //! Essential (infinite) pairs follow an explicit [`Essential`] policy
 //! (dropped by default).
 //!
+//! # Configuration: builders
+//!
+//! Every vectorizer, and the [`Wasserstein`] distance, is configured one
+//! way: `X::builder()` returns an `XBuilder` holding the defaults, whose
+//! setters only store values; `XBuilder::build()` checks every parameter
+//! once and returns `X` or a typed [`Error`] naming the parameter as the
+//! setter spells it (`"sigma"`, `"sample_range"`, `"resolution.0"`, ...).
+//! A built `X` is immutable, with a getter per parameter. Short
+//! constructors for the required parameters, such as
+//! `BettiCurve::new(sample_range, resolution)` and `Wasserstein::new(order)`,
+//! are shorthands for the builder.
+//!
 //! ```
 //! use tda_persistence::{Diagram, PersistencePair};
-//! use tda_vectorize::{BettiCurve, Landscape, PersistenceImage, Vectorizer};
+//! use tda_vectorize::{BettiCurve, Essential, Landscape, PersistenceImage, Vectorizer};
 //!
 //! let d = Diagram::new(0, vec![PersistencePair::new(0.0, 2.0), PersistencePair::new(1.0, f64::INFINITY)]);
 //! let pi = PersistenceImage::builder()
@@ -39,10 +51,66 @@
 //! // One finite point of weight 2, well inside the range: the image sums to ~2.
 //! assert!((img.iter().map(|&v| v as f64).sum::<f64>() - 2.0).abs() < 1e-5);
 //!
+//! // gudhi counts essential pairs in Betti curves: Essential::Keep.
+//! let betti = BettiCurve::builder()
+//!     .sample_range(0.0, 2.0)
+//!     .resolution(3)
+//!     .essential(Essential::Keep)
+//!     .build()
+//!     .unwrap();
+//! assert_eq!(betti.transform(&d).unwrap(), vec![1.0, 2.0, 1.0]);
+//! // The shorthand: essential pairs dropped.
 //! let betti = BettiCurve::new((0.0, 2.0), 3).unwrap().transform(&d).unwrap();
 //! assert_eq!(betti, vec![1.0, 1.0, 0.0]);
 //! let land = Landscape::new(1, (0.0, 2.0), 3).unwrap().transform(&d).unwrap();
 //! assert_eq!(land, vec![0.0, 1.0, 0.0]);
+//!
+//! // Impossible parameters are refused by build(), naming them.
+//! let e = PersistenceImage::builder().sigma(-1.0).build().unwrap_err();
+//! assert_eq!(e.to_string(), "invalid sigma -1: the standard deviation must be finite and > 0");
+//! ```
+//!
+//! # Fitting ranges to diagrams
+//!
+//! The builders of [`PersistenceImage`], [`BettiCurve`], [`Landscape`],
+//! [`Silhouette`] and [`EntropySummary`] have `fit(&diagrams)`, which takes
+//! the ranges from a collection of diagrams (typically the training set),
+//! as persim's and gudhi's `fit` do:
+//!
+//! - Only pairs with a finite birth and death count: essential pairs are
+//!   left out whatever the [`Essential`] policy (gudhi and persim need them
+//!   removed first: their fits fail or give infinite ranges on them), as
+//!   are pairs with a NaN, which the transforms refuse anyway.
+//! - Sample ranges (curves, silhouettes, entropy summaries): from the
+//!   smallest birth to the largest death, a pair `(b, d)` read as the
+//!   interval `(min(b, d), max(b, d))` as everywhere in this crate. That is
+//!   gudhi's `_automatic_sample_range` with `keep_endpoints=True`: the
+//!   grid is `linspace(min birth, max death, resolution)`. gudhi's default
+//!   `keep_endpoints=False` instead samples `resolution + 2` points and
+//!   drops both ends (where every curve is 0): ask for `resolution + 2`
+//!   samples and drop the first and last values to get its Betti curves,
+//!   landscapes and silhouettes; its entropy summary then keeps the
+//!   *first* `resolution` values (its index rule still counts from the
+//!   dropped first sample).
+//! - Persistence images: see [`PersistenceImageBuilder::fit`] (gudhi's
+//!   fitted `im_range` exactly; persim's ranges before it pads them to
+//!   whole pixels).
+//! - A fit is resolved when the builder builds; a range set after `fit`
+//!   replaces the fitted one. Diagrams without a finite pair, or a fitted
+//!   range that is a single value (every pair at one point), make `build`
+//!   return [`Error::CannotFit`] naming the range, never a NaN grid.
+//!
+//! ```
+//! use tda_persistence::{Diagram, PersistencePair};
+//! use tda_vectorize::{Landscape, Vectorizer};
+//!
+//! let train = vec![
+//!     Diagram::new(0, vec![PersistencePair::new(0.5, 2.0)]),
+//!     Diagram::new(0, vec![PersistencePair::new(1.0, 3.0), PersistencePair::new(0.0, f64::INFINITY)]),
+//! ];
+//! let land = Landscape::builder().num_landscapes(2).resolution(11).fit(&train).build().unwrap();
+//! assert_eq!(land.sample_range(), (0.5, 3.0));
+//! assert_eq!(land.transform_batch(&train).unwrap().dim(), (2, 22));
 //! ```
 
 #![warn(missing_docs)]
@@ -59,16 +127,20 @@ mod stat_features;
 mod validate;
 mod vectorizer;
 
-pub use curves::{BettiCurve, Landscape};
+pub use curves::{BettiCurve, BettiCurveBuilder, Landscape, LandscapeBuilder};
 pub use distance::{
     bottleneck, bottleneck_matching, wasserstein, wasserstein_matching, Matching, Wasserstein,
+    WassersteinBuilder,
 };
-pub use entropy::{EntropyNormalization, EntropySummary, PersistenceEntropy};
+pub use entropy::{
+    EntropyNormalization, EntropySummary, EntropySummaryBuilder, PersistenceEntropy,
+    PersistenceEntropyBuilder,
+};
 pub use error::{Error, Result};
 pub use image::{
     Grid, Normalize, PersistenceImage, PersistenceImageBuilder, Weight, PINET_IMAGE_MIN_PERSISTENCE,
 };
 pub use pinet_targets::pinet_targets;
-pub use silhouette::Silhouette;
+pub use silhouette::{Silhouette, SilhouetteBuilder};
 pub use stat_features::StatFeatures;
 pub use vectorizer::{Essential, Vectorizer};

@@ -3,10 +3,45 @@
 //! numpy's `linspace`, which also places the pixel edges of persistence
 //! images.
 
+use tda_persistence::{memory, Diagram};
+
 use crate::error::{Error, Result};
-use tda_persistence::memory;
 
 use crate::validate::check_size;
+
+/// A sample range as the builders of the curves hold it: given (NaN ends
+/// until it is, gudhi's default), or fitted to diagrams.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum SampleRange {
+    /// `(start, end)` as set by the user.
+    Given(f64, f64),
+    /// `(min lo, max hi)` over the finite pairs of the diagrams given to a
+    /// builder's `fit`, each pair read as `(lo, hi) = (min(b, d), max(b,
+    /// d))`; `None` if there is no such pair.
+    Fitted(Option<(f64, f64)>),
+}
+
+impl Default for SampleRange {
+    fn default() -> Self {
+        SampleRange::Given(f64::NAN, f64::NAN)
+    }
+}
+
+impl SampleRange {
+    /// gudhi's `_automatic_sample_range` on the finite pairs of `diagrams`
+    /// (pairs with an infinite or NaN birth or death are left out).
+    pub(crate) fn fit(diagrams: &[Diagram]) -> Self {
+        let mut range: Option<(f64, f64)> = None;
+        for p in diagrams.iter().flat_map(|d| d.iter()) {
+            if !(p.birth.is_finite() && p.death.is_finite()) {
+                continue;
+            }
+            let (lo, hi) = (p.birth.min(p.death), p.birth.max(p.death));
+            range = Some(range.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+        }
+        SampleRange::Fitted(range)
+    }
+}
 
 /// Sample positions `linspace(start, end, resolution)` (numpy's formula) of a
 /// validated range: `resolution >= 1`, finite ends, `start < end` (or
@@ -27,24 +62,45 @@ pub(crate) struct SampleGrid {
 
 impl SampleGrid {
     /// Validates `sample_range` and `resolution` (errors name them as
-    /// `"sample_range"` and `"resolution"`) and checks the memory of the
-    /// grid and of what the caller allocates per sample (`per_sample`
-    /// bytes, `None` if that overflowed) against the limit, as `what`.
+    /// `"sample_range"` and `"resolution"`; a fitted range that the
+    /// diagrams could not give is [`Error::CannotFit`]) and checks the
+    /// memory of the grid and of what the caller allocates per sample
+    /// (`per_sample` bytes, `None` if that overflowed) against the limit,
+    /// as `what`.
     pub(crate) fn new(
-        (start, end): (f64, f64),
+        sample_range: SampleRange,
         resolution: usize,
         what: &'static str,
         per_sample: Option<u64>,
     ) -> Result<Self> {
         check_size("resolution", resolution)?;
+        let cannot_fit = |reason| Error::CannotFit {
+            name: "sample_range",
+            reason,
+        };
+        let (start, end) = match sample_range {
+            SampleRange::Given(start, end) => (start, end),
+            SampleRange::Fitted(Some(range)) => range,
+            SampleRange::Fitted(None) => {
+                return Err(cannot_fit(
+                    "the diagrams hold no pair with a finite birth and death",
+                ))
+            }
+        };
         let ok = start.is_finite()
             && end.is_finite()
             && (start < end || resolution == 1 && start == end);
         if !ok {
-            return Err(Error::InvalidRange {
-                name: "sample_range",
-                start,
-                end,
+            return Err(match sample_range {
+                SampleRange::Given(..) => Error::InvalidRange {
+                    name: "sample_range",
+                    start,
+                    end,
+                },
+                SampleRange::Fitted(_) => cannot_fit(
+                    "every finite pair is the same single value, so the fitted range is \
+                     empty; set sample_range explicitly",
+                ),
             });
         }
         // The sample (8 bytes) and what the caller keeps per sample.
@@ -62,6 +118,12 @@ impl SampleGrid {
             start: start * factor,
             inv_step,
         })
+    }
+
+    /// `(first sample, last sample)`: the range sampled.
+    #[inline]
+    pub(crate) fn range(&self) -> (f64, f64) {
+        (self.t[0], self.t[self.t.len() - 1])
     }
 
     /// The sample positions.
@@ -147,7 +209,7 @@ pub(crate) fn linspace(start: f64, end: f64, n: usize) -> Vec<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::SampleGrid;
+    use super::{SampleGrid, SampleRange};
     use proptest::prelude::*;
 
     proptest! {
@@ -162,7 +224,7 @@ mod tests {
             pick in prop::collection::vec(0usize..300, 1..5),
         ) {
             let end = if n == 1 { start } else { start + width };
-            let s = SampleGrid::new((start, end), n, "test", Some(0)).unwrap();
+            let s = SampleGrid::new(SampleRange::Given(start, end), n, "test", Some(0)).unwrap();
             let mut probes = xs;
             probes.extend(pick.iter().map(|&i| s.t[i % n]));
             probes.extend([f64::INFINITY, f64::NEG_INFINITY, start, end]);
@@ -182,7 +244,7 @@ mod tests {
             pick in prop::collection::vec(0usize..300, 1..5),
         ) {
             let (start, end) = (-lo * f64::MAX, hi * f64::MAX);
-            let s = SampleGrid::new((start, end), n, "test", Some(0)).unwrap();
+            let s = SampleGrid::new(SampleRange::Given(start, end), n, "test", Some(0)).unwrap();
             prop_assert!(s.t.iter().all(|t| t.is_finite()));
             prop_assert!(s.t.windows(2).all(|w| w[0] <= w[1]));
             prop_assert_eq!((s.t[0], s.t[n - 1]), (start, end));

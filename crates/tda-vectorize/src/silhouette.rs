@@ -3,7 +3,7 @@
 use tda_persistence::Diagram;
 
 use crate::error::{Error, Result};
-use crate::sample_grid::SampleGrid;
+use crate::sample_grid::{SampleGrid, SampleRange};
 use crate::validate::{check_len, validate_diagram, write_f32};
 use crate::vectorizer::{Essential, Vectorizer};
 
@@ -55,43 +55,142 @@ pub struct Silhouette {
     essential: Essential,
 }
 
-impl Silhouette {
-    /// The silhouette with weight exponent `power` (finite, `>= 0`, else
-    /// [`Error::InvalidParameter`] named `"power"`) at `resolution` samples
-    /// of `sample_range` ([`Error::ZeroSize`] for 0 samples,
-    /// [`Error::InvalidRange`] unless the range is finite with start < end,
-    /// or start == end with one sample). Essential pairs are dropped
-    /// ([`Essential::Drop`]).
-    pub fn new(power: f64, sample_range: (f64, f64), resolution: usize) -> Result<Self> {
-        if !(power.is_finite() && power >= 0.0) {
+/// Builder of a [`Silhouette`]: each setter stores its value,
+/// [`SilhouetteBuilder::build`] checks them all. Defaults: power 1
+/// (giotto-tda's; gudhi's default weight is constant, power 0), no sample
+/// range (set it, or [`fit`](SilhouetteBuilder::fit) it to diagrams), 100
+/// samples (gudhi's), essential pairs dropped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SilhouetteBuilder {
+    power: f64,
+    sample_range: SampleRange,
+    resolution: usize,
+    essential: Essential,
+}
+
+impl Default for SilhouetteBuilder {
+    fn default() -> Self {
+        Self {
+            power: 1.0,
+            sample_range: SampleRange::default(),
+            resolution: 100,
+            essential: Essential::Drop,
+        }
+    }
+}
+
+impl SilhouetteBuilder {
+    /// The weight exponent `p` (finite, `>= 0`; default 1).
+    pub fn power(mut self, power: f64) -> Self {
+        self.power = power;
+        self
+    }
+
+    /// The range sampled, `linspace(start, end, resolution)` (finite,
+    /// `start < end`, or `start == end` with one sample). Replaces a range
+    /// fitted before.
+    pub fn sample_range(mut self, start: f64, end: f64) -> Self {
+        self.sample_range = SampleRange::Given(start, end);
+        self
+    }
+
+    /// Takes the sample range from `diagrams` (all together): from the
+    /// smallest birth to the largest death of their pairs with a finite
+    /// birth and death, as gudhi's `Silhouette(resolution=n,
+    /// keep_endpoints=True).fit(diagrams)`. See [the crate
+    /// docs](crate#fitting-ranges-to-diagrams) for the details. A range set
+    /// after this call replaces the fitted one.
+    pub fn fit(mut self, diagrams: &[Diagram]) -> Self {
+        self.sample_range = SampleRange::fit(diagrams);
+        self
+    }
+
+    /// Number of samples (default 100).
+    pub fn resolution(mut self, resolution: usize) -> Self {
+        self.resolution = resolution;
+        self
+    }
+
+    /// Essential-pair policy (default [`Essential::Drop`]):
+    /// [`Essential::ClampDeath`] turns `[b, inf)` into `[b, v]`;
+    /// [`Essential::Keep`] is rejected by [`SilhouetteBuilder::build`],
+    /// since an infinite bar has an infinite weight.
+    pub fn essential(mut self, essential: Essential) -> Self {
+        self.essential = essential;
+        self
+    }
+
+    /// Checks the parameters and builds the silhouette.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] named `"power"` (not finite and `>= 0`)
+    /// or `"essential"` ([`Essential::Keep`], or [`Essential::ClampDeath`]
+    /// with a death that is not finite), [`Error::ZeroSize`]
+    /// (`"resolution"` is 0), [`Error::InvalidRange`] (`"sample_range"` not
+    /// set, not finite, or with `start >= end` and more than one sample),
+    /// [`Error::CannotFit`] (a fitted range the diagrams could not give),
+    /// [`Error::TooLarge`] (the samples are over the memory limit).
+    pub fn build(self) -> Result<Silhouette> {
+        if !(self.power.is_finite() && self.power >= 0.0) {
             return Err(Error::InvalidParameter {
                 name: "power",
-                value: power,
+                value: self.power,
                 reason: "the silhouette weight exponent must be finite and >= 0",
             });
         }
-        Ok(Self {
-            samples: SampleGrid::new(sample_range, resolution, "silhouette samples", Some(12))?,
-            power,
-            essential: Essential::Drop,
-        })
-    }
-
-    /// The same silhouette with another essential-pair policy:
-    /// [`Essential::ClampDeath`] turns `[b, inf)` into `[b, v]`;
-    /// [`Essential::Keep`] is rejected ([`Error::InvalidParameter`] named
-    /// `"essential"`), since an infinite bar has an infinite weight.
-    pub fn with_essential(mut self, essential: Essential) -> Result<Self> {
-        essential.validate_finite(
+        let samples = SampleGrid::new(
+            self.sample_range,
+            self.resolution,
+            "silhouette samples",
+            Some(12),
+        )?;
+        self.essential.validate_finite(
             "silhouette weights need a finite bar length: use Drop or ClampDeath",
         )?;
-        self.essential = essential;
-        Ok(self)
+        Ok(Silhouette {
+            samples,
+            power: self.power,
+            essential: self.essential,
+        })
+    }
+}
+
+impl Silhouette {
+    /// A builder with the defaults of [`SilhouetteBuilder`].
+    pub fn builder() -> SilhouetteBuilder {
+        SilhouetteBuilder::default()
+    }
+
+    /// Shorthand for `Silhouette::builder().power(power).sample_range(start,
+    /// end).resolution(resolution).build()`: the silhouette with weight
+    /// exponent `power` at `resolution` samples of `sample_range`,
+    /// essential pairs dropped.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`SilhouetteBuilder::build`].
+    pub fn new(power: f64, sample_range: (f64, f64), resolution: usize) -> Result<Self> {
+        Self::builder()
+            .power(power)
+            .sample_range(sample_range.0, sample_range.1)
+            .resolution(resolution)
+            .build()
     }
 
     /// The sample positions.
     pub fn samples(&self) -> &[f64] {
         self.samples.t()
+    }
+
+    /// The range sampled, as given or fitted.
+    pub fn sample_range(&self) -> (f64, f64) {
+        self.samples.range()
+    }
+
+    /// Number of samples.
+    pub fn resolution(&self) -> usize {
+        self.samples.len()
     }
 
     /// The weight exponent `p`.

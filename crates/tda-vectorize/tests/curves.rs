@@ -36,11 +36,21 @@ fn tent_landscapes() {
 #[test]
 fn landscape_essential_policies() {
     let d = diagram(&[(1.0, f64::INFINITY)]);
-    let land = Landscape::new(1, (0.0, 4.0), 5).unwrap();
-    assert!(land.transform(&d).unwrap().iter().all(|&x| x == 0.0));
-    let keep = land.clone().with_essential(Essential::Keep).unwrap();
+    let land = Landscape::builder()
+        .num_landscapes(1)
+        .sample_range(0.0, 4.0)
+        .resolution(5);
+    assert!(land
+        .clone()
+        .build()
+        .unwrap()
+        .transform(&d)
+        .unwrap()
+        .iter()
+        .all(|&x| x == 0.0));
+    let keep = land.clone().essential(Essential::Keep).build().unwrap();
     assert_eq!(keep.transform(&d).unwrap(), vec![0.0, 0.0, 1.0, 2.0, 3.0]);
-    let clamp = land.with_essential(Essential::ClampDeath(3.0)).unwrap();
+    let clamp = land.essential(Essential::ClampDeath(3.0)).build().unwrap();
     assert_eq!(clamp.transform(&d).unwrap(), vec![0.0, 0.0, 1.0, 0.0, 0.0]);
 }
 
@@ -48,12 +58,16 @@ fn landscape_essential_policies() {
 fn betti_counts_half_open_bars() {
     // Samples 0, 1, 2, 3, 4; bars [1, 3) and [1, inf).
     let d = diagram(&[(1.0, 3.0), (1.0, f64::INFINITY), (2.5, 2.75)]);
-    let betti = BettiCurve::new((0.0, 4.0), 5).unwrap();
+    let builder = BettiCurve::builder().sample_range(0.0, 4.0).resolution(5);
+    let betti = builder.clone().build().unwrap();
     assert_eq!(betti.samples(), &[0.0, 1.0, 2.0, 3.0, 4.0]);
     assert_eq!(betti.transform(&d).unwrap(), vec![0.0, 1.0, 1.0, 0.0, 0.0]);
-    let keep = betti.clone().with_essential(Essential::Keep).unwrap();
+    let keep = builder.clone().essential(Essential::Keep).build().unwrap();
     assert_eq!(keep.transform(&d).unwrap(), vec![0.0, 2.0, 2.0, 1.0, 1.0]);
-    let clamp = betti.with_essential(Essential::ClampDeath(4.0)).unwrap();
+    let clamp = builder
+        .essential(Essential::ClampDeath(4.0))
+        .build()
+        .unwrap();
     assert_eq!(clamp.transform(&d).unwrap(), vec![0.0, 2.0, 2.0, 1.0, 0.0]);
 }
 

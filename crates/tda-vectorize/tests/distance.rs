@@ -247,7 +247,11 @@ fn gudhi_fixtures() {
             let p = w["p"].as_f64().unwrap();
             let q = w["internal_p"].as_f64().unwrap_or(INF);
             let want = json_value(&w["value"]);
-            let dist = Wasserstein::new(p).unwrap().with_internal_p(q).unwrap();
+            let dist = Wasserstein::builder()
+                .order(p)
+                .internal_p(q)
+                .build()
+                .unwrap();
             let mt = dist.matching(&a, &b).unwrap();
             assert!(
                 close(mt.distance, want),
@@ -264,9 +268,10 @@ fn gudhi_fixtures() {
             // persim.wasserstein = W_1 with the Euclidean ground metric,
             // accurate to about 1e-8 only (see the generator).
             let pw = case["persim_wasserstein"].as_f64().unwrap();
-            let ours = Wasserstein::new(1.0)
-                .unwrap()
-                .with_internal_p(2.0)
+            let ours = Wasserstein::builder()
+                .order(1.0)
+                .internal_p(2.0)
+                .build()
                 .unwrap()
                 .distance(&a, &b)
                 .unwrap();
@@ -292,9 +297,17 @@ fn empty_diagrams() {
     assert_eq!(bottleneck(&a, &e).unwrap(), 1.0);
     assert_eq!(bottleneck(&e, &a).unwrap(), 1.0);
     assert_eq!(wasserstein(&a, &e, 2.0).unwrap(), 1.0);
-    let w1l1 = Wasserstein::new(1.0).unwrap().with_internal_p(1.0).unwrap();
+    let w1l1 = Wasserstein::builder()
+        .order(1.0)
+        .internal_p(1.0)
+        .build()
+        .unwrap();
     assert_eq!(w1l1.distance(&a, &e).unwrap(), 2.0);
-    let w1l2 = Wasserstein::new(1.0).unwrap().with_internal_p(2.0).unwrap();
+    let w1l2 = Wasserstein::builder()
+        .order(1.0)
+        .internal_p(2.0)
+        .build()
+        .unwrap();
     assert!(close(w1l2.distance(&a, &e).unwrap(), 2.0f64.sqrt()));
 }
 
@@ -374,7 +387,11 @@ fn superlevel_equals_negated_sublevel() {
     assert_eq!(bottleneck(&sx, &sy).unwrap(), bottleneck(&nx, &ny).unwrap());
     for p in [1.0, 2.0, 3.5] {
         for q in [1.0, 2.0, INF] {
-            let w = Wasserstein::new(p).unwrap().with_internal_p(q).unwrap();
+            let w = Wasserstein::builder()
+                .order(p)
+                .internal_p(q)
+                .build()
+                .unwrap();
             let (s, n) = (w.distance(&sx, &sy).unwrap(), w.distance(&nx, &ny).unwrap());
             assert!(close(s, n), "p {p} q {q}: {s} vs {n}");
         }
@@ -467,9 +484,10 @@ fn error_invalid_parameter() {
         assert!(Wasserstein::new(p).is_err());
     }
     for q in [0.99, 0.0, f64::NAN] {
-        let e = Wasserstein::new(1.0)
-            .unwrap()
-            .with_internal_p(q)
+        let e = Wasserstein::builder()
+            .order(1.0)
+            .internal_p(q)
+            .build()
             .unwrap_err();
         assert!(
             matches!(e, Error::InvalidParameter { name: "internal_p", value, .. } if value.to_bits() == q.to_bits()),
@@ -549,7 +567,7 @@ proptest! {
         }
         for p in ORDERS {
             for q in GROUNDS {
-                let w = Wasserstein::new(p).unwrap().with_internal_p(q).unwrap();
+                let w = Wasserstein::builder().order(p).internal_p(q).build().unwrap();
                 let mt = w.matching(&a, &b).unwrap();
                 let want = brute(&a, &b, p, q);
                 prop_assert!(close(mt.distance, want), "W_{p} L^{q}: {} vs {want}", mt.distance);
@@ -566,7 +584,7 @@ proptest! {
         prop_assert!(close(bottleneck(&a, &b).unwrap(), dp(&a, &b, INF, INF)));
         for p in [1.0, 2.0, 3.5] {
             for q in GROUNDS {
-                let got = Wasserstein::new(p).unwrap().with_internal_p(q).unwrap().distance(&a, &b).unwrap();
+                let got = Wasserstein::builder().order(p).internal_p(q).build().unwrap().distance(&a, &b).unwrap();
                 let want = dp(&a, &b, p, q);
                 prop_assert!(close(got, want), "W_{p} L^{q}: {got} vs {want}");
             }
@@ -591,7 +609,7 @@ proptest! {
         prop_assert!(ac <= ab + bc + tol(ac));
         for p in [1.0, 2.0, 3.5] {
             for q in GROUNDS {
-                let w = Wasserstein::new(p).unwrap().with_internal_p(q).unwrap();
+                let w = Wasserstein::builder().order(p).internal_p(q).build().unwrap();
                 let (ab, bc, ac) = (w.distance(&a, &b).unwrap(), w.distance(&b, &c).unwrap(), w.distance(&a, &c).unwrap());
                 prop_assert!(ac <= ab + bc + tol(ac), "W_{p} L^{q}: {ac} > {ab} + {bc}");
             }
@@ -604,7 +622,7 @@ proptest! {
         for q in GROUNDS {
             let mut prev = INF;
             for p in [1.0, 1.5, 2.0, 3.5, 8.0, INF] {
-                let w = Wasserstein::new(p).unwrap().with_internal_p(q).unwrap().distance(&a, &b).unwrap();
+                let w = Wasserstein::builder().order(p).internal_p(q).build().unwrap().distance(&a, &b).unwrap();
                 prop_assert!(w <= prev * (1.0 + 1e-9) + 1e-12, "L^{q}: W_{p} = {w} > {prev}");
                 prev = w;
             }

@@ -101,9 +101,11 @@ fn invalid_parameter() {
     for r in cases {
         assert!(matches!(r, Err(Error::InvalidParameter { .. })), "{r:?}");
     }
-    let e = BettiCurve::new((0.0, 1.0), 3)
-        .unwrap()
-        .with_essential(Essential::ClampDeath(f64::INFINITY))
+    let e = BettiCurve::builder()
+        .sample_range(0.0, 1.0)
+        .resolution(3)
+        .essential(Essential::ClampDeath(f64::INFINITY))
+        .build()
         .unwrap_err();
     assert!(matches!(
         e,

@@ -132,16 +132,21 @@ fn gudhi_landscapes_and_betti_curves() {
         let got = match case["kind"].as_str().unwrap() {
             "landscape" => {
                 let k = case["num_landscapes"].as_u64().unwrap() as usize;
-                Landscape::new(k, range, res)
-                    .unwrap()
-                    .with_essential(essential)
+                Landscape::builder()
+                    .num_landscapes(k)
+                    .sample_range(range.0, range.1)
+                    .resolution(res)
+                    .essential(essential)
+                    .build()
                     .unwrap()
                     .transform(&d)
                     .unwrap()
             }
-            "betti" => BettiCurve::new(range, res)
-                .unwrap()
-                .with_essential(essential)
+            "betti" => BettiCurve::builder()
+                .sample_range(range.0, range.1)
+                .resolution(res)
+                .essential(essential)
+                .build()
                 .unwrap()
                 .transform(&d)
                 .unwrap(),

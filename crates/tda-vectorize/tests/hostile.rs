@@ -945,9 +945,11 @@ fn betti_constructors() {
     // 11-12: bad clamps.
     for v in [NAN, INF] {
         invalid_param(
-            BettiCurve::new((0.0, 1.0), 3)
-                .unwrap()
-                .with_essential(Essential::ClampDeath(v)),
+            BettiCurve::builder()
+                .sample_range(0.0, 1.0)
+                .resolution(3)
+                .essential(Essential::ClampDeath(v))
+                .build(),
             "essential",
         );
     }
@@ -985,9 +987,11 @@ fn betti_transform() {
             Essential::ClampDeath(MAX),
             Essential::ClampDeath(-MAX),
         ] {
-            let b = BettiCurve::new(range, n)
-                .unwrap()
-                .with_essential(policy)
+            let b = BettiCurve::builder()
+                .sample_range(range.0, range.1)
+                .resolution(n)
+                .essential(policy)
+                .build()
                 .unwrap();
             let kept: Vec<(f64, f64)> = bars
                 .iter()
@@ -1088,9 +1092,12 @@ fn landscape_constructors() {
         invalid_range(Landscape::new(2, r, 4), "sample_range");
     }
     invalid_param(
-        Landscape::new(1, (0.0, 1.0), 2)
-            .unwrap()
-            .with_essential(Essential::ClampDeath(-INF)),
+        Landscape::builder()
+            .num_landscapes(1)
+            .sample_range(0.0, 1.0)
+            .resolution(2)
+            .essential(Essential::ClampDeath(-INF))
+            .build(),
         "essential",
     );
     // A large k with few samples is fine (zero padded).
@@ -1158,9 +1165,12 @@ fn landscape_transform() {
         (Essential::Drop, vec![0.0, 0.0, 0.0]),
         (Essential::ClampDeath(2.0), vec![0.0, 1.0, 0.0]),
     ] {
-        let l = Landscape::new(1, (0.0, 2.0), 3)
-            .unwrap()
-            .with_essential(policy)
+        let l = Landscape::builder()
+            .num_landscapes(1)
+            .sample_range(0.0, 2.0)
+            .resolution(3)
+            .essential(policy)
+            .build()
             .unwrap();
         assert_eq!(l.transform(&d).unwrap(), want);
     }
@@ -1222,9 +1232,12 @@ fn silhouette_all() {
     invalid_range(Silhouette::new(1.0, (0.0, NAN), 3), "sample_range");
     for e in [Essential::Keep, Essential::ClampDeath(NAN)] {
         invalid_param(
-            Silhouette::new(1.0, (0.0, 1.0), 3)
-                .unwrap()
-                .with_essential(e),
+            Silhouette::builder()
+                .power(1.0)
+                .sample_range(0.0, 1.0)
+                .resolution(3)
+                .essential(e)
+                .build(),
             "essential",
         );
     }
@@ -1271,9 +1284,12 @@ fn silhouette_all() {
         assert_eq!(sil.transform(&dg(pairs)).unwrap(), vec![0.0; 3]);
     }
     // Clamped essential pairs are bars.
-    let sil = Silhouette::new(1.0, (0.0, 2.0), 3)
-        .unwrap()
-        .with_essential(Essential::ClampDeath(2.0))
+    let sil = Silhouette::builder()
+        .power(1.0)
+        .sample_range(0.0, 2.0)
+        .resolution(3)
+        .essential(Essential::ClampDeath(2.0))
+        .build()
         .unwrap();
     assert_eq!(
         sil.transform(&dg(&[(0.0, INF)])).unwrap(),
@@ -1310,24 +1326,30 @@ fn ref_entropy(ln_l: &[f64]) -> f64 {
 #[test]
 fn entropy_parameters() {
     for b in [NAN, 0.0, -2.0, 1.0, INF, -0.0] {
-        invalid_param(PersistenceEntropy::new().with_base(b), "base");
+        invalid_param(PersistenceEntropy::builder().base(b).build(), "base");
     }
     for e in [Essential::Keep, Essential::ClampDeath(INF)] {
-        invalid_param(PersistenceEntropy::new().with_essential(e), "essential");
         invalid_param(
-            EntropySummary::new((0.0, 1.0), 3)
-                .unwrap()
-                .with_essential(e),
+            PersistenceEntropy::builder().essential(e).build(),
+            "essential",
+        );
+        invalid_param(
+            EntropySummary::builder()
+                .sample_range(0.0, 1.0)
+                .resolution(3)
+                .essential(e)
+                .build(),
             "essential",
         );
     }
     // A base within rounding of 1 is valid and gives a finite value.
-    let e = PersistenceEntropy::new()
-        .with_base(1.0 + f64::EPSILON)
+    let e = PersistenceEntropy::builder()
+        .base(1.0 + f64::EPSILON)
+        .build()
         .unwrap();
     let v = e.entropy(&dg(&[(0.0, 1.0), (0.0, 2.0)])).unwrap();
     assert!(v.is_finite() && v > 1e14);
-    let e = PersistenceEntropy::new().with_base(SUB).unwrap();
+    let e = PersistenceEntropy::builder().base(SUB).build().unwrap();
     assert!(e
         .entropy(&dg(&[(0.0, 1.0), (0.0, 2.0)]))
         .unwrap()
@@ -1375,7 +1397,8 @@ fn entropy_magnitudes() {
         );
     }
     // LogTotalLength with an overflowing total: E / ln L, ln L from logs.
-    let e = PersistenceEntropy::new().with_normalization(EntropyNormalization::LogTotalLength);
+    let total = PersistenceEntropy::builder().normalization(EntropyNormalization::LogTotalLength);
+    let e = total.clone().build().unwrap();
     let got = e.entropy(&dg(&[(0.0, 1e308); 2])).unwrap();
     let want = ln2 / (ln2 + 1e308f64.ln());
     assert!((got - want).abs() <= 1e-12, "{got} vs {want}");
@@ -1386,8 +1409,11 @@ fn entropy_magnitudes() {
         vec![(0.0, 0.1), (0.0, 0.2), (0.0, 0.7)],
     ] {
         assert_eq!(
-            e.clone()
-                .with_undefined_value(-7.0)
+            total
+                .clone()
+                .undefined_value(-7.0)
+                .build()
+                .unwrap()
                 .entropy(&dg(&bars))
                 .unwrap(),
             -7.0,
@@ -1395,9 +1421,11 @@ fn entropy_magnitudes() {
         );
     }
     // LogBars: one bar, empty, zero-length only: undefined.
-    let e = PersistenceEntropy::new()
-        .with_normalization(EntropyNormalization::LogBars)
-        .with_undefined_value(-1.0);
+    let e = PersistenceEntropy::builder()
+        .normalization(EntropyNormalization::LogBars)
+        .undefined_value(-1.0)
+        .build()
+        .unwrap();
     for bars in [
         vec![(0.0, 1e308)],
         vec![],
@@ -1424,8 +1452,9 @@ fn entropy_magnitudes() {
     let v = raw.transform(&dg(&[(-MAX, MAX), (-MAX, MAX)])).unwrap();
     assert!((v[0] as f64 - ln2).abs() < 1e-7);
     // Clamped essential pairs.
-    let e = PersistenceEntropy::new()
-        .with_essential(Essential::ClampDeath(MAX))
+    let e = PersistenceEntropy::builder()
+        .essential(Essential::ClampDeath(MAX))
+        .build()
         .unwrap();
     assert!((e.entropy(&dg(&[(-MAX, INF), (-MAX, MAX)])).unwrap() - ln2).abs() < 1e-15);
 }
@@ -1443,9 +1472,12 @@ fn entropy_summary_all() {
     invalid_range(EntropySummary::new((-INF, 1.0), 3), "sample_range");
     // The full range; bars that overflow, are subnormal, or are ties at
     // samples; against b <= t < d and -q ln q.
-    let s = EntropySummary::new((-MAX, MAX), 5)
-        .unwrap()
-        .with_normalized(false);
+    let s = EntropySummary::builder()
+        .sample_range(-MAX, MAX)
+        .resolution(5)
+        .normalized(false)
+        .build()
+        .unwrap();
     let t = s.samples().to_vec();
     assert!(t.iter().all(|v| v.is_finite()));
     // Not at samples (gudhi's index rule decides ties by rounding).
@@ -1476,9 +1508,12 @@ fn entropy_summary_all() {
         "normalised",
     );
     // Subnormal bars on a subnormal range.
-    let s = EntropySummary::new((0.0, 4.0 * SUB), 5)
-        .unwrap()
-        .with_normalized(false);
+    let s = EntropySummary::builder()
+        .sample_range(0.0, 4.0 * SUB)
+        .resolution(5)
+        .normalized(false)
+        .build()
+        .unwrap();
     let got = s
         .transform(&dg(&[(0.0, 2.0 * SUB), (SUB, 3.0 * SUB)]))
         .unwrap();
@@ -1549,7 +1584,7 @@ fn distance_errors() {
     }
     for q in [NAN, 0.999, -INF] {
         invalid_param(
-            Wasserstein::new(1.0).unwrap().with_internal_p(q),
+            Wasserstein::builder().order(1.0).internal_p(q).build(),
             "internal_p",
         );
     }
@@ -1571,7 +1606,11 @@ fn all_distances(a: &Diagram, b: &Diagram) -> Vec<(String, Result<f64, Error>)> 
             wasserstein_matching(a, b, p).map(|m| m.distance),
         ));
         for q in [1.0, 2.0, INF] {
-            let w = Wasserstein::new(p).unwrap().with_internal_p(q).unwrap();
+            let w = Wasserstein::builder()
+                .order(p)
+                .internal_p(q)
+                .build()
+                .unwrap();
             v.push((format!("Wasserstein {p} L^{q}"), w.distance(a, b)));
         }
     }
@@ -1602,7 +1641,11 @@ fn distance_magnitudes() {
     assert_eq!(bottleneck(&big, &dg(&[])).unwrap(), MAX);
     assert_eq!(wasserstein(&big, &dg(&[]), 1.0).unwrap(), MAX);
     assert_eq!(wasserstein(&dg(&[]), &big, 3.5).unwrap(), MAX);
-    let l1 = Wasserstein::new(1.0).unwrap().with_internal_p(1.0).unwrap();
+    let l1 = Wasserstein::builder()
+        .order(1.0)
+        .internal_p(1.0)
+        .build()
+        .unwrap();
     assert_eq!(
         l1.distance(&big, &dg(&[])).unwrap_err(),
         Error::OutputOverflow {

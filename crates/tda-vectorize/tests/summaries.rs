@@ -170,9 +170,13 @@ fn gudhi_silhouette() {
     assert!(cases.len() >= 70);
     for (i, c) in cases.iter().enumerate() {
         let res = c["resolution"].as_u64().unwrap() as usize;
-        let sil = Silhouette::new(f(&c["power"]), range(&c["sample_range"]), res)
-            .unwrap()
-            .with_essential(essential(&c["essential"]))
+        let (r0, r1) = range(&c["sample_range"]);
+        let sil = Silhouette::builder()
+            .power(f(&c["power"]))
+            .sample_range(r0, r1)
+            .resolution(res)
+            .essential(essential(&c["essential"]))
+            .build()
             .unwrap();
         let got = sil.transform(&fixture_diagram(&c["diagram"])).unwrap();
         assert_close(
@@ -191,8 +195,9 @@ fn gudhi_entropy_scalar() {
         .collect();
     assert!(cases.len() >= 8);
     for (i, c) in cases.iter().enumerate() {
-        let e = PersistenceEntropy::new()
-            .with_essential(essential(&c["essential"]))
+        let e = PersistenceEntropy::builder()
+            .essential(essential(&c["essential"]))
+            .build()
             .unwrap();
         let got = e.transform(&fixture_diagram(&c["diagram"])).unwrap();
         assert_close(
@@ -211,10 +216,11 @@ fn giotto_entropy_formula() {
         .collect();
     assert!(cases.len() >= 10);
     for (i, c) in cases.iter().enumerate() {
-        let mut e = PersistenceEntropy::new().with_base(2.0).unwrap();
+        let mut e = PersistenceEntropy::builder().base(2.0);
         if c["normalize"].as_bool().unwrap() {
-            e = e.with_normalization(EntropyNormalization::LogTotalLength);
+            e = e.normalization(EntropyNormalization::LogTotalLength);
         }
+        let e = e.build().unwrap();
         let got = e.transform(&fixture_diagram(&c["diagram"])).unwrap();
         assert_close(&got, &expected(&c["expected"]), &format!("giotto case {i}"));
     }
@@ -229,10 +235,13 @@ fn gudhi_entropy_summary() {
     assert!(cases.len() >= 30);
     for (i, c) in cases.iter().enumerate() {
         let res = c["resolution"].as_u64().unwrap() as usize;
-        let es = EntropySummary::new(range(&c["sample_range"]), res)
-            .unwrap()
-            .with_normalized(c["normalized"].as_bool().unwrap())
-            .with_essential(essential(&c["essential"]))
+        let (r0, r1) = range(&c["sample_range"]);
+        let es = EntropySummary::builder()
+            .sample_range(r0, r1)
+            .resolution(res)
+            .normalized(c["normalized"].as_bool().unwrap())
+            .essential(essential(&c["essential"]))
+            .build()
             .unwrap();
         let got = es.transform(&fixture_diagram(&c["diagram"])).unwrap();
         assert_close(
@@ -279,7 +288,7 @@ proptest! {
         ],
     ) {
         let (r, n) = grid;
-        let sil = Silhouette::new(p, r, n).unwrap().with_essential(policy).unwrap();
+        let sil = Silhouette::builder().power(p).sample_range(r.0, r.1).resolution(n).essential(policy).build().unwrap();
         let got = sil.transform(&d).unwrap();
         let want = naive_silhouette(&bars(&d, policy), p, &linspace(r.0, r.1, n));
         assert_close(&got, &want, "silhouette vs naive");
@@ -294,13 +303,7 @@ proptest! {
         let (h, n, total) = naive_entropy(&bars(&d, policy));
         let undefined = -7.0;
         let mk = |norm| {
-            PersistenceEntropy::new()
-                .with_base(base)
-                .unwrap()
-                .with_essential(policy)
-                .unwrap()
-                .with_normalization(norm)
-                .with_undefined_value(undefined)
+            PersistenceEntropy::builder().base(base).essential(policy).normalization(norm).undefined_value(undefined).build().unwrap()
         };
         let raw = mk(EntropyNormalization::Raw).entropy(&d).unwrap();
         let bars_n = mk(EntropyNormalization::LogBars).entropy(&d).unwrap();
@@ -335,11 +338,7 @@ proptest! {
         // Grids with step 0.25: quarter-multiple ends sit exactly on samples,
         // where gudhi's ceil index rule equals `lo <= t < hi` exactly.
         let (r, n) = grid;
-        let es = EntropySummary::new(r, n)
-            .unwrap()
-            .with_normalized(normalized)
-            .with_essential(policy)
-            .unwrap();
+        let es = EntropySummary::builder().sample_range(r.0, r.1).resolution(n).normalized(normalized).essential(policy).build().unwrap();
         let got = es.transform(&d).unwrap();
         let want = naive_summary(&bars(&d, policy), &linspace(r.0, r.1, n), normalized);
         assert_close(&got, &want, "summary vs naive");
@@ -436,20 +435,25 @@ fn entropy_of_equal_bars_is_log_n() {
         let d = diag(&vec![(0.5, 2.5); n]);
         let h = PersistenceEntropy::new().entropy(&d).unwrap();
         assert!((h - (n as f64).ln()).abs() < 1e-12, "n = {n}: {h}");
-        let h2 = PersistenceEntropy::new()
-            .with_base(2.0)
+        let h2 = PersistenceEntropy::builder()
+            .base(2.0)
+            .build()
             .unwrap()
             .entropy(&d)
             .unwrap();
         assert!((h2 - (n as f64).log2()).abs() < 1e-12);
-        let even = PersistenceEntropy::new()
-            .with_normalization(EntropyNormalization::LogBars)
+        let even = PersistenceEntropy::builder()
+            .normalization(EntropyNormalization::LogBars)
+            .build()
+            .unwrap()
             .entropy(&d)
             .unwrap();
         let want = if n == 1 { 0.0 } else { 1.0 };
         assert!((even - want).abs() < 1e-12, "n = {n}: {even}");
-        let by_total = PersistenceEntropy::new()
-            .with_normalization(EntropyNormalization::LogTotalLength)
+        let by_total = PersistenceEntropy::builder()
+            .normalization(EntropyNormalization::LogTotalLength)
+            .build()
+            .unwrap()
             .entropy(&d)
             .unwrap();
         assert!((by_total - (n as f64).ln() / (2.0 * n as f64).ln()).abs() < 1e-12);
@@ -460,18 +464,29 @@ fn entropy_of_equal_bars_is_log_n() {
 fn undefined_entropy_values() {
     let e = PersistenceEntropy::new();
     assert_eq!(e.transform(&diag(&[])).unwrap(), vec![0.0]);
-    let g = PersistenceEntropy::new().with_undefined_value(-1.0);
+    let gbuilder = PersistenceEntropy::builder().undefined_value(-1.0);
+    let g = gbuilder.clone().build().unwrap();
     assert_eq!(g.transform(&diag(&[])).unwrap(), vec![-1.0]);
     // A single bar: E = 0, log n = 0.
     let one = diag(&[(0.0, 3.0)]);
     assert_eq!(g.entropy(&one).unwrap(), 0.0);
-    let gb = g.clone().with_normalization(EntropyNormalization::LogBars);
+    let gb = gbuilder
+        .clone()
+        .normalization(EntropyNormalization::LogBars)
+        .build()
+        .unwrap();
     assert_eq!(gb.entropy(&one).unwrap(), -1.0);
     // L = 1: log L = 0.
-    let gt = g.with_normalization(EntropyNormalization::LogTotalLength);
+    let gt = gbuilder
+        .normalization(EntropyNormalization::LogTotalLength)
+        .build()
+        .unwrap();
     assert_eq!(gt.entropy(&diag(&[(0.0, 0.5), (1.0, 1.5)])).unwrap(), -1.0);
     assert!(gt.entropy(&one).unwrap().abs() < 1e-15);
-    let nan = PersistenceEntropy::new().with_undefined_value(f64::NAN);
+    let nan = PersistenceEntropy::builder()
+        .undefined_value(f64::NAN)
+        .build()
+        .unwrap();
     assert!(nan.transform(&diag(&[])).unwrap()[0].is_nan());
 }
 
@@ -480,9 +495,12 @@ fn entropy_summary_closed_form() {
     // Bars [0, 1) and [0, 3): q = 1/4, 3/4 on samples 0, 0.5, ..., 3.
     let d = diag(&[(0.0, 1.0), (0.0, 3.0)]);
     let (a, b) = (-(0.25f64 * 0.25f64.ln()), -(0.75f64 * 0.75f64.ln()));
-    let es = EntropySummary::new((0.0, 3.0), 7)
-        .unwrap()
-        .with_normalized(false);
+    let es = EntropySummary::builder()
+        .sample_range(0.0, 3.0)
+        .resolution(7)
+        .normalized(false)
+        .build()
+        .unwrap();
     let want = [a + b, a + b, b, b, b, b, 0.0];
     assert_close(&es.transform(&d).unwrap(), &want, "raw summary");
     let norm: f64 = want.iter().sum();
@@ -504,13 +522,17 @@ fn essential_policies() {
     let clamped = diag(&[(0.0, 2.0), (1.0, 4.0), (0.5, 1.0)]);
     let clamp = Essential::ClampDeath(4.0);
 
-    let sil = Silhouette::new(1.0, (0.0, 5.0), 11).unwrap();
+    let silb = Silhouette::builder()
+        .power(1.0)
+        .sample_range(0.0, 5.0)
+        .resolution(11);
+    let sil = silb.clone().build().unwrap();
     assert_eq!(sil.essential(), Essential::Drop);
     assert_eq!(
         sil.transform(&with_inf).unwrap(),
         sil.transform(&dropped).unwrap()
     );
-    let silc = sil.clone().with_essential(clamp).unwrap();
+    let silc = silb.clone().essential(clamp).build().unwrap();
     assert_eq!(silc.essential(), clamp);
     assert_eq!(
         silc.transform(&with_inf).unwrap(),
@@ -520,16 +542,22 @@ fn essential_policies() {
     let e = PersistenceEntropy::default();
     assert_eq!(e.essential(), Essential::Drop);
     assert_eq!(e.entropy(&with_inf).unwrap(), e.entropy(&dropped).unwrap());
-    let ec = e.clone().with_essential(clamp).unwrap();
+    let ec = PersistenceEntropy::builder()
+        .essential(clamp)
+        .build()
+        .unwrap();
     assert_eq!(ec.entropy(&with_inf).unwrap(), e.entropy(&clamped).unwrap());
 
-    let es = EntropySummary::new((0.0, 5.0), 11).unwrap();
+    let esb = EntropySummary::builder()
+        .sample_range(0.0, 5.0)
+        .resolution(11);
+    let es = esb.clone().build().unwrap();
     assert_eq!(es.essential(), Essential::Drop);
     assert_eq!(
         es.transform(&with_inf).unwrap(),
         es.transform(&dropped).unwrap()
     );
-    let esc = es.clone().with_essential(clamp).unwrap();
+    let esc = esb.essential(clamp).build().unwrap();
     assert_eq!(
         esc.transform(&with_inf).unwrap(),
         es.transform(&clamped).unwrap()
@@ -537,7 +565,7 @@ fn essential_policies() {
 
     // A clamp below the birth gives the bar [clamp, birth].
     let low = Essential::ClampDeath(0.0);
-    let sill = sil.clone().with_essential(low).unwrap();
+    let sill = silb.essential(low).build().unwrap();
     assert_eq!(
         sill.transform(&diag(&[(2.0, f64::INFINITY)])).unwrap(),
         sil.transform(&diag(&[(0.0, 2.0)])).unwrap()
@@ -555,23 +583,32 @@ fn keep_rejected(e: Error) {
 
 #[test]
 fn keep_is_rejected() {
-    let sil = Silhouette::new(1.0, (0.0, 1.0), 4).unwrap();
-    keep_rejected(sil.with_essential(Essential::Keep).unwrap_err());
+    let sil = Silhouette::builder()
+        .power(1.0)
+        .sample_range(0.0, 1.0)
+        .resolution(4);
+    keep_rejected(sil.essential(Essential::Keep).build().unwrap_err());
     keep_rejected(
-        PersistenceEntropy::new()
-            .with_essential(Essential::Keep)
+        PersistenceEntropy::builder()
+            .essential(Essential::Keep)
+            .build()
             .unwrap_err(),
     );
-    let es = EntropySummary::new((0.0, 1.0), 4).unwrap();
-    keep_rejected(es.with_essential(Essential::Keep).unwrap_err());
+    let es = EntropySummary::builder()
+        .sample_range(0.0, 1.0)
+        .resolution(4);
+    keep_rejected(es.essential(Essential::Keep).build().unwrap_err());
 }
 
 #[test]
 fn non_finite_clamp_is_rejected() {
     for v in [f64::NAN, f64::INFINITY] {
-        let e = Silhouette::new(1.0, (0.0, 1.0), 4)
-            .unwrap()
-            .with_essential(Essential::ClampDeath(v))
+        let e = Silhouette::builder()
+            .power(1.0)
+            .sample_range(0.0, 1.0)
+            .resolution(4)
+            .essential(Essential::ClampDeath(v))
+            .build()
             .unwrap_err();
         assert!(matches!(
             e,
@@ -580,8 +617,9 @@ fn non_finite_clamp_is_rejected() {
                 ..
             }
         ));
-        let e = PersistenceEntropy::new()
-            .with_essential(Essential::ClampDeath(v))
+        let e = PersistenceEntropy::builder()
+            .essential(Essential::ClampDeath(v))
+            .build()
             .unwrap_err();
         assert!(matches!(
             e,
@@ -590,9 +628,11 @@ fn non_finite_clamp_is_rejected() {
                 ..
             }
         ));
-        let e = EntropySummary::new((0.0, 1.0), 4)
-            .unwrap()
-            .with_essential(Essential::ClampDeath(v))
+        let e = EntropySummary::builder()
+            .sample_range(0.0, 1.0)
+            .resolution(4)
+            .essential(Essential::ClampDeath(v))
+            .build()
             .unwrap_err();
         assert!(matches!(
             e,
@@ -619,13 +659,13 @@ fn invalid_power() {
 #[test]
 fn invalid_base() {
     for b in [0.0, -2.0, 1.0, f64::NAN, f64::INFINITY] {
-        let e = PersistenceEntropy::new().with_base(b).unwrap_err();
+        let e = PersistenceEntropy::builder().base(b).build().unwrap_err();
         assert!(
             matches!(e, Error::InvalidParameter { name: "base", value, .. } if value.to_bits() == b.to_bits()),
             "{e:?}"
         );
     }
-    let e = PersistenceEntropy::new().with_base(2.0).unwrap();
+    let e = PersistenceEntropy::builder().base(2.0).build().unwrap();
     assert_eq!(e.base(), 2.0);
     assert_eq!(PersistenceEntropy::new().base(), std::f64::consts::E);
     assert_eq!(e.normalization(), EntropyNormalization::Raw);

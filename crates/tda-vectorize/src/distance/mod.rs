@@ -35,7 +35,7 @@
 //!
 //! persim differs in more than essential pairs: `persim.wasserstein` is the
 //! 1-Wasserstein distance with the *Euclidean* ground metric
-//! (`Wasserstein::new(1.0)?.with_internal_p(2.0)?` here), and persim's
+//! (`Wasserstein::builder().internal_p(2.0).build()?` here), and persim's
 //! diagonal costs are negative for pairs with `death < birth`.
 //!
 //! # Algorithms
@@ -197,7 +197,7 @@ pub struct Matching {
 /// let a = Diagram::new(0, vec![PersistencePair::new(0.0, 2.0)]);
 /// let b = Diagram::new(0, vec![PersistencePair::new(0.0, 3.0)]);
 /// // L^2 ground metric: moving (0, 2) to (0, 3) costs 1.
-/// let w = Wasserstein::new(2.0).unwrap().with_internal_p(2.0).unwrap();
+/// let w = Wasserstein::builder().order(2.0).internal_p(2.0).build().unwrap();
 /// assert!((w.distance(&a, &b).unwrap() - 1.0).abs() < 1e-12);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -206,36 +206,82 @@ pub struct Wasserstein {
     internal_p: f64,
 }
 
-impl Wasserstein {
-    /// The `order`-Wasserstein distance with the `L^inf` ground metric.
-    /// `order` must be `>= 1`; `order = inf` is allowed and gives the
-    /// bottleneck distance. Otherwise [`Error::InvalidParameter`] (`"p"`).
-    pub fn new(order: f64) -> Result<Self> {
-        if order.is_nan() || order < 1.0 {
+/// Builder of a [`Wasserstein`] distance: each setter stores its value,
+/// [`WassersteinBuilder::build`] checks them. Defaults (gudhi's
+/// `wasserstein_distance`): order 1, `L^inf` ground metric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WassersteinBuilder {
+    order: f64,
+    internal_p: f64,
+}
+
+impl Default for WassersteinBuilder {
+    fn default() -> Self {
+        Self {
+            order: 1.0,
+            internal_p: f64::INFINITY,
+        }
+    }
+}
+
+impl WassersteinBuilder {
+    /// The order `p` (`>= 1`, or `+inf` for the bottleneck distance;
+    /// default 1).
+    pub fn order(mut self, order: f64) -> Self {
+        self.order = order;
+        self
+    }
+
+    /// The ground norm `q` of the `L^q` metric on the plane, in `[1, inf]`
+    /// (default `inf`; persim's `wasserstein` uses 2).
+    pub fn internal_p(mut self, internal_p: f64) -> Self {
+        self.internal_p = internal_p;
+        self
+    }
+
+    /// Checks the parameters and builds the distance.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] named `"p"` (the order is NaN or below
+    /// 1) or `"internal_p"` (NaN or below 1).
+    pub fn build(self) -> Result<Wasserstein> {
+        if self.order.is_nan() || self.order < 1.0 {
             return Err(Error::InvalidParameter {
                 name: "p",
-                value: order,
+                value: self.order,
                 reason: "the Wasserstein order must be >= 1 (or +inf for the bottleneck distance)",
             });
         }
-        Ok(Self {
-            order,
-            internal_p: f64::INFINITY,
-        })
-    }
-
-    /// The same order with the `L^internal_p` ground metric; `internal_p`
-    /// must lie in `[1, inf]` ([`Error::InvalidParameter`], `"internal_p"`,
-    /// otherwise).
-    pub fn with_internal_p(self, internal_p: f64) -> Result<Self> {
-        if internal_p.is_nan() || internal_p < 1.0 {
+        if self.internal_p.is_nan() || self.internal_p < 1.0 {
             return Err(Error::InvalidParameter {
                 name: "internal_p",
-                value: internal_p,
+                value: self.internal_p,
                 reason: "the ground norm L^q needs q in [1, inf]",
             });
         }
-        Ok(Self { internal_p, ..self })
+        Ok(Wasserstein {
+            order: self.order,
+            internal_p: self.internal_p,
+        })
+    }
+}
+
+impl Wasserstein {
+    /// A builder with the defaults of [`WassersteinBuilder`].
+    pub fn builder() -> WassersteinBuilder {
+        WassersteinBuilder::default()
+    }
+
+    /// Shorthand for `Wasserstein::builder().order(order).build()`: the
+    /// `order`-Wasserstein distance with the `L^inf` ground metric
+    /// (`order = inf` gives the bottleneck distance).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`WassersteinBuilder::build`].
+    pub fn new(order: f64) -> Result<Self> {
+        Self::builder().order(order).build()
     }
 
     /// The order `p`.
@@ -301,7 +347,7 @@ pub fn bottleneck_matching(a: &Diagram, b: &Diagram) -> Result<Matching> {
 /// The exact `p`-Wasserstein distance with the `L^inf` ground metric, as
 /// gudhi's `wasserstein_distance(X, Y, order=p, internal_p=inf)`; `p >= 1`,
 /// and `p = inf` gives the bottleneck distance. For another ground metric use
-/// [`Wasserstein::with_internal_p`]; persim's `wasserstein` is `p = 1` with
+/// [`WassersteinBuilder::internal_p`]; persim's `wasserstein` is `p = 1` with
 /// the Euclidean ground metric (`internal_p = 2`) and drops essential pairs.
 /// Semantics and errors as for [`Wasserstein`].
 ///
