@@ -44,5 +44,5 @@ pub mod sublevel;
 pub use diagram::{CriticalPair, Diagram, PersistencePair};
 pub use error::{Error, Result};
 pub use memory::MemoryError;
-pub use rips::{Metric, Rips};
+pub use rips::{Metric, Rips, RipsBuilder};
 pub use sliding_window::SlidingWindow;

@@ -11,7 +11,7 @@
 //!
 //! The limit is one process-wide value, [`DEFAULT_LIMIT`] (8 GiB) unless
 //! [`set_limit`] changes it; the Vietoris-Rips engine takes its default from
-//! it and can be given its own ([`crate::Rips::memory_limit`]).
+//! it and can be given its own ([`crate::RipsBuilder::memory_limit`]).
 //!
 //! ```
 //! use tda_persistence::memory;

@@ -18,7 +18,7 @@ use ndarray::{Array2, Array3, ArrayView2, Axis, ShapeBuilder};
 use proptest::prelude::*;
 use tda_persistence::cubical::{lower_star_2d, lower_star_2d_with, Connectivity};
 use tda_persistence::memory::{self, MemoryError, DEFAULT_LIMIT};
-use tda_persistence::rips::{Metric, Rips, Storage};
+use tda_persistence::rips::{Metric, Rips, RipsBuilder, Storage};
 use tda_persistence::sublevel::{self, SignalH0};
 use tda_persistence::{CriticalPair, Diagram, Error, PersistencePair, SlidingWindow};
 
@@ -750,7 +750,7 @@ fn rips_parameters_and_shapes() {
     for s in STORAGES {
         for m in METRICS {
             let r = Rips::new().storage(s).metric(m);
-            let table: Vec<(Rips, ArrayView2<f64>, Error)> = vec![
+            let table: Vec<(RipsBuilder, ArrayView2<f64>, Error)> = vec![
                 (
                     r.clone(),
                     ArrayView2::from_shape((0, 2), &[]).unwrap(),

@@ -8,7 +8,7 @@ use common::{bars, sorted, Bar};
 use ndarray::{Array2, ArrayView2};
 use proptest::prelude::*;
 use serde::Deserialize;
-use tda_persistence::rips::{Metric, Rips, Storage};
+use tda_persistence::rips::{Metric, Rips, RipsBuilder, Storage};
 use tda_persistence::{Diagram, Error, MemoryError, SlidingWindow};
 
 #[derive(Deserialize)]
@@ -371,6 +371,70 @@ fn error_invalid_threshold() {
             })
         ));
     }
+}
+
+/// Every impossible parameter is refused by `build()`, naming it, before
+/// any input is seen; the builder's `compute*` (the `Rips::new()...`
+/// one-liner) build first, so they report it even for input that is
+/// itself invalid. One row per parameter that has impossible values: the
+/// threshold (`max_dim`, the metric, the memory limit and the storage take
+/// any value; `max_dim` is checked against the input by `compute`).
+#[test]
+fn build_refuses_impossible_parameters() {
+    let bad_t = |t: f64| Error::InvalidParameter {
+        name: "threshold",
+        value: t.to_string(),
+        reason: "must be a non-negative number",
+    };
+    let rows: Vec<(&str, RipsBuilder, Error)> = [f64::NAN, -1.0, f64::NEG_INFINITY, -5e-324]
+        .into_iter()
+        .map(|t| ("threshold", Rips::builder().threshold(t), bad_t(t)))
+        .collect();
+    let empty = Array2::<f64>::zeros((0, 2));
+    let sw = SlidingWindow {
+        dim: 2,
+        delay: 1,
+        stride: 1,
+    };
+    for (name, builder, want) in rows {
+        let got = builder.clone().build().unwrap_err();
+        assert_eq!(got, want);
+        assert!(matches!(got, Error::InvalidParameter { name: n, .. } if n == name));
+        assert_eq!(builder.compute(empty.view()).unwrap_err(), want);
+        assert_eq!(
+            builder.compute_distance_matrix(empty.view()).unwrap_err(),
+            want
+        );
+        assert_eq!(builder.compute_sliding_window(&[], &sw).unwrap_err(), want);
+    }
+    // Valid parameters, including the edge values, build; the getters
+    // return them.
+    for t in [0.0, 5e-324, 1.0, f64::INFINITY] {
+        let rips = Rips::new()
+            .max_dim(3)
+            .threshold(t)
+            .metric(Metric::Manhattan)
+            .memory_limit(0)
+            .storage(Storage::Sparse)
+            .build()
+            .unwrap();
+        assert_eq!(rips.threshold(), Some(t));
+        assert_eq!(
+            (
+                rips.max_dim(),
+                rips.metric(),
+                rips.memory_limit(),
+                rips.storage()
+            ),
+            (3, Metric::Manhattan, 0, Storage::Sparse)
+        );
+    }
+    let defaults = Rips::builder().build().unwrap();
+    assert_eq!(defaults, Rips::default());
+    assert_eq!(
+        (defaults.max_dim(), defaults.threshold(), defaults.metric()),
+        (1, None, Metric::Euclidean)
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use ndarray::Array2;
-use tda_persistence::rips::{Metric, Rips, Storage};
+use tda_persistence::rips::{Metric, Rips, RipsBuilder, Storage};
 
 struct Counting;
 
@@ -65,7 +65,7 @@ fn peak_of<T>(f: impl FnOnce() -> T) -> (T, u64) {
 }
 
 /// The smallest limit under which `run` accepts (to 1/256 of it).
-fn smallest_accepted(rips: &Rips, run: &dyn Fn(&Rips) -> bool) -> u64 {
+fn smallest_accepted(rips: &RipsBuilder, run: &dyn Fn(&RipsBuilder) -> bool) -> u64 {
     let mut hi = 1u64 << 14;
     while !run(&rips.clone().memory_limit(hi)) {
         hi *= 2;
@@ -121,7 +121,7 @@ fn accepted_runs_stay_under_the_limit() {
             if let Some(t) = t {
                 r = r.threshold(t);
             }
-            let run = |r: &Rips| {
+            let run = |r: &RipsBuilder| {
                 if matrix {
                     r.compute_distance_matrix(d.view()).is_ok()
                 } else {

@@ -21,6 +21,25 @@
 //! assert_eq!(dgms[1].pairs[0].death, 2f64.sqrt());
 //! ```
 //!
+//! # Configuration
+//!
+//! One way, as everywhere in the workspace: [`Rips::builder`] returns a
+//! [`RipsBuilder`] whose setters only store values, and
+//! [`RipsBuilder::build`] checks them once (a NaN or negative threshold
+//! is [`Error::InvalidParameter`] from there) and returns the immutable
+//! engine [`Rips`], with a getter per parameter. The stable one-liner
+//! `Rips::new().max_dim(1).threshold(t).metric(Metric::Euclidean).compute(points)`
+//! keeps working the way linfa's `ParamGuard` runs `fit` on unchecked
+//! hyperparameters: `Rips::new()` is a shorthand for `Rips::builder()`,
+//! and the builder's `compute`, `compute_distance_matrix` and
+//! `compute_sliding_window` build first (so a bad parameter gets the same
+//! error as from `build`), then run. This keeps one set of setters (on the
+//! builder) and one place where parameters are checked, instead of
+//! setters on the engine itself that could leave it unchecked. What
+//! depends on the input (enough points for `max_dim`, the index range,
+//! the memory estimate against the limit, NaN coordinates, a distance
+//! matrix's symmetry) is checked by the `compute` methods.
+//!
 //! How (see each module): the distances in a dense matrix or sparse
 //! neighbour lists (`distance`), simplices as integers in
 //! the combinatorial number system (`binomial`), coboundaries enumerated on
@@ -29,6 +48,7 @@
 //! emergent pairs (`reduction`).
 
 mod binomial;
+mod builder;
 mod cofaces;
 mod distance;
 mod h0;
@@ -40,6 +60,7 @@ use crate::error::{check_finite, Error, Result};
 use crate::memory::MemoryError;
 use crate::{Diagram, PersistencePair, SlidingWindow};
 use binomial::Binomial;
+pub use builder::RipsBuilder;
 use cofaces::Cofaces;
 pub use distance::Metric;
 use distance::{Dense, Source, Space, Sparse};
@@ -59,10 +80,13 @@ pub enum Storage {
     Sparse,
 }
 
-/// Vietoris-Rips persistent homology, configured builder-style.
+/// Vietoris-Rips persistent homology: an engine with checked parameters,
+/// made by [`RipsBuilder::build`] (see the [module docs](self) for the
+/// configuration).
 ///
-/// `Rips::new()` computes H0 and H1 with the Euclidean metric up to the
-/// enclosing radius, under an 8 GiB memory limit.
+/// `Rips::new()` (the builder's defaults) computes H0 and H1 with the
+/// Euclidean metric up to the enclosing radius, under the process-wide
+/// memory limit.
 ///
 /// ```
 /// use ndarray::Array2;
@@ -74,6 +98,9 @@ pub enum Storage {
 /// let dgms = Rips::new().max_dim(2).metric(Metric::Euclidean).compute(pts.view()).unwrap();
 /// assert_eq!(dgms.len(), 3);
 /// assert_eq!(dgms[1].len(), 1); // the circle
+/// // The same, checked once and reusable.
+/// let rips = Rips::builder().max_dim(2).build().unwrap();
+/// assert_eq!(rips.compute(pts.view()).unwrap(), dgms);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rips {
@@ -85,18 +112,9 @@ pub struct Rips {
 }
 
 impl Default for Rips {
+    /// The engine of the builder's defaults (see [`RipsBuilder`]), which
+    /// are valid.
     fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Rips {
-    /// Default memory limit: 8 GiB ([`crate::memory::DEFAULT_LIMIT`]).
-    pub const DEFAULT_MEMORY_LIMIT: u64 = crate::memory::DEFAULT_LIMIT;
-
-    /// H0 and H1, Euclidean, default threshold, the process-wide memory
-    /// limit ([`crate::memory::limit`], 8 GiB unless set), automatic storage.
-    pub fn new() -> Self {
         Self {
             max_dim: 1,
             threshold: None,
@@ -105,43 +123,51 @@ impl Rips {
             storage: Storage::Auto,
         }
     }
+}
 
-    /// Highest homology dimension computed; diagrams `0..=max_dim` are returned.
-    pub fn max_dim(mut self, max_dim: usize) -> Self {
-        self.max_dim = max_dim;
-        self
+impl Rips {
+    /// Default memory limit: 8 GiB ([`crate::memory::DEFAULT_LIMIT`]).
+    pub const DEFAULT_MEMORY_LIMIT: u64 = crate::memory::DEFAULT_LIMIT;
+
+    /// A builder with the defaults: H0 and H1, Euclidean, default
+    /// threshold, the process-wide memory limit ([`crate::memory::limit`],
+    /// 8 GiB unless set), automatic storage.
+    pub fn builder() -> RipsBuilder {
+        RipsBuilder::default()
     }
 
-    /// Only simplices of diameter `<= threshold` enter (edges with `d <= t`);
-    /// classes alive at `threshold` are reported as essential (infinite death).
-    ///
-    /// Without a threshold (or with `+inf`) the enclosing radius
-    /// `min_i max_j d(i, j)` is used: beyond it the complex is a cone, so no
-    /// bar changes and only one H0 class is essential. NaN or a negative
-    /// threshold is rejected by the `compute` methods.
-    pub fn threshold(mut self, threshold: f64) -> Self {
-        self.threshold = Some(threshold);
-        self
+    /// Shorthand for [`Rips::builder`], so that DESIGN.md's one-liner
+    /// `Rips::new().max_dim(1).threshold(t).metric(m).compute(points)`
+    /// reads as before: it returns the (unchecked) [`RipsBuilder`], whose
+    /// `compute*` methods build first.
+    #[allow(clippy::new_ret_no_self)] // linfa's ParamGuard shape: new() gives the unchecked parameters
+    pub fn new() -> RipsBuilder {
+        RipsBuilder::default()
     }
 
-    /// Metric between points (for [`Rips::compute`]); Euclidean by default.
-    pub fn metric(mut self, metric: Metric) -> Self {
-        self.metric = metric;
-        self
+    /// Highest homology dimension computed.
+    pub fn max_dim(&self) -> usize {
+        self.max_dim
     }
 
-    /// Upper bound on the memory a run may take, in bytes (default: the
-    /// process-wide [`crate::memory::limit`], 8 GiB unless set);
-    /// a run estimated to need more fails with [`Error::TooLarge`] instead.
-    pub fn memory_limit(mut self, bytes: u64) -> Self {
-        self.memory_limit = bytes;
-        self
+    /// The threshold set, if any (`None`: the enclosing radius).
+    pub fn threshold(&self) -> Option<f64> {
+        self.threshold
     }
 
-    /// Forces a distance store (the default [`Storage::Auto`] picks one).
-    pub fn storage(mut self, storage: Storage) -> Self {
-        self.storage = storage;
-        self
+    /// Metric between points.
+    pub fn metric(&self) -> Metric {
+        self.metric
+    }
+
+    /// Memory limit of a run, in bytes.
+    pub fn memory_limit(&self) -> u64 {
+        self.memory_limit
+    }
+
+    /// Distance store.
+    pub fn storage(&self) -> Storage {
+        self.storage
     }
 
     /// Diagrams `0..=max_dim` of the point cloud `points` (one point per row).
@@ -199,7 +225,6 @@ impl Rips {
     /// [`Error::Empty`], [`Error::Shape`] (not square), [`Error::NonFinite`],
     /// [`Error::NegativeDistance`], [`Error::NonZeroDiagonal`],
     /// [`Error::NotSymmetric`] (exact comparison),
-    /// [`Error::InvalidParameter`] (NaN or negative threshold),
     /// [`Error::DimensionTooLarge`] (`max_dim + 1` points are needed),
     /// [`Error::IndexOverflow`] (`n` choose `max_dim + 2` must fit in `u64`),
     /// [`Error::TooLarge`] (estimated memory over the limit).
@@ -244,7 +269,7 @@ impl Rips {
     /// Diagrams of the sliding-window embedding of `signal` (see [`SlidingWindow::embed`]).
     ///
     /// The embedding is checked against this engine's memory limit
-    /// ([`Rips::memory_limit`]) instead of the process-wide one.
+    /// ([`RipsBuilder::memory_limit`]) instead of the process-wide one.
     ///
     /// # Errors
     /// Those of [`SlidingWindow::embed`] and [`Rips::compute`].
@@ -259,16 +284,9 @@ impl Rips {
         self.compute_points(points.view(), held.unwrap_or(u64::MAX))
     }
 
+    /// The checks of the parameters against the input size (the
+    /// parameters themselves were checked by [`RipsBuilder::build`]).
     fn check_parameters(&self, n: usize) -> Result<Binomial> {
-        if let Some(t) = self.threshold {
-            if t.is_nan() || t < 0.0 {
-                return Err(Error::InvalidParameter {
-                    name: "threshold",
-                    value: t.to_string(),
-                    reason: "must be a non-negative number",
-                });
-            }
-        }
         if self.max_dim >= n {
             return Err(Error::DimensionTooLarge {
                 max_dim: self.max_dim,

@@ -1,0 +1,159 @@
+//! The parameters of a Vietoris-Rips run, as the user sets them
+//! ([`RipsBuilder`]), checked once by [`RipsBuilder::build`] into a
+//! [`Rips`].
+
+use ndarray::ArrayView2;
+
+use super::{Metric, Rips, Storage};
+use crate::error::{Error, Result};
+use crate::{Diagram, SlidingWindow};
+
+/// Unchecked parameters of a [`Rips`] engine: each setter only stores its
+/// value, [`RipsBuilder::build`] checks them all and returns the engine.
+///
+/// The `compute*` methods build first and then run, so the one-liner
+/// `Rips::new().max_dim(1).threshold(t).compute(points)` works (and reports
+/// a bad parameter as `build` would); build once with
+/// [`RipsBuilder::build`] to check the parameters before any input is seen,
+/// or to run one engine on many inputs.
+///
+/// Defaults: H0 and H1 (`max_dim = 1`), no threshold (the enclosing
+/// radius), [`Metric::Euclidean`], the process-wide memory limit
+/// ([`crate::memory::limit`], 8 GiB unless set) read when the builder is
+/// made, [`Storage::Auto`].
+///
+/// ```
+/// use ndarray::array;
+/// use tda_persistence::rips::{Metric, Rips};
+/// let square = array![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
+/// let rips = Rips::builder().max_dim(1).metric(Metric::Chebyshev).build().unwrap();
+/// let dgms = rips.compute(square.view()).unwrap();
+/// assert_eq!(dgms[1].len(), 0); // in the max metric the square is filled at once
+/// // A negative threshold is refused by build(), before any input.
+/// assert!(Rips::builder().threshold(-1.0).build().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct RipsBuilder {
+    max_dim: usize,
+    threshold: Option<f64>,
+    metric: Metric,
+    memory_limit: u64,
+    storage: Storage,
+}
+
+impl Default for RipsBuilder {
+    fn default() -> Self {
+        Self {
+            max_dim: 1,
+            threshold: None,
+            metric: Metric::Euclidean,
+            memory_limit: crate::memory::limit(),
+            storage: Storage::Auto,
+        }
+    }
+}
+
+impl RipsBuilder {
+    /// Highest homology dimension computed; diagrams `0..=max_dim` are
+    /// returned (default 1). Whether the input has enough points for it
+    /// (`max_dim + 1`) is checked by the `compute` methods.
+    pub fn max_dim(mut self, max_dim: usize) -> Self {
+        self.max_dim = max_dim;
+        self
+    }
+
+    /// Only simplices of diameter `<= threshold` enter (edges with `d <= t`);
+    /// classes alive at `threshold` are reported as essential (infinite death).
+    ///
+    /// Without a threshold (or with `+inf`) the enclosing radius
+    /// `min_i max_j d(i, j)` is used: beyond it the complex is a cone, so no
+    /// bar changes and only one H0 class is essential. NaN or a negative
+    /// threshold is refused by [`RipsBuilder::build`].
+    pub fn threshold(mut self, threshold: f64) -> Self {
+        self.threshold = Some(threshold);
+        self
+    }
+
+    /// Metric between points (for [`Rips::compute`]); Euclidean by default.
+    pub fn metric(mut self, metric: Metric) -> Self {
+        self.metric = metric;
+        self
+    }
+
+    /// Upper bound on the memory a run may take, in bytes (default: the
+    /// process-wide [`crate::memory::limit`], 8 GiB unless set); a run
+    /// estimated to need more fails with [`Error::TooLarge`] instead. Any
+    /// value is a valid limit (0 refuses every run): whether a run fits
+    /// depends on the input, so it is checked by the `compute` methods.
+    pub fn memory_limit(mut self, bytes: u64) -> Self {
+        self.memory_limit = bytes;
+        self
+    }
+
+    /// Forces a distance store (the default [`Storage::Auto`] picks one).
+    pub fn storage(mut self, storage: Storage) -> Self {
+        self.storage = storage;
+        self
+    }
+
+    /// Checks the parameters and returns the engine.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] named `"threshold"` for a NaN or
+    /// negative threshold. (The other parameters take any value; the
+    /// checks that depend on the input, such as `max_dim` against the
+    /// number of points and the memory estimate, are made by the `compute`
+    /// methods.)
+    pub fn build(self) -> Result<Rips> {
+        if let Some(t) = self.threshold {
+            if t.is_nan() || t < 0.0 {
+                return Err(Error::InvalidParameter {
+                    name: "threshold",
+                    value: t.to_string(),
+                    reason: "must be a non-negative number",
+                });
+            }
+        }
+        Ok(Rips {
+            max_dim: self.max_dim,
+            threshold: self.threshold,
+            metric: self.metric,
+            memory_limit: self.memory_limit,
+            storage: self.storage,
+        })
+    }
+
+    /// Builds the engine and runs [`Rips::compute`] on `points`.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`RipsBuilder::build`], then those of [`Rips::compute`].
+    pub fn compute(&self, points: ArrayView2<f64>) -> Result<Vec<Diagram>> {
+        self.clone().build()?.compute(points)
+    }
+
+    /// Builds the engine and runs [`Rips::compute_distance_matrix`] on `d`.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`RipsBuilder::build`], then those of
+    /// [`Rips::compute_distance_matrix`].
+    pub fn compute_distance_matrix(&self, d: ArrayView2<f64>) -> Result<Vec<Diagram>> {
+        self.clone().build()?.compute_distance_matrix(d)
+    }
+
+    /// Builds the engine and runs [`Rips::compute_sliding_window`].
+    ///
+    /// # Errors
+    ///
+    /// Those of [`RipsBuilder::build`], then those of
+    /// [`Rips::compute_sliding_window`].
+    pub fn compute_sliding_window(
+        &self,
+        signal: &[f64],
+        window: &SlidingWindow,
+    ) -> Result<Vec<Diagram>> {
+        self.clone().build()?.compute_sliding_window(signal, window)
+    }
+}
