@@ -91,7 +91,7 @@
 //!   samples and drop the first and last values to get its Betti curves,
 //!   landscapes and silhouettes; its entropy summary then keeps the
 //!   *first* `resolution` values (its index rule still counts from the
-//!   dropped first sample).
+//!   dropped first sample), L1-normalised over those values.
 //! - Persistence images: see [`PersistenceImageBuilder::fit`] (gudhi's
 //!   fitted `im_range` exactly; persim's ranges before it pads them to
 //!   whole pixels).
