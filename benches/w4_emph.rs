@@ -6,18 +6,20 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use ndarray::Array2;
+use rand::SeedableRng;
+use rand_xoshiro::SplitMix64;
 use tda_pinet::emph::{barcode, barcode_batch, modes_batch, ModesPlanner, Ray};
 
 mod common;
 
 /// 2000 unstandardised random walks of length 1000 (the anchor's input).
 fn walks() -> Array2<f64> {
-    let mut rng = common::SplitMix64(1);
+    let mut rng = SplitMix64::seed_from_u64(1);
     let mut x = Array2::zeros((2000, 1000));
     for mut row in x.rows_mut() {
         let mut acc = 0.0;
         for v in row.iter_mut() {
-            acc += rng.normal();
+            acc += common::normal(&mut rng);
             *v = acc;
         }
     }

@@ -15,6 +15,8 @@ use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use ndarray::{Array3, Array4};
+use rand::{RngCore, SeedableRng};
+use rand_xoshiro::SplitMix64;
 use tda_pinet::nn::{
     init_keras, pinet_targets, ImagePiNet, ImagePiNetConfig, PiNetTrainer, SignalPiNet,
     SignalPiNetConfig, TrainConfig,
@@ -24,7 +26,7 @@ use tda_pinet::vectorize::PersistenceImage;
 mod common;
 
 fn w6(c: &mut Criterion) {
-    let mut rng = common::SplitMix64(6);
+    let mut rng = SplitMix64::seed_from_u64(6);
     let n = 16;
     // Integer pixel values / 255, as the anchor draws them.
     let images = Array4::from_shape_fn((n, 3, 32, 32), |_| (rng.next_u64() % 256) as f64 / 255.0);
@@ -64,13 +66,13 @@ fn w6(c: &mut Criterion) {
 }
 
 fn signals(n: usize) -> Array3<f64> {
-    let mut rng = common::SplitMix64(7);
+    let mut rng = SplitMix64::seed_from_u64(7);
     let mut x = Array3::zeros((n, 3, 100));
     for mut ch in x.outer_iter_mut() {
         for mut row in ch.outer_iter_mut() {
             let mut acc = 0.0;
             for v in row.iter_mut() {
-                acc += rng.normal() * 0.3;
+                acc += common::normal(&mut rng) * 0.3;
                 *v = acc;
             }
         }

@@ -1,30 +1,27 @@
-//! Inputs shared by the workload benches (see DESIGN.md, "Workloads and targets").
+//! Inputs shared by the workload benches (see DESIGN.md, "Workloads and
+//! targets"), and the seeded normal draws of the examples' synthetic data
+//! (`image_pinet` and `emph_shapes` include this file).
+//!
+//! Every draw comes from [`SplitMix64`] (`rand_xoshiro`) seeded with
+//! `SeedableRng::seed_from_u64`: small, seedable and the same on every
+//! platform. `tests/bench_inputs.rs` pins the numbers, so a bench measures
+//! the same input from one version to the next.
 
 use ndarray::Array2;
+use rand::distr::OpenClosed01;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::SplitMix64;
 
-/// SplitMix64: a tiny seeded generator, so the benches need no RNG crate.
-pub struct SplitMix64(pub u64);
+/// The Box-Muller transform: a standard normal from `u` in `(0, 1]` and `v`
+/// in `[0, 1]`, both uniform and independent.
+pub fn box_muller(u: f64, v: f64) -> f64 {
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+}
 
-impl SplitMix64 {
-    /// Next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in (0, 1].
-    pub fn uniform(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 1.0) / (1u64 << 53) as f64
-    }
-
-    /// Standard normal (Box-Muller).
-    pub fn normal(&mut self) -> f64 {
-        let (u, v) = (self.uniform(), self.uniform());
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
+/// A standard normal from two draws uniform in `(0, 1]` ([`box_muller`]).
+pub fn normal(rng: &mut impl Rng) -> f64 {
+    let u = rng.sample(OpenClosed01);
+    box_muller(u, rng.sample(OpenClosed01))
 }
 
 /// `n` random walks of length `len`, each standardised to mean 0 and
@@ -32,12 +29,12 @@ impl SplitMix64 {
 /// `../shared/bench/anchors.py`).
 #[allow(dead_code)] // not every bench uses every input
 pub fn standardised_walks(n: usize, len: usize, seed: u64) -> Array2<f64> {
-    let mut rng = SplitMix64(seed);
+    let mut rng = SplitMix64::seed_from_u64(seed);
     let mut x = Array2::zeros((n, len));
     for mut row in x.rows_mut() {
         let mut acc = 0.0;
         for v in row.iter_mut() {
-            acc += rng.normal();
+            acc += normal(&mut rng);
             *v = acc;
         }
         let mean = row.sum() / len as f64;
