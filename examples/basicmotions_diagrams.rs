@@ -10,12 +10,19 @@
 use std::path::Path;
 use std::time::Instant;
 
+use clap::Parser;
 use tda_pinet::io::ts;
 use tda_pinet::prelude::*;
 
 const CHANNELS: [&str; 6] = ["acc-x", "acc-y", "acc-z", "gyr-x", "gyr-y", "gyr-z"];
 
+/// Sublevel H0 persistence diagrams of the bundled BasicMotions data: per-class
+/// summaries and one diagram.
+#[derive(Parser)]
+struct Cli {}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let Cli {} = Cli::parse();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/basicmotions");
     for split in ["TRAIN", "TEST"] {
         let ds = ts::read(dir.join(format!("BasicMotions_{split}.ts")))?;

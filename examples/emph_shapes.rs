@@ -45,14 +45,21 @@
 //! Our shapes, noise and parameters are our own, so the numbers this example
 //! prints need not match.
 
+#[path = "../benches/common/mod.rs"]
+#[allow(dead_code)]
+mod bench_inputs;
+
 use std::error::Error;
 use std::f64::consts::{PI, TAU};
 use std::time::{Duration, Instant};
 
+use clap::Parser;
 use linfa::prelude::*;
 use linfa_clustering::KMeans;
 use linfa_logistic::MultiLogisticRegression;
 use ndarray::{Array1, Array2, Axis};
+use rand::{Rng, RngCore, SeedableRng};
+use rand_xoshiro::SplitMix64;
 use rayon::prelude::*;
 use tda_pinet::emph::{self, FourierModes, Ray};
 use tda_pinet::persistence::{rips::Rips, Diagram, SlidingWindow};
@@ -72,26 +79,12 @@ const WINDOW: SlidingWindow = SlidingWindow {
 
 type Res<T> = Result<T, Box<dyn Error + Send + Sync>>;
 
-/// SplitMix64: a tiny seedable generator, enough for synthetic data.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform on [0, 1).
-    fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    /// Standard normal (Box-Muller).
-    fn normal(&mut self) -> f64 {
-        let u = 1.0 - self.uniform(); // (0, 1]
-        (-2.0 * u.ln()).sqrt() * (TAU * self.uniform()).cos()
-    }
+/// A standard normal: Box-Muller on `1 - U` and `V`, `U` and `V` uniform on
+/// `[0, 1)` (this example's draws since its first version; the benches draw
+/// both from `(0, 1]`).
+fn normal(rng: &mut impl Rng) -> f64 {
+    let u = 1.0 - rng.random::<f64>(); // (0, 1]
+    bench_inputs::box_muller(u, rng.random::<f64>())
 }
 
 /// Radius at angle `t` of a regular `n`-gon of circumradius 1 with a vertex
@@ -109,9 +102,9 @@ fn star(t: f64) -> f64 {
 }
 
 /// One noisy, rotated, scaled outline of `class`, z-normalised.
-fn outline(class: usize, rng: &mut SplitMix64) -> Vec<f64> {
-    let rotation = TAU * rng.uniform();
-    let scale = 0.8 + 0.4 * rng.uniform();
+fn outline(class: usize, rng: &mut impl Rng) -> Vec<f64> {
+    let rotation = TAU * rng.random::<f64>();
+    let scale = 0.8 + 0.4 * rng.random::<f64>();
     let r: Vec<f64> = (0..N)
         .map(|i| {
             let t = TAU * i as f64 / N as f64 + rotation;
@@ -121,7 +114,7 @@ fn outline(class: usize, rng: &mut SplitMix64) -> Vec<f64> {
                 2 => star(t),
                 _ => polygon(t, 3),
             };
-            scale * (clean + 0.02 * rng.normal())
+            scale * (clean + 0.02 * normal(rng))
         })
         .collect();
     let mean = r.iter().sum::<f64>() / N as f64;
@@ -235,9 +228,15 @@ fn to_f64(x: Array2<f32>) -> Array2<f64> {
     x.mapv(f64::from)
 }
 
+/// Four synthetic shapes classified from their outlines with EMPH features,
+/// sliding-window Rips and Fourier amplitudes.
+#[derive(Parser)]
+struct Cli {}
+
 fn main() -> Res<()> {
+    let Cli {} = Cli::parse();
     // Data: PER_CLASS outlines per class, and a stratified 50/50 split.
-    let mut rng = SplitMix64(SEED);
+    let mut rng = SplitMix64::seed_from_u64(SEED);
     let mut rows = Array2::<f64>::zeros((CLASSES.len() * PER_CLASS, N));
     let mut y = Vec::new();
     for (i, mut row) in rows.outer_iter_mut().enumerate() {

@@ -37,6 +37,7 @@ use std::time::Instant;
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
+use clap::Parser;
 use ndarray::{concatenate, s, Array2, Array3, Axis};
 use tda_pinet::io::{png, ts};
 use tda_pinet::nn::metrics::{mean_sd, ConfusionMatrix};
@@ -157,8 +158,23 @@ const ROWS: [Row; 11] = [
     },
 ];
 
+const DEFAULTS: common::Defaults = common::Defaults {
+    epochs: 20,
+    full_epochs: 300,
+    pinet_epochs: 10,
+};
+
+/// PI-Net's Table 1 on BasicMotions: exact persistence images and Signal
+/// PI-Net images, alone and fused with statistical features or a 1-D CNN.
+#[derive(Parser)]
+#[command(after_help = DEFAULTS.help())]
+struct Cli {
+    #[command(flatten)]
+    flags: common::ExperimentFlags,
+}
+
 fn main() -> Res<()> {
-    let settings = Settings::from_args(20, 300, 10)?;
+    let settings = Settings::new(&Cli::parse().flags, &DEFAULTS);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = root.join("target/har_fusion");
     std::fs::create_dir_all(&out)?;

@@ -39,7 +39,10 @@ use std::time::Instant;
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
+use clap::Parser;
 use ndarray::{s, Array1, Array3, Array4, Axis};
+use rand::SeedableRng;
+use rand_xoshiro::SplitMix64;
 use tda_pinet::io::{csv, png};
 use tda_pinet::nn::metrics::{accuracy, mean_sd};
 use tda_pinet::nn::{
@@ -102,8 +105,24 @@ impl Digits {
     }
 }
 
+const DEFAULTS: common::Defaults = common::Defaults {
+    epochs: 15,
+    full_epochs: 15,
+    pinet_epochs: 10,
+};
+
+/// PI-Net's image experiments on 8 x 8 digits: exact and Image PI-Net
+/// persistence images, transfer by fine-tuning, and CNN classifiers fused
+/// with them, on clean and perturbed digits.
+#[derive(Parser)]
+#[command(after_help = DEFAULTS.help())]
+struct Cli {
+    #[command(flatten)]
+    flags: common::ExperimentFlags,
+}
+
 fn main() -> Res<()> {
-    let settings = Settings::from_args(15, 15, 10)?;
+    let settings = Settings::new(&Cli::parse().flags, &DEFAULTS);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = root.join("target/image_pinet");
     std::fs::create_dir_all(&out)?;
@@ -394,8 +413,8 @@ type Perturbation = (&'static str, Transform);
 fn perturbations() -> Vec<Perturbation> {
     let noise = |sd: f64| -> Transform {
         Box::new(move |x: &Array4<f64>| {
-            let mut rng = bench_inputs::SplitMix64(7);
-            x.mapv(|v| (v + sd * rng.normal()).clamp(0.0, 1.0))
+            let mut rng = SplitMix64::seed_from_u64(7);
+            x.mapv(|v| (v + sd * bench_inputs::normal(&mut rng)).clamp(0.0, 1.0))
         })
     };
     vec![

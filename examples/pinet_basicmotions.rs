@@ -22,6 +22,7 @@ use std::time::Instant;
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
+use clap::Parser;
 use ndarray::{s, Array3};
 use tda_pinet::io::ts;
 use tda_pinet::nn::{
@@ -35,23 +36,24 @@ mod common;
 
 use common::{daphnet_frames, Res};
 
+/// Signal PI-Net on BasicMotions: test MSE after training on BasicMotions,
+/// and after training on Daphnet accelerometer frames only.
+#[derive(Parser)]
+struct Cli {
+    /// PI-Net epochs per stage, two stages at 1e-3 then 1e-4 (ignored with
+    /// --full)
+    #[arg(long, value_name = "N", default_value_t = 15)]
+    epochs: usize,
+    #[command(flatten)]
+    schedule: common::ScheduleFlag,
+    /// Adam's epsilon: 0.1 in PI-Net's published code, 1e-7 Keras' default
+    #[arg(long, value_name = "E", default_value_t = 0.1)]
+    eps: f64,
+}
+
 fn main() -> Res<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let schedule = if args.iter().any(|a| a == "--full") {
-        vec![(1e-3, 300), (1e-4, 300), (1e-5, 400)]
-    } else {
-        let n = match args.iter().position(|a| a == "--epochs") {
-            Some(i) => args.get(i + 1).ok_or("--epochs needs a number")?.parse()?,
-            None => 15,
-        };
-        vec![(1e-3, n), (1e-4, n)]
-    };
-    // Adam's epsilon: 0.1 in PI-Net's published code (the default here);
-    // `--eps 1e-7` is Keras' default.
-    let eps: f64 = match args.iter().position(|a| a == "--eps") {
-        Some(i) => args.get(i + 1).ok_or("--eps needs a number")?.parse()?,
-        None => 0.1,
-    };
+    let cli = Cli::parse();
+    let (schedule, eps) = (cli.schedule.pinet_schedule(cli.epochs), cli.eps);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     let accel = |split: &str| -> Res<Array3<f64>> {
         let ds = ts::read(root.join(format!("basicmotions/BasicMotions_{split}.ts")))?;

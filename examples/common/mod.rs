@@ -4,11 +4,72 @@
 /// Errors of the examples.
 pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
-/// What a run does: `--runs N` seeded runs per row, `--epochs N`
-/// classifier epochs, `--pinet-epochs N` PI-Net epochs per stage (two
-/// stages, 1e-3 then 1e-4), `--full` (the paper's 300 / 300 / 400 PI-Net
-/// schedule at 1e-3 / 1e-4 / 1e-5, and `full_epochs` classifier epochs),
-/// `--retrain` (ignore cached networks).
+/// The flag every PI-Net example has: `--full`, the paper's schedule.
+#[derive(Debug, clap::Args)]
+pub struct ScheduleFlag {
+    /// The paper's PI-Net schedule: 300 / 300 / 400 epochs at learning
+    /// rates 1e-3 / 1e-4 / 1e-5
+    #[arg(long)]
+    pub full: bool,
+}
+
+impl ScheduleFlag {
+    /// PI-Net `(learning rate, epochs)` stages: the paper's with `--full`,
+    /// otherwise `per_stage` epochs at 1e-3, then `per_stage` at 1e-4.
+    pub fn pinet_schedule(&self, per_stage: usize) -> Vec<(f64, usize)> {
+        if self.full {
+            vec![(1e-3, 300), (1e-4, 300), (1e-5, 400)]
+        } else {
+            vec![(1e-3, per_stage), (1e-4, per_stage)]
+        }
+    }
+}
+
+/// The flags of the PI-Net experiments that also train classifiers
+/// (`har_fusion`, `image_pinet`); each flattens them into its parser and
+/// states its default epochs with [`Defaults::help`].
+#[derive(Debug, clap::Args)]
+pub struct ExperimentFlags {
+    /// Seeded runs per row (at least 1)
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub runs: usize,
+    /// Classifier epochs (default: below)
+    #[arg(long, value_name = "N")]
+    pub epochs: Option<usize>,
+    /// PI-Net epochs per stage, two stages at 1e-3 then 1e-4 (default:
+    /// below; ignored with --full)
+    #[arg(long, value_name = "N")]
+    pub pinet_epochs: Option<usize>,
+    #[command(flatten)]
+    pub schedule: ScheduleFlag,
+    /// Train the PI-Nets even when a cached checkpoint exists
+    #[arg(long)]
+    pub retrain: bool,
+}
+
+/// An example's default epochs, for the flags left out.
+#[derive(Debug)]
+pub struct Defaults {
+    /// Classifier epochs.
+    pub epochs: usize,
+    /// Classifier epochs with `--full`.
+    pub full_epochs: usize,
+    /// PI-Net epochs per stage.
+    pub pinet_epochs: usize,
+}
+
+impl Defaults {
+    /// The defaults, as the example's `--help` ends.
+    pub fn help(&self) -> String {
+        format!(
+            "Defaults: --epochs {} ({} with --full), --pinet-epochs {}.",
+            self.epochs, self.full_epochs, self.pinet_epochs
+        )
+    }
+}
+
+/// What a run does: seeded runs per row, classifier epochs, the PI-Net
+/// schedule and whether cached networks are ignored ([`ExperimentFlags`]).
 #[derive(Debug)]
 pub struct Settings {
     /// Seeded runs per row.
@@ -22,30 +83,22 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The settings from the command line, with these defaults.
-    pub fn from_args(epochs: usize, full_epochs: usize, pinet_epochs: usize) -> Res<Self> {
-        let args: Vec<String> = std::env::args().skip(1).collect();
-        let number = |flag: &str, default: usize| -> Res<usize> {
-            match args.iter().position(|a| a == flag) {
-                Some(i) => Ok(args
-                    .get(i + 1)
-                    .ok_or(format!("{flag} needs a number"))?
-                    .parse()?),
-                None => Ok(default),
-            }
+    /// The settings of `flags`, with `defaults` for the epochs not given.
+    pub fn new(flags: &ExperimentFlags, defaults: &Defaults) -> Self {
+        let full = flags.schedule.full;
+        let default_epochs = if full {
+            defaults.full_epochs
+        } else {
+            defaults.epochs
         };
-        let full = args.iter().any(|a| a == "--full");
-        let pinet = number("--pinet-epochs", pinet_epochs)?;
-        Ok(Self {
-            runs: number("--runs", 5)?.max(1),
-            epochs: number("--epochs", if full { full_epochs } else { epochs })?,
-            pinet_schedule: if full {
-                vec![(1e-3, 300), (1e-4, 300), (1e-5, 400)]
-            } else {
-                vec![(1e-3, pinet), (1e-4, pinet)]
-            },
-            retrain: args.iter().any(|a| a == "--retrain"),
-        })
+        Self {
+            runs: flags.runs.max(1),
+            epochs: flags.epochs.unwrap_or(default_epochs),
+            pinet_schedule: flags
+                .schedule
+                .pinet_schedule(flags.pinet_epochs.unwrap_or(defaults.pinet_epochs)),
+            retrain: flags.retrain,
+        }
     }
 
     /// The file name of a cached network trained with this schedule and
