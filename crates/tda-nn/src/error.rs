@@ -110,10 +110,24 @@ pub enum Error {
     /// An error computing exact diagrams.
     #[error(transparent)]
     Persistence(#[from] tda_persistence::Error),
-    /// An error computing persistence images.
+    /// An error computing persistence images or the PI-Net targets.
     #[error(transparent)]
     Vectorize(#[from] tda_vectorize::Error),
 }
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// Our errors as candle's, for the [`candle_core::Module`] and
+/// [`candle_core::ModuleT`] implementations of the layers and models:
+/// candle's own errors pass through unchanged, the others are wrapped with
+/// their message (which names the input and the problem). The inherent
+/// methods (`forward_t`, `infer`, ...) return the typed [`Error`].
+impl From<Error> for candle_core::Error {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Candle(e) => e,
+            other => candle_core::Error::wrap(other),
+        }
+    }
+}

@@ -50,7 +50,8 @@ pub struct ConfusionMatrix {
 impl ConfusionMatrix {
     /// Counts the pairs `(y_true[i], y_pred[i])`.
     ///
-    /// Errors: [`Error::Shape`] when the two slices differ in length or are
+    /// # Errors
+    /// [`Error::Shape`] when the two slices differ in length or are
     /// empty; [`Error::InvalidConfig`] when `classes` is 0;
     /// [`Error::Label`] naming the first label `>= classes` (in `y_true`,
     /// then `y_pred`) and its index; [`Error::TooLarge`] when the
@@ -186,8 +187,8 @@ impl ConfusionMatrix {
     /// `classification_report`. [`Display`](fmt::Display) gives the same
     /// with the class indices as names.
     ///
-    /// Errors: [`Error::Shape`] when `names` does not hold one name per
-    /// class; [`Error::TooLarge`] when the text (about `classes²` cells)
+    /// # Errors
+    /// [`Error::Shape`] when `names` does not hold one name per class; [`Error::TooLarge`] when the text (about `classes²` cells)
     /// would be over [`tda_persistence::memory::limit`] (the
     /// [`Display`](fmt::Display) form has no such check: print only
     /// matrices of a sensible size).
@@ -342,23 +343,29 @@ fn check_pairs(y_true: &[usize], y_pred: &[usize]) -> Result<()> {
     Ok(())
 }
 
-/// Fraction of equal labels (`accuracy_score`). Errors: [`Error::Shape`]
-/// when the slices differ in length or are empty.
+/// Fraction of equal labels (`accuracy_score`).
+///
+/// # Errors
+/// [`Error::Shape`] when the slices differ in length or are empty.
 pub fn accuracy(y_true: &[usize], y_pred: &[usize]) -> Result<f64> {
     check_pairs(y_true, y_pred)?;
     let correct = y_true.iter().zip(y_pred).filter(|(t, p)| t == p).count();
     Ok(correct as f64 / y_true.len() as f64)
 }
 
-/// Support-weighted F1 (`f1_score(average="weighted", zero_division=0)`);
-/// errors as [`ConfusionMatrix::new`].
+/// Support-weighted F1 (`f1_score(average="weighted", zero_division=0)`).
+///
+/// # Errors
+/// As [`ConfusionMatrix::new`].
 pub fn weighted_f1(y_true: &[usize], y_pred: &[usize], classes: usize) -> Result<f64> {
     Ok(ConfusionMatrix::new(y_true, y_pred, classes)?.weighted_f1())
 }
 
 /// Macro F1 over the classes present in `y_true` or `y_pred`
-/// (`f1_score(average="macro", zero_division=0)`); errors as
-/// [`ConfusionMatrix::new`].
+/// (`f1_score(average="macro", zero_division=0)`).
+///
+/// # Errors
+/// As [`ConfusionMatrix::new`].
 pub fn macro_f1(y_true: &[usize], y_pred: &[usize], classes: usize) -> Result<f64> {
     Ok(ConfusionMatrix::new(y_true, y_pred, classes)?.macro_f1())
 }
@@ -390,15 +397,41 @@ pub fn mean_sd(values: &[f64]) -> (f64, f64) {
                 return (mean, (ss / (n - 1) as f64).sqrt());
             }
             let top = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-            let e = crate::stat_features::exponent(top);
-            let scaled = |v: f64| crate::stat_features::scale2(v, -e);
+            let e = exponent(top);
+            let scaled = |v: f64| scale2(v, -e);
             let mean = values.iter().map(|&v| scaled(v)).sum::<f64>() / n as f64;
             let ss: f64 = values
                 .iter()
                 .map(|&v| (scaled(v) - mean) * (scaled(v) - mean))
                 .sum();
-            let unscale = |v: f64| crate::stat_features::scale2(v, e);
+            let unscale = |v: f64| scale2(v, e);
             (unscale(mean), unscale((ss / (n - 1) as f64).sqrt()))
         }
+    }
+}
+
+/// `x * 2^k` for any `k` (in steps whose factors are representable), exact
+/// unless the result overflows or is subnormal.
+fn scale2(mut x: f64, mut k: i32) -> f64 {
+    while k != 0 {
+        let step = k.clamp(-1000, 1000);
+        x *= f64::from_bits(((1023 + step) as u64) << 52);
+        k -= step;
+    }
+    x
+}
+
+/// The exponent `e` with `2^e <= |x| < 2^(e + 1)` for finite nonzero `x`
+/// (subnormals included); 0 for 0.
+fn exponent(x: f64) -> i32 {
+    if x == 0.0 {
+        return 0;
+    }
+    let biased = ((x.to_bits() >> 52) & 0x7ff) as i32;
+    if biased == 0 {
+        // Subnormal: normalise by 2^64 first.
+        exponent(x * f64::from_bits((1023 + 64) << 52)) - 64
+    } else {
+        biased - 1023
     }
 }

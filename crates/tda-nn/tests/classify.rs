@@ -32,7 +32,6 @@ fn small_cnn(channels: usize, length: usize, classes: usize) -> CnnConfig {
 fn quiet(schedule: Vec<(f64, usize)>) -> TrainConfig {
     TrainConfig {
         batch_size: 8,
-        progress: false,
         ..TrainConfig::keras_adam(schedule)
     }
 }
@@ -45,38 +44,35 @@ fn shapes_for_odd_and_tiny_sizes() -> Result<()> {
         let cnn = Cnn::new(small_cnn(channels, length, 5), vb(&vars))?;
         let x = Tensor::randn(0f32, 1.0, (4, channels, length), &dev)?;
         for train in [false, true] {
-            assert_eq!(
-                cnn.logits_t(std::slice::from_ref(&x), train)?.dims(),
-                &[4, 5]
-            );
+            assert_eq!(cnn.logits_t(&x, train)?.dims(), &[4, 5]);
         }
     }
     let vars = VarMap::new();
     let mlp = Mlp::new(small_mlp(19, 3), vb(&vars))?;
     let x = Tensor::randn(0f32, 1.0, (2, 19), &dev)?;
-    assert_eq!(mlp.forward(&x)?.dims(), &[2, 3]);
+    assert_eq!(mlp.infer(&x)?.dims(), &[2, 3]);
     // The paper's defaults build and run.
     let vars = VarMap::new();
     let mlp = Mlp::new(MlpConfig::default(), vb(&vars))?;
     assert_eq!(
-        mlp.logits_t(&[Tensor::zeros((2, 19), DType::F32, &dev)?], true)?
+        mlp.logits_t(&Tensor::zeros((2, 19), DType::F32, &dev)?, true)?
             .dims(),
         &[2, 4]
     );
     let vars = VarMap::new();
     let cnn = Cnn::new(CnnConfig::default(), vb(&vars))?;
     assert_eq!(
-        cnn.forward(&Tensor::zeros((2, 3, 100), DType::F32, &dev)?)?
+        cnn.infer(&Tensor::zeros((2, 3, 100), DType::F32, &dev)?)?
             .dims(),
         &[2, 4]
     );
     let vars = VarMap::new();
     let fusion = CnnPiFusion::new(CnnPiFusionConfig::default(), vb(&vars))?;
-    let (s, p) = (
-        Tensor::zeros((2, 3, 100), DType::F32, &dev)?,
-        Tensor::zeros((2, 7500), DType::F32, &dev)?,
-    );
-    assert_eq!(fusion.forward(&s, &p)?.dims(), &[2, 4]);
+    let input = FusionInput {
+        raw: Tensor::zeros((2, 3, 100), DType::F32, &dev)?,
+        images: Tensor::zeros((2, 7500), DType::F32, &dev)?,
+    };
+    assert_eq!(fusion.infer(&input)?.dims(), &[2, 4]);
     Ok(())
 }
 
@@ -124,13 +120,10 @@ fn image_cnns_and_their_fusion_have_the_right_shapes() -> Result<()> {
         let vars = VarMap::new();
         let cnn = Cnn::new(cfg.clone(), vb(&vars))?;
         let x = Tensor::randn(0f32, 1.0, (3, c, h, w), &dev)?;
-        assert_eq!(
-            cnn.logits_t(std::slice::from_ref(&x), true)?.dims(),
-            &[3, 10]
-        );
+        assert_eq!(cnn.logits_t(&x, true)?.dims(), &[3, 10]);
         let wrong = Tensor::zeros((3, c, h + 1, w), DType::F32, &dev)?;
         assert!(matches!(
-            cnn.forward(&wrong),
+            cnn.infer(&wrong),
             Err(Error::Shape { name: "x", .. })
         ));
         let vars = VarMap::new();
@@ -142,8 +135,9 @@ fn image_cnns_and_their_fusion_have_the_right_shapes() -> Result<()> {
             },
             vb(&vars),
         )?;
-        let p = Tensor::zeros((3, 6), DType::F32, &dev)?;
-        assert_eq!(fusion.forward(&x, &p)?.dims(), &[3, 10]);
+        let images = Tensor::zeros((3, 6), DType::F32, &dev)?;
+        let input = FusionInput { raw: x, images };
+        assert_eq!(fusion.infer(&input)?.dims(), &[3, 10]);
     }
     Ok(())
 }
@@ -193,10 +187,10 @@ fn tiny_classifiers_overfit_a_small_problem() -> Result<()> {
     };
     let cnn = Cnn::new(cfg, vb(&vars))?;
     init_keras(&vars, 0)?;
-    let logs = trainer.fit(&cnn, &vars, std::slice::from_ref(&x), &labels, None)?;
+    let logs = trainer.fit(&cnn, &vars, &x, &labels, None)?;
     let (first, last) = (logs[0].train_loss, logs[logs.len() - 1].train_loss);
     assert!(last < first / 10.0, "CNN loss {first} -> {last}");
-    assert_eq!(trainer.predict(&cnn, std::slice::from_ref(&x))?, labels);
+    assert_eq!(trainer.predict(&cnn, &x)?, labels);
 
     let flat = x.flatten_from(1)?;
     let vars = VarMap::new();
@@ -207,12 +201,12 @@ fn tiny_classifiers_overfit_a_small_problem() -> Result<()> {
     };
     let mlp = Mlp::new(cfg, vb(&vars))?;
     init_keras(&vars, 0)?;
-    let logs = trainer.fit(&mlp, &vars, std::slice::from_ref(&flat), &labels, None)?;
+    let logs = trainer.fit(&mlp, &vars, &flat, &labels, None)?;
     let (first, last) = (logs[0].train_loss, logs[logs.len() - 1].train_loss);
     assert!(last < first / 10.0, "MLP loss {first} -> {last}");
-    assert_eq!(trainer.predict(&mlp, &[flat])?, labels);
+    assert_eq!(trainer.predict(&mlp, &flat)?, labels);
 
-    let probs = trainer.predict_proba(&mlp, &[x.flatten_from(1)?])?;
+    let probs = trainer.predict_proba(&mlp, &x.flatten_from(1)?)?;
     let sums = probs.sum(1)?.to_vec1::<f32>()?;
     assert!(sums.iter().all(|s| (s - 1.0).abs() < 1e-5));
     Ok(())
@@ -231,7 +225,7 @@ fn fusion_trains_on_two_inputs_with_validation() -> Result<()> {
     let net = CnnPiFusion::new(cfg, vb(&vars))?;
     init_keras(&vars, 1)?;
     let trainer = ClassifierTrainer::new(quiet(vec![(1e-2, 30)]))?;
-    let inputs = [x, images];
+    let inputs = FusionInput { raw: x, images };
     let logs = trainer.fit(&net, &vars, &inputs, &labels, Some((&inputs, &labels)))?;
     assert_eq!(logs.len(), 30);
     let val = logs[29].val_loss.unwrap();
@@ -248,14 +242,8 @@ fn seeded_runs_are_identical_and_checkpoints_round_trip() -> Result<()> {
         let vars = VarMap::new();
         let mlp = Mlp::new(small_mlp(36, 4), vb(&vars))?;
         init_keras(&vars, 9)?;
-        ClassifierTrainer::new(quiet(vec![(1e-2, 5)]))?.fit(
-            &mlp,
-            &vars,
-            std::slice::from_ref(&flat),
-            &labels,
-            None,
-        )?;
-        let out = mlp.forward(&flat)?.flatten_all()?.to_vec1::<f32>()?;
+        ClassifierTrainer::new(quiet(vec![(1e-2, 5)]))?.fit(&mlp, &vars, &flat, &labels, None)?;
+        let out = mlp.infer(&flat)?.flatten_all()?.to_vec1::<f32>()?;
         Ok((vars, out))
     };
     let (vars, a) = run()?;
@@ -269,7 +257,7 @@ fn seeded_runs_are_identical_and_checkpoints_round_trip() -> Result<()> {
     let fresh = VarMap::new();
     let mlp = Mlp::new(small_mlp(36, 4), vb(&fresh))?;
     load_checkpoint(&fresh, &path)?;
-    assert_eq!(mlp.forward(&flat)?.flatten_all()?.to_vec1::<f32>()?, a);
+    assert_eq!(mlp.infer(&flat)?.flatten_all()?.to_vec1::<f32>()?, a);
     std::fs::remove_dir_all(&dir).unwrap();
     Ok(())
 }
@@ -282,20 +270,20 @@ fn bad_input_is_a_typed_error() -> Result<()> {
     let x = Tensor::zeros((4, 5), DType::F32, &dev)?;
     let wrong = Tensor::zeros((4, 6), DType::F32, &dev)?;
     assert!(matches!(
-        mlp.forward(&wrong),
+        mlp.infer(&wrong),
         Err(Error::Shape { name: "x", .. })
     ));
     assert!(matches!(
-        mlp.logits_t(&[x.clone(), x.clone()], false),
+        mlp.logits_t(&wrong, false),
         Err(Error::Shape { .. })
     ));
     let trainer = ClassifierTrainer::new(quiet(vec![(1e-3, 1)]))?;
     assert!(matches!(
-        trainer.fit(&mlp, &vars, std::slice::from_ref(&x), &[0, 1, 2], None),
+        trainer.fit(&mlp, &vars, &x, &[0, 1, 2], None),
         Err(Error::Shape { name: "labels", .. })
     ));
     assert!(matches!(
-        trainer.fit(&mlp, &vars, std::slice::from_ref(&x), &[0, 1, 2, 3], None),
+        trainer.fit(&mlp, &vars, &x, &[0, 1, 2, 3], None),
         Err(Error::Label {
             name: "labels",
             index: 3,
@@ -304,7 +292,7 @@ fn bad_input_is_a_typed_error() -> Result<()> {
         })
     ));
     assert!(matches!(
-        trainer.predict(&mlp, &[]),
+        trainer.predict(&mlp, &Tensor::zeros((0, 5), DType::F32, &dev)?),
         Err(Error::Shape { name: "x", .. })
     ));
 
@@ -315,15 +303,17 @@ fn bad_input_is_a_typed_error() -> Result<()> {
     };
     let vars = VarMap::new();
     let net = CnnPiFusion::new(cfg, vb(&vars))?;
-    let s = Tensor::zeros((3, 3, 12), DType::F32, &dev)?;
-    let p = Tensor::zeros((2, 10), DType::F32, &dev)?;
+    let input = FusionInput {
+        raw: Tensor::zeros((3, 3, 12), DType::F32, &dev)?,
+        images: Tensor::zeros((2, 10), DType::F32, &dev)?,
+    };
     assert!(matches!(
-        net.forward(&s, &p),
+        net.infer(&input),
         Err(Error::Shape { name: "images", .. })
     ));
     assert!(matches!(
-        net.logits_t(&[s], false),
-        Err(Error::Shape { name: "inputs", .. })
+        net.logits_t(&input, false),
+        Err(Error::Shape { name: "images", .. })
     ));
 
     let vars = VarMap::new();

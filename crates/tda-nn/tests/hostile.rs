@@ -12,12 +12,9 @@ mod common;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{Optimizer, ParamsAdamW, VarBuilder, VarMap};
 use common::snapshot;
-use ndarray::{array, Array2, Array3};
 use tda_nn::metrics::{self, mean_sd, ConfusionMatrix};
 use tda_nn::pool::{max_pool_same, pad_same};
-use tda_nn::stat_features::{statistical_features, statistical_features_batch, SF_NAMES};
 use tda_nn::*;
-use tda_vectorize::PersistenceImage;
 
 const MAX: f64 = f64::MAX;
 
@@ -1094,7 +1091,7 @@ fn signal_pinet_forward() {
     let net = SignalPiNet::new(signal_cfg(), vb(&vars)).unwrap();
     init_keras(&vars, 0).unwrap();
     for (case, x, want) in forward_cases(&[2, 8], &[2, 3, 3]) {
-        check_forward(&case, net.forward(&x), &want);
+        check_forward(&case, net.infer(&x), &want);
     }
     // forward_t checks shapes and sizes too (values are the caller's).
     check_forward(
@@ -1115,7 +1112,7 @@ fn image_pinet_forward() {
     let net = ImagePiNet::new(image_cfg(), vb(&vars)).unwrap();
     init_keras(&vars, 0).unwrap();
     for (case, x, want) in forward_cases(&[2, 5, 4], &[2, 3, 3]) {
-        check_forward(&case, net.forward(&x), &want);
+        check_forward(&case, net.infer(&x), &want);
     }
     check_forward(
         "forward_t 2^40",
@@ -1130,20 +1127,20 @@ fn mlp_forward() {
     let net = Mlp::new(mlp_cfg(), vb(&vars)).unwrap();
     init_keras(&vars, 0).unwrap();
     for (case, x, want) in forward_cases(&[4], &[3]) {
-        check_forward(&case, net.forward(&x), &want);
+        check_forward(&case, net.infer(&x), &want);
     }
-    // Two inputs to a single-input model.
+    // The trainers' path (logits_t) checks shapes too (values are the
+    // caller's).
     let x = f32s(&[2, 4], wave);
     check_forward(
-        "two inputs",
-        net.logits_t(&[x.clone(), x.clone()], false),
+        "logits_t wrong width",
+        net.logits_t(&f32s(&[2, 5], wave), false),
         &Fwd::BadShape("x"),
     );
-    check_forward("no input", net.logits_t(&[], false), &Fwd::BadShape("x"));
     // Seeded dropout: the same seed gives the same training-mode output.
     let again = Mlp::new(mlp_cfg(), vb(&vars)).unwrap();
-    let a = net.logits_t(std::slice::from_ref(&x), true).unwrap();
-    let b = again.logits_t(std::slice::from_ref(&x), true).unwrap();
+    let a = net.logits_t(&x, true).unwrap();
+    let b = again.logits_t(&x, true).unwrap();
     assert_eq!(
         a.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
         b.flatten_all().unwrap().to_vec1::<f32>().unwrap()
@@ -1156,7 +1153,7 @@ fn cnn_forward() {
     let net = Cnn::new(cnn_cfg(), vb(&vars)).unwrap();
     init_keras(&vars, 0).unwrap();
     for (case, x, want) in forward_cases(&[2, 6], &[3]) {
-        check_forward(&case, net.forward(&x), &want);
+        check_forward(&case, net.infer(&x), &want);
     }
     // Pool strides of usize::MAX: one output per pool, at once.
     let cfg = CnnConfig {
@@ -1167,7 +1164,7 @@ fn cnn_forward() {
     let net = Cnn::new(cfg, vb(&vars)).unwrap();
     check_forward(
         "stride MAX",
-        net.forward(&f32s(&[2, 2, 6], wave)),
+        net.infer(&f32s(&[2, 2, 6], wave)),
         &Fwd::Shape(vec![2, 3]),
     );
     // A 2-D CNN.
@@ -1182,7 +1179,7 @@ fn cnn_forward() {
     let vars = VarMap::new();
     let net = Cnn::new(cfg, vb(&vars)).unwrap();
     for (case, x, want) in forward_cases(&[1, 3, 5], &[3]) {
-        check_forward(&format!("2-D {case}"), net.forward(&x), &want);
+        check_forward(&format!("2-D {case}"), net.infer(&x), &want);
     }
 }
 
@@ -1240,13 +1237,21 @@ fn cnn_pi_fusion_forward() {
     ];
     assert_eq!(cases.len(), 10);
     for (case, r, i, want) in &cases {
-        check_forward(case, net.forward(r, i), want);
+        let input = FusionInput {
+            raw: r.clone(),
+            images: i.clone(),
+        };
+        check_forward(case, net.infer(&input), want);
     }
-    let x = raw(2);
+    // The trainers' path (logits_t) checks shapes too.
+    let input = FusionInput {
+        raw: raw(2),
+        images: img(3),
+    };
     check_forward(
-        "one input",
-        net.logits_t(std::slice::from_ref(&x), false),
-        &Fwd::BadShape("inputs"),
+        "logits_t batches differ",
+        net.logits_t(&input, false),
+        &Fwd::BadShape("images"),
     );
 }
 
@@ -1519,7 +1524,6 @@ fn quiet(schedule: Vec<(f64, usize)>) -> TrainConfig {
     TrainConfig {
         schedule,
         batch_size: 2,
-        progress: false,
         ..TrainConfig::default()
     }
 }
@@ -1806,7 +1810,14 @@ fn classifier_trainer_inputs() {
         &[4, 4],
         |i| if i == 9 { f32::NEG_INFINITY } else { wave(i) },
     );
-    let xs = std::slice::from_ref(&x);
+    let xs = &x;
+    // A two-input model, for inputs that differ in samples.
+    let fusion_vars = VarMap::new();
+    let fusion = CnnPiFusion::new(fusion_cfg(), vb(&fusion_vars)).unwrap();
+    let uneven = FusionInput {
+        raw: f32s(&[4, 2, 6], wave),
+        images: f32s(&[3, 5], wave),
+    };
     let cases: Vec<(&str, Result<()>, &Check)> = vec![
         (
             "label = classes",
@@ -1852,67 +1863,42 @@ fn classifier_trainer_inputs() {
             &|e| matches!(e, Error::Shape { name: "labels", .. }),
         ),
         (
-            "no inputs",
-            trainer.fit(&net, &vars, &[], &[], None).map(drop),
-            &|e| matches!(e, Error::Shape { name: "x", .. }),
-        ),
-        (
             "no samples",
             trainer
-                .fit(&net, &vars, &[f32s(&[0, 4], wave)], &[], None)
+                .fit(&net, &vars, &f32s(&[0, 4], wave), &[], None)
                 .map(drop),
             &|e| matches!(e, Error::Shape { name: "x", .. }),
         ),
         (
             "inputs differ in samples",
             trainer
-                .fit(
-                    &net,
-                    &vars,
-                    &[x.clone(), f32s(&[3, 4], wave)],
-                    &labels,
-                    None,
-                )
+                .fit(&fusion, &fusion_vars, &uneven, &labels, None)
                 .map(drop),
             &|e| matches!(e, Error::Shape { name: "x", .. }),
         ),
         (
             "-inf input",
-            trainer
-                .fit(&net, &vars, std::slice::from_ref(&inf_x), &labels, None)
-                .map(drop),
+            trainer.fit(&net, &vars, &inf_x, &labels, None).map(drop),
             &|e| matches!(e, Error::NonFinite { name: "x", index, .. } if index == &[2, 1]),
         ),
         (
             "-inf val input",
             trainer
-                .fit(
-                    &net,
-                    &vars,
-                    xs,
-                    &labels,
-                    Some((std::slice::from_ref(&inf_x), &labels)),
-                )
+                .fit(&net, &vars, xs, &labels, Some((&inf_x, &labels)))
                 .map(drop),
             &|e| matches!(e, Error::NonFinite { name: "val.x", .. }),
         ),
         (
             "wrong width",
             trainer
-                .fit(&net, &vars, &[f32s(&[4, 5], wave)], &labels, None)
+                .fit(&net, &vars, &f32s(&[4, 5], wave), &labels, None)
                 .map(drop),
             &|e| matches!(e, Error::Shape { name: "x", .. }),
         ),
         (
             "f64 input",
             trainer
-                .fit(
-                    &net,
-                    &vars,
-                    &[x.to_dtype(DType::F64).unwrap()],
-                    &labels,
-                    None,
-                )
+                .fit(&net, &vars, &x.to_dtype(DType::F64).unwrap(), &labels, None)
                 .map(drop),
             &|e| matches!(e, Error::Incompatible { name: "x", .. }),
         ),
@@ -1922,22 +1908,18 @@ fn classifier_trainer_inputs() {
             &|e| matches!(e, Error::Label { index: 0, .. }),
         ),
         (
-            "predict: no inputs",
-            trainer.predict(&net, &[]).map(drop),
+            "predict: no samples",
+            trainer.predict(&net, &f32s(&[0, 4], wave)).map(drop),
             &|e| matches!(e, Error::Shape { name: "x", .. }),
         ),
         (
             "predict: -inf",
-            trainer
-                .predict(&net, std::slice::from_ref(&inf_x))
-                .map(drop),
+            trainer.predict(&net, &inf_x).map(drop),
             &|e| matches!(e, Error::NonFinite { name: "x", .. }),
         ),
         (
-            "predict_proba: two inputs",
-            trainer
-                .predict_proba(&net, &[x.clone(), x.clone()])
-                .map(drop),
+            "predict_proba: inputs differ in samples",
+            trainer.predict_proba(&fusion, &uneven).map(drop),
             &|e| matches!(e, Error::Shape { name: "x", .. }),
         ),
     ];
@@ -1961,7 +1943,7 @@ fn classifier_trainer_inputs() {
     })
     .unwrap();
     let big = f32s(&[4, 4], |i| wave(i) * 1e6);
-    let r = wild.fit(&net, &vars, std::slice::from_ref(&big), &labels, None);
+    let r = wild.fit(&net, &vars, &big, &labels, None);
     assert!(
         matches!(
             r,
@@ -1973,7 +1955,7 @@ fn classifier_trainer_inputs() {
         "{}",
         describe(&r)
     );
-    assert_eq!(cases.len() + 3, 18);
+    assert_eq!(cases.len() + 3, 17);
 }
 
 #[test]
@@ -2065,14 +2047,14 @@ fn outputs_and_losses_that_overflow_f32() {
     .unwrap();
     init_keras(&vars, 0).unwrap();
     let huge = f32s(&[2, 4], |i| if i % 2 == 0 { f32::MAX } else { -f32::MAX });
-    let r = mlp.forward(&huge);
+    let r = mlp.infer(&huge);
     assert!(
         matches!(r, Err(Error::NonFinite { name: "output", .. })),
         "{}",
         describe(&r)
     );
     let trainer = ClassifierTrainer::new(quiet(vec![(1e-3, 1)])).unwrap();
-    let r = trainer.evaluate(&mlp, std::slice::from_ref(&huge), &[0, 1]);
+    let r = trainer.evaluate(&mlp, &huge, &[0, 1]);
     assert!(
         matches!(r, Err(Error::NonFinite { name: "loss", .. })),
         "{}",
@@ -2082,7 +2064,7 @@ fn outputs_and_losses_that_overflow_f32() {
     // answer); +inf or NaN logits are an error.
     for sign in [1.0f32, -1.0] {
         let x = (&huge * f64::from(sign)).unwrap();
-        match trainer.predict_proba(&mlp, std::slice::from_ref(&x)) {
+        match trainer.predict_proba(&mlp, &x) {
             Ok(p) => {
                 for row in p.to_vec2::<f32>().unwrap() {
                     assert!(row.iter().all(|v| v.is_finite()));

@@ -4,8 +4,7 @@ use candle_core::{DType, Device, Tensor};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarBuilder, VarMap};
 use ndarray::Array3;
 use tda_nn::*;
-use tda_persistence::sublevel;
-use tda_vectorize::{Grid, Normalize, PersistenceImage, Vectorizer};
+use tda_vectorize::{Grid, Normalize, PersistenceImage};
 
 fn vb(vars: &VarMap) -> VarBuilder<'_> {
     VarBuilder::from_varmap(vars, DType::F32, &Device::Cpu)
@@ -35,7 +34,7 @@ fn signal_pinet_shapes_for_odd_and_tiny_lengths() -> Result<()> {
     let vars = VarMap::new();
     let net = SignalPiNet::new(SignalPiNetConfig::default(), vb(&vars))?;
     let x = Tensor::zeros((2, 3, 100), DType::F32, &Device::Cpu)?;
-    assert_eq!(net.forward(&x)?.dims(), &[2, 3, 50, 50]);
+    assert_eq!(net.infer(&x)?.dims(), &[2, 3, 50, 50]);
     Ok(())
 }
 
@@ -66,7 +65,7 @@ fn wrong_shapes_and_configs_are_typed_errors() -> Result<()> {
     let net = SignalPiNet::new(small_signal(10, 3, 4), vb(&vars))?;
     for dims in [vec![2, 2, 10], vec![2, 3, 11], vec![3, 10], vec![0, 3, 10]] {
         let x = Tensor::zeros(dims.as_slice(), DType::F32, &Device::Cpu)?;
-        match net.forward(&x) {
+        match net.infer(&x) {
             Err(Error::Shape { name: "x", got, .. }) => assert_eq!(got, dims),
             other => panic!("{dims:?}: {other:?}"),
         }
@@ -125,7 +124,7 @@ fn a_tiny_signal_pinet_overfits_eight_samples() -> Result<()> {
         .birth_range(-3.0, 3.0)
         .normalize(Normalize::Max)
         .build()?;
-    let y = pinet_targets(x.view(), &pi)?;
+    let y = tda_vectorize::pinet_targets(x.view(), &pi)?;
     let dev = Device::Cpu;
     let xt =
         Tensor::from_iter(x.iter().map(|&v| v as f32), &dev)?.reshape((batch, channels, length))?;

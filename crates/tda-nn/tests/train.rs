@@ -39,7 +39,6 @@ fn quiet(schedule: Vec<(f64, usize)>) -> TrainConfig {
     TrainConfig {
         schedule,
         batch_size: 4,
-        progress: false,
         ..TrainConfig::default()
     }
 }
@@ -95,7 +94,7 @@ fn save_and_load_round_trip_gives_identical_outputs() -> Result<()> {
     let other = VarMap::new();
     let net2 = model(&other, cfg(), 99)?;
     assert_eq!(load_checkpoint(&other, &path)?, None);
-    let (a, b) = (net.forward(&x)?, net2.forward(&x)?);
+    let (a, b) = (net.infer(&x)?, net2.infer(&x)?);
     assert_eq!(
         a.flatten_all()?.to_vec1::<f32>()?,
         b.flatten_all()?.to_vec1::<f32>()?
@@ -133,8 +132,8 @@ fn copied_weights_give_identical_outputs_and_mismatches_are_named() -> Result<()
     let net2 = model(&target, cfg(), 77)?;
     copy_weights(&source, &target)?;
     assert_eq!(
-        net.forward(&x)?.flatten_all()?.to_vec1::<f32>()?,
-        net2.forward(&x)?.flatten_all()?.to_vec1::<f32>()?
+        net.infer(&x)?.flatten_all()?.to_vec1::<f32>()?,
+        net2.infer(&x)?.flatten_all()?.to_vec1::<f32>()?
     );
     // The copy is a copy: training the target leaves the source alone.
     let before = snapshot(&source);

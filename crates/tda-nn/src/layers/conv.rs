@@ -12,16 +12,29 @@
 //! (`weight`, `bias`), created with the same initialisation, so
 //! checkpoints are unchanged.
 
-use candle_core::Tensor;
+use candle_core::{Module, Tensor};
 use candle_nn::{conv1d, conv2d, Conv1dConfig, Conv2dConfig, VarBuilder};
+use tda_persistence::memory;
 
-use crate::error::Result;
-use crate::pool::pad_same;
+use super::pool::pad_same;
+use crate::error::{Error, Result};
+use crate::validate::size::Count;
 
 /// A 1-D or 2-D convolution, stride 1, zero-padded to keep the size
-/// (Keras "same": the smaller half of the padding before).
+/// (Keras "same": the smaller half of the padding before): `(batch,
+/// in_channels, spatial...)` to `(batch, out_channels, spatial...)`.
+///
+/// ```
+/// use candle_core::{DType, Device, Module, Tensor};
+/// use candle_nn::{VarBuilder, VarMap};
+/// use tda_nn::layers::SameConv;
+/// let vars = VarMap::new();
+/// let conv = SameConv::new(1, 3, 8, 5, VarBuilder::from_varmap(&vars, DType::F32, &Device::Cpu)).unwrap();
+/// let x = Tensor::zeros((2, 3, 100), DType::F32, &Device::Cpu).unwrap();
+/// assert_eq!(x.apply(&conv).unwrap().dims(), &[2, 8, 100]);
+/// ```
 #[derive(Debug, Clone)]
-pub(crate) struct SameConv {
+pub struct SameConv {
     weight: Tensor,
     bias: Option<Tensor>,
     spatial: usize,
@@ -29,15 +42,39 @@ pub(crate) struct SameConv {
 }
 
 impl SameConv {
-    /// `in_channels -> out_channels` over `spatial` (1 or 2) dimensions,
-    /// variables `weight` and `bias` from `vb`.
-    pub(crate) fn new(
+    /// `in_channels -> out_channels` over `spatial` (1 or 2) dimensions
+    /// with a kernel of `kernel` (per dimension), variables `weight` and
+    /// `bias` from `vb` (initialised as candle's `conv1d` / `conv2d`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for `spatial` other than 1 or 2, or a zero
+    /// channel count or kernel; [`Error::TooLarge`] when the weights are
+    /// over [`tda_persistence::memory::limit`]; [`Error::Candle`] when `vb`
+    /// cannot provide the variables.
+    pub fn new(
         spatial: usize,
         in_channels: usize,
         out_channels: usize,
         kernel: usize,
         vb: VarBuilder,
     ) -> Result<Self> {
+        if !(1..=2).contains(&spatial) {
+            return Err(Error::InvalidConfig {
+                name: "spatial",
+                value: spatial.to_string(),
+                reason: "convolutions over 1 or 2 dimensions only",
+            });
+        }
+        if in_channels == 0 || out_channels == 0 || kernel == 0 {
+            return Err(Error::InvalidConfig {
+                name: "in_channels/out_channels/kernel",
+                value: format!("{in_channels}/{out_channels}/{kernel}"),
+                reason: "a convolution needs >= 1 channel in and out and a kernel >= 1",
+            });
+        }
+        let params = Count::of(&[in_channels, out_channels]) * Count::pow(kernel, spatial)
+            + Count::of(&[out_channels]);
+        memory::check("convolution weights", params.bytes(vb.dtype()))?;
         let (weight, bias) = if spatial == 1 {
             let c = conv1d(
                 in_channels,
@@ -65,9 +102,38 @@ impl SameConv {
         })
     }
 
-    /// `(batch, channels, spatial...)` to `(batch, filters, spatial...)`.
-    pub(crate) fn forward(&self, x: &Tensor) -> Result<Tensor> {
+    /// The kernel, `(out_channels, in_channels, kernel...)`.
+    pub fn weight(&self) -> &Tensor {
+        &self.weight
+    }
+
+    /// The bias, `(out_channels,)`.
+    pub fn bias(&self) -> Option<&Tensor> {
+        self.bias.as_ref()
+    }
+
+    /// `(batch, in_channels, spatial...)` to `(batch, out_channels,
+    /// spatial...)`; differentiable.
+    ///
+    /// # Errors
+    /// [`Error::Shape`] naming `x` when it is not `(batch, in_channels,
+    /// spatial...)` with `spatial` dimensions; [`Error::TooLarge`] when the
+    /// padded input or the stacked shifted views are over
+    /// [`tda_persistence::memory::limit`]; [`Error::Candle`] for a dtype or
+    /// device other than the weights'.
+    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
         let dims = x.dims().to_vec();
+        let in_channels = self.weight.dim(1)?;
+        if dims.len() != 2 + self.spatial || dims[1] != in_channels {
+            return Err(Error::Shape {
+                name: "x",
+                expected: format!(
+                    "(batch, {in_channels} channels, {} spatial dimension(s))",
+                    self.spatial
+                ),
+                got: dims,
+            });
+        }
         let (batch, channels) = (dims[0], dims[1]);
         let sizes = &dims[2..];
         let positions: usize = sizes.iter().product();
@@ -91,6 +157,9 @@ impl SameConv {
             }
         }
         let taps = views.len();
+        // The stacked views and their transposed copy.
+        let cols = Count::of(&[channels, taps, batch, positions]) * 2;
+        memory::check("convolution columns", cols.bytes(x.dtype()))?;
         // (batch, channels, taps, positions) -> (channels * taps, batch * positions).
         let cols = Tensor::stack(&views, 2)?
             .reshape((batch, channels * taps, positions))?
@@ -109,10 +178,16 @@ impl SameConv {
     }
 }
 
+impl Module for SameConv {
+    fn forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
+        Ok(SameConv::forward(self, xs)?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use candle_core::{DType, Device, Module, Var};
+    use candle_core::{DType, Device, Var};
     use candle_nn::VarMap;
 
     fn max_diff(a: &Tensor, b: &Tensor) -> f32 {

@@ -14,14 +14,27 @@
 //! candle's `ConvTranspose2d` (`weight` of shape `(1, c, r, r)`, `bias`),
 //! so checkpoints are unchanged.
 
-use candle_core::Tensor;
+use candle_core::{Module, Tensor};
 use candle_nn::{conv_transpose2d, ConvTranspose2dConfig, VarBuilder};
+use tda_persistence::memory;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::validate::size::Count;
 
-/// A "same" transposed convolution from one `r x r` map to `channels`.
+/// A "same" transposed convolution from one `r x r` map to `channels`
+/// maps of `r x r`: `(batch, 1, r, r)` to `(batch, channels, r, r)`.
+///
+/// ```
+/// use candle_core::{DType, Device, Module, Tensor};
+/// use candle_nn::{VarBuilder, VarMap};
+/// use tda_nn::layers::SameDeconv;
+/// let vars = VarMap::new();
+/// let deconv = SameDeconv::new(3, 5, VarBuilder::from_varmap(&vars, DType::F32, &Device::Cpu)).unwrap();
+/// let x = Tensor::zeros((2, 1, 5, 5), DType::F32, &Device::Cpu).unwrap();
+/// assert_eq!(x.apply(&deconv).unwrap().dims(), &[2, 3, 5, 5]);
+/// ```
 #[derive(Debug, Clone)]
-pub(crate) struct SameDeconv {
+pub struct SameDeconv {
     weight: Tensor,
     bias: Option<Tensor>,
     /// For every (output pixel, input pixel) pair, the index of its kernel
@@ -32,9 +45,35 @@ pub(crate) struct SameDeconv {
 }
 
 impl SameDeconv {
-    /// The layer with variables `weight` and `bias` from `vb`, initialised
-    /// as candle's `conv_transpose2d`.
-    pub(crate) fn new(channels: usize, r: usize, vb: VarBuilder) -> Result<Self> {
+    /// The largest side `r`: the layer runs as a matrix of `r^4` entries
+    /// per channel (268 M at 128).
+    pub const MAX_SIDE: usize = 128;
+
+    /// The layer with variables `weight` (`(1, channels, r, r)`) and
+    /// `bias` from `vb`, initialised as candle's `conv_transpose2d`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for zero channels, a side of 0 or over
+    /// [`SameDeconv::MAX_SIDE`]; [`Error::TooLarge`] when the
+    /// weights and the table are over [`tda_persistence::memory::limit`];
+    /// [`Error::Candle`] when `vb` cannot provide the variables.
+    pub fn new(channels: usize, r: usize, vb: VarBuilder) -> Result<Self> {
+        if channels == 0 || r == 0 || r > Self::MAX_SIDE {
+            return Err(Error::InvalidConfig {
+                name: "channels/r",
+                value: format!("{channels}/{r}"),
+                reason: "need >= 1 channel and a side in 1..=128",
+            });
+        }
+        let params = Count::of(&[channels, r, r]) + Count::of(&[channels]);
+        let table = Count::of(&[r, r, r, r]);
+        memory::check(
+            "transposed convolution",
+            memory::sum(&[
+                params.bytes(vb.dtype()),
+                table.bytes(candle_core::DType::U32),
+            ]),
+        )?;
         let layer = conv_transpose2d(1, channels, r, ConvTranspose2dConfig::default(), vb)?;
         let n = r * r;
         let crop = (r - 1) / 2;
@@ -62,10 +101,38 @@ impl SameDeconv {
         })
     }
 
-    /// `(batch, 1, r, r)` to `(batch, channels, r, r)`.
-    pub(crate) fn forward(&self, x: &Tensor) -> Result<Tensor> {
+    /// The kernel, `(1, channels, r, r)`.
+    pub fn weight(&self) -> &Tensor {
+        &self.weight
+    }
+
+    /// The bias, `(channels,)`.
+    pub fn bias(&self) -> Option<&Tensor> {
+        self.bias.as_ref()
+    }
+
+    /// `(batch, 1, r, r)` to `(batch, channels, r, r)`; differentiable.
+    ///
+    /// # Errors
+    /// [`Error::Shape`] naming `x` when it is not `(batch, 1, r, r)`;
+    /// [`Error::TooLarge`] when the kernel matrix and the broadcast input
+    /// are over [`tda_persistence::memory::limit`]; [`Error::Candle`] for
+    /// a dtype or device other than the weights'.
+    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
         let (c, r, n) = (self.channels, self.r, self.r * self.r);
-        let batch = x.dim(0)?;
+        let dims = x.dims();
+        if dims.len() != 4 || dims[1..] != [1, r, r] {
+            return Err(Error::Shape {
+                name: "x",
+                expected: format!("(batch, 1, {r}, {r})"),
+                got: dims.to_vec(),
+            });
+        }
+        let batch = dims[0];
+        // The gathered kernel matrix, its transposed copy, the broadcast
+        // input and the output.
+        let elems = Count::of(&[c, n, n]) * 2 + Count::of(&[c, batch, n]) * 3;
+        memory::check("transposed convolution", elems.bytes(x.dtype()))?;
         let w = self.weight.reshape((c, n))?;
         let zero = Tensor::zeros((c, 1), w.dtype(), w.device())?;
         // m[o, out, in]: the kernel entry linking input pixel `in` to
@@ -83,10 +150,16 @@ impl SameDeconv {
     }
 }
 
+impl Module for SameDeconv {
+    fn forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
+        Ok(SameDeconv::forward(self, xs)?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use candle_core::{DType, Device, Module};
+    use candle_core::{DType, Device};
     use candle_nn::VarMap;
 
     /// Equal to candle's transposed convolution cropped as Keras "same",

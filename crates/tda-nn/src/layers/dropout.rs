@@ -2,20 +2,32 @@
 //!
 //! candle's `Dropout` draws its masks from an unseeded generator, so two
 //! training runs with the same seed would differ; here the mask of the
-//! `k`-th training call is a function of `(seed, k)` only.
+//! `k`-th training call is a function of `(seed, k)` only (SplitMix64,
+//! `rand_xoshiro`'s).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use candle_core::Tensor;
+use candle_core::{ModuleT, Tensor};
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::SplitMix64;
 
 use crate::error::{Error, Result};
-use crate::rng::SplitMix64;
 
 /// Inverted dropout: in training each unit is zeroed with probability `p`
 /// and the survivors are scaled by `1 / (1 - p)`; inference is the
-/// identity.
+/// identity. A [`ModuleT`]: `x.apply_t(&dropout, train)`.
+///
+/// ```
+/// use candle_core::{DType, Device, ModuleT, Tensor};
+/// use tda_nn::layers::SeededDropout;
+/// let drop = SeededDropout::new(0.5, 7).unwrap();
+/// let x = Tensor::ones((4, 8), DType::F32, &Device::Cpu).unwrap();
+/// let y = x.apply_t(&drop, true).unwrap(); // half the units zeroed, the rest doubled
+/// assert_eq!(x.apply_t(&drop, false).unwrap().to_vec2::<f32>().unwrap(), x.to_vec2::<f32>().unwrap());
+/// # let _ = y;
+/// ```
 #[derive(Debug)]
-pub(crate) struct SeededDropout {
+pub struct SeededDropout {
     p: f64,
     seed: u64,
     calls: AtomicU64,
@@ -32,8 +44,11 @@ impl Clone for SeededDropout {
 }
 
 impl SeededDropout {
-    /// Dropout with rate `p` in `[0, 1)`.
-    pub(crate) fn new(p: f64, seed: u64) -> Result<Self> {
+    /// Dropout with rate `p` in `[0, 1)`, masks drawn from `seed`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a rate outside `[0, 1)` (or NaN).
+    pub fn new(p: f64, seed: u64) -> Result<Self> {
         if !(0.0..1.0).contains(&p) {
             return Err(Error::InvalidConfig {
                 name: "dropout",
@@ -48,19 +63,42 @@ impl SeededDropout {
         })
     }
 
-    /// Applies the next mask when `train`; the identity otherwise.
-    pub(crate) fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
+    /// Applies the next mask when `train` (differentiable); the identity
+    /// otherwise.
+    ///
+    /// # Errors
+    /// [`Error::TooLarge`] when the mask (host and device copies) is over
+    /// [`tda_persistence::memory::limit`]; [`Error::Candle`] from the
+    /// product.
+    pub fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
         if !train || self.p == 0.0 {
             return Ok(x.clone());
         }
+        tda_persistence::memory::check(
+            "dropout mask",
+            tda_persistence::memory::bytes_of::<f32>(&[x.elem_count(), 2]),
+        )?;
         let call = self.calls.fetch_add(1, Ordering::Relaxed);
-        let mut rng = SplitMix64(self.seed ^ call.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut rng =
+            SplitMix64::seed_from_u64(self.seed ^ call.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let keep = (1.0 / (1.0 - self.p)) as f32;
         let mask: Vec<f32> = (0..x.elem_count())
-            .map(|_| if rng.uniform() < self.p { 0.0 } else { keep })
+            .map(|_| {
+                if rng.random::<f64>() < self.p {
+                    0.0
+                } else {
+                    keep
+                }
+            })
             .collect();
         let mask = Tensor::from_vec(mask, x.dims(), x.device())?.to_dtype(x.dtype())?;
         Ok(x.mul(&mask)?)
+    }
+}
+
+impl ModuleT for SeededDropout {
+    fn forward_t(&self, xs: &Tensor, train: bool) -> candle_core::Result<Tensor> {
+        Ok(SeededDropout::forward_t(self, xs, train)?)
     }
 }
 
@@ -95,6 +133,23 @@ mod tests {
             inference.sum_all().unwrap().to_scalar::<f32>().unwrap(),
             2048.0
         );
+    }
+
+    /// The masks of the hand-written SplitMix64 this crate used before
+    /// `rand_xoshiro`'s (recorded with it): seeded runs keep their results.
+    #[test]
+    fn masks_are_those_of_the_old_generator() {
+        let x = Tensor::ones((2, 8), DType::F32, &Device::Cpu).unwrap();
+        let d = SeededDropout::new(0.25, 7).unwrap();
+        let k = 4.0f32 / 3.0;
+        let pins: [[f32; 16]; 2] = [
+            [k, 0., k, k, k, 0., k, k, 0., k, 0., k, k, k, k, k],
+            [k, k, k, 0., 0., k, k, k, k, k, k, 0., k, k, k, k],
+        ];
+        for pin in pins {
+            let mask = d.forward_t(&x, true).unwrap().flatten_all().unwrap();
+            assert_eq!(mask.to_vec1::<f32>().unwrap(), pin);
+        }
     }
 
     #[test]

@@ -4,13 +4,82 @@
 //! candle's `max_pool2d` has a backward pass only when the kernel equals
 //! the stride; PI-Net pools with kernel 3 and stride 2. Here a pool is the
 //! elementwise `maximum` of `kernel` shifted, strided views of the padded
-//! input, all differentiable operations.
+//! input, all differentiable operations: [`max_pool_same`] along one
+//! dimension, or [`MaxPoolSame`], a [`Module`] pooling along several.
 
-use candle_core::Tensor;
+use candle_core::{Module, Tensor};
 use tda_persistence::memory;
 
 use crate::error::{Error, Result};
-use crate::size::Count;
+use crate::validate::size::Count;
+
+/// "Same" max-pooling (see [`max_pool_same`]) along each of the
+/// dimensions `from..` of its input in turn: `from = 2` pools every
+/// spatial dimension of `(batch, channels, spatial...)`, as the encoders
+/// do after each convolution block.
+///
+/// ```
+/// use candle_core::{DType, Device, Module, Tensor};
+/// use tda_nn::layers::MaxPoolSame;
+/// let pool = MaxPoolSame::new(3, 2).unwrap();
+/// let x = Tensor::zeros((2, 4, 9, 6), DType::F32, &Device::Cpu).unwrap();
+/// assert_eq!(x.apply(&pool).unwrap().dims(), &[2, 4, 5, 3]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaxPoolSame {
+    kernel: usize,
+    stride: usize,
+    from: usize,
+}
+
+impl MaxPoolSame {
+    /// A pool of window `kernel` and step `stride` over the dimensions
+    /// from 2 on (the spatial dimensions of `(batch, channels,
+    /// spatial...)`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a kernel or stride of 0.
+    pub fn new(kernel: usize, stride: usize) -> Result<Self> {
+        check_window(kernel, stride)?;
+        Ok(Self {
+            kernel,
+            stride,
+            from: 2,
+        })
+    }
+
+    /// Pools `x` along each dimension from 2 on, in order; differentiable.
+    ///
+    /// # Errors
+    /// As [`max_pool_same`] for each dimension.
+    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        let mut x = x.clone();
+        for d in self.from..x.rank() {
+            x = max_pool_same(&x, d, self.kernel, self.stride)?;
+        }
+        Ok(x)
+    }
+}
+
+impl Module for MaxPoolSame {
+    fn forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
+        Ok(MaxPoolSame::forward(self, xs)?)
+    }
+}
+
+/// Rejects a kernel or stride of 0.
+fn check_window(kernel: usize, stride: usize) -> Result<()> {
+    for (name, v) in [("kernel", kernel), ("stride", stride)] {
+        if v == 0 {
+            return Err(Error::InvalidConfig {
+                name,
+                value: "0".into(),
+                reason: "pooling needs a kernel and a stride >= 1",
+            });
+        }
+    }
+    Ok(())
+}
 
 /// The length of dimension `dim` of `x`, or a shape error naming `x`.
 fn dim_len(x: &Tensor, dim: usize) -> Result<usize> {
@@ -45,8 +114,9 @@ fn check_padded(x: &Tensor, dim: usize, len: Option<usize>, what: &'static str) 
 /// whatever `kernel` and `stride` (a kernel or stride of `usize::MAX` is
 /// answered at once).
 ///
-/// Errors: [`Error::Shape`] when `x` has no dimension `dim` or it is
-/// empty; [`Error::InvalidConfig`] for a kernel or stride of 0;
+/// # Errors
+/// [`Error::Shape`] when `x` has no dimension `dim` or it is empty;
+/// [`Error::InvalidConfig`] for a kernel or stride of 0;
 /// [`Error::TooLarge`] when the padded copy is over
 /// [`tda_persistence::memory::limit`].
 pub fn max_pool_same(x: &Tensor, dim: usize, kernel: usize, stride: usize) -> Result<Tensor> {
@@ -58,15 +128,7 @@ pub fn max_pool_same(x: &Tensor, dim: usize, kernel: usize, stride: usize) -> Re
             got: x.dims().to_vec(),
         });
     }
-    for (name, v) in [("kernel", kernel), ("stride", stride)] {
-        if v == 0 {
-            return Err(Error::InvalidConfig {
-                name,
-                value: "0".into(),
-                reason: "pooling needs a kernel and a stride >= 1",
-            });
-        }
-    }
+    check_window(kernel, stride)?;
     let out = n.div_ceil(stride);
     // One output: the stride is never applied (and out * stride < 2n
     // otherwise, as stride < n).
@@ -133,7 +195,8 @@ fn pad_neg_inf(x: &Tensor, dim: usize, before: usize, after: usize) -> Result<Te
 /// (the smaller half before, as Keras/TensorFlow): `kernel - 1` zeros in
 /// all (none for a kernel of 0 or 1).
 ///
-/// Errors: [`Error::Shape`] when `x` has no dimension `dim`;
+/// # Errors
+/// [`Error::Shape`] when `x` has no dimension `dim`;
 /// [`Error::TooLarge`] when the padded tensor is over
 /// [`tda_persistence::memory::limit`].
 pub fn pad_same(x: &Tensor, dim: usize, kernel: usize) -> Result<Tensor> {

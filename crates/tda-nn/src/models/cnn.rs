@@ -1,17 +1,15 @@
 //! Convolutional classifiers: PI-Net's 1-D CNN (Som et al., CVPR-W 2020,
-//! Sec. 4.1) or any stack of 1-D or 2-D convolution blocks, alone or fused
-//! with persistence-image features after global pooling.
+//! Sec. 4.1) or any stack of 1-D or 2-D convolution blocks (fused with
+//! persistence-image features in `fusion.rs`).
 
-use candle_core::Tensor;
+use candle_core::{ModuleT, Tensor};
 use candle_nn::{linear, Linear, Module, VarBuilder};
 
-use crate::classify::{
-    check_classes, check_hidden, dense_stack, dense_stack_size, finite_output, single, Classifier,
-};
-use crate::encoder::{check_filters, check_input, Encoder, Kind};
+use super::classifier::Classifier;
+use super::encoder::Encoder;
 use crate::error::{Error, Result};
-use crate::finite::check_finite;
-use crate::size::{self, dense_params, Count, Footprint};
+use crate::validate::size::{self, dense_params, Count, Footprint};
+use crate::validate::{check_classes, check_filters, InputCheck, Kind};
 
 /// What a [`Cnn`] reads: signals or images (the batch dimension aside).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +45,8 @@ impl CnnInput {
         }
     }
 
-    fn describe(&self) -> &'static str {
+    /// The sample shape in words.
+    pub(crate) fn describe(&self) -> &'static str {
         match self {
             Self::Signal { .. } => "(channels, length)",
             Self::Image { .. } => "(channels, height, width)",
@@ -97,7 +96,9 @@ impl CnnConfig {
         }
     }
 
-    fn check(&self) -> Result<()> {
+    /// Rejects zero classes, filters, kernel, input dimensions or pool
+    /// strides, no block, or not one pool entry per block.
+    pub(crate) fn check(&self) -> Result<()> {
         check_classes(self.classes)?;
         check_filters(&self.filters, self.kernel)?;
         if self.input.dims().contains(&0) {
@@ -117,26 +118,27 @@ impl CnnConfig {
         Ok(())
     }
 
-    fn encoder(&self, vb: VarBuilder) -> Result<Encoder> {
+    /// The encoder, variables from `vb`.
+    pub(crate) fn encoder(&self, vb: VarBuilder) -> Result<Encoder> {
         let dims = self.input.dims();
         Encoder::new(
             dims.len() - 1,
             dims[0],
             &self.filters,
             self.kernel,
-            self.pools.clone(),
+            &self.pools,
             vb,
         )
     }
 
     /// Width of the pooled features.
-    fn features(&self) -> usize {
+    pub(crate) fn features(&self) -> usize {
         self.filters.last().copied().unwrap_or(0)
     }
 
     /// The encoder's parameters and per-sample activations, in elements
-    /// (see `size.rs`).
-    fn encoder_size(&self) -> (Count, Count) {
+    /// (see `validate/size.rs`).
+    pub(crate) fn encoder_size(&self) -> (Count, Count) {
         let dims = self.input.dims();
         size::encoder(&dims[1..], dims[0], &self.filters, self.kernel, &self.pools)
     }
@@ -151,8 +153,20 @@ impl CnnConfig {
         }
     }
 
-    fn check_input(&self, kind: &Kind, x: &Tensor, name: &'static str) -> Result<()> {
-        check_input(kind, x, name, &self.input.dims(), self.input.describe())
+    /// The checks of a model's input `x` (`pass` names its forward pass).
+    pub(crate) fn input_check(
+        &self,
+        kind: Kind,
+        footprint: Footprint,
+        pass: &'static str,
+    ) -> InputCheck {
+        InputCheck {
+            kind,
+            footprint,
+            sample: self.input.dims(),
+            what: self.input.describe(),
+            pass,
+        }
     }
 }
 
@@ -160,21 +174,24 @@ impl CnnConfig {
 /// output layer of logits. With [`CnnConfig::default`] it is the paper's
 /// 1-D CNN. Variables: `encoder.block{i}.conv`, `encoder.block{i}.bn`,
 /// `out`.
+///
+/// A [`ModuleT`]: `x.apply_t(&cnn, train)` is [`Cnn::forward_t`] with
+/// candle's error type.
 #[derive(Debug, Clone)]
 pub struct Cnn {
     cfg: CnnConfig,
     encoder: Encoder,
     out: Linear,
-    kind: Kind,
-    footprint: Footprint,
+    input: InputCheck,
 }
 
 impl Cnn {
     /// The network with variables from `vb`.
     ///
-    /// Errors: [`Error::InvalidConfig`] for zero classes, filters, kernel,
-    /// input dimensions or pool strides, no block, or not one pool entry
-    /// per block; [`Error::TooLarge`] when the parameters and one sample's
+    /// # Errors
+    /// [`Error::InvalidConfig`] for zero classes, filters, kernel, input
+    /// dimensions or pool strides, no block, or not one pool entry per
+    /// block; [`Error::TooLarge`] when the parameters and one sample's
     /// activations (estimated with checked arithmetic, before anything is
     /// allocated) are over [`tda_persistence::memory::limit`].
     pub fn new(cfg: CnnConfig, vb: VarBuilder) -> Result<Self> {
@@ -184,12 +201,12 @@ impl Cnn {
         footprint.check_model("CNN", kind.dtype)?;
         let encoder = cfg.encoder(vb.pp("encoder"))?;
         let out = linear(cfg.features(), cfg.classes, vb.pp("out"))?;
+        let input = cfg.input_check(kind, footprint, "CNN forward pass");
         Ok(Self {
             cfg,
             encoder,
             out,
-            kind,
-            footprint,
+            input,
         })
     }
 
@@ -198,188 +215,46 @@ impl Cnn {
         &self.cfg
     }
 
-    /// Logits of `x` (batch first, then the input's dimensions) in
-    /// inference mode.
+    /// Logits `(batch, classes)` of `x` (batch first, then the input's
+    /// dimensions), differentiable; `train` selects batch statistics in
+    /// batch norm.
     ///
-    /// Errors: [`Error::Shape`] for an input not `(batch >= 1, input
-    /// dims...)`; [`Error::Incompatible`] for another dtype or device than
-    /// the model's; [`Error::NonFinite`] naming the first NaN or infinite
-    /// input value; [`Error::TooLarge`] when the batch's activations are
-    /// over [`tda_persistence::memory::limit`]. (`logits_t` does not check
-    /// values.)
-    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        self.check_x(x)?;
-        check_finite(x, "x")?;
-        finite_output(self.logits_t(std::slice::from_ref(x), false)?)
+    /// # Errors
+    /// [`Error::Shape`] for an input not `(batch >= 1, input dims...)`;
+    /// [`Error::Incompatible`] for another dtype or device than the
+    /// model's; [`Error::TooLarge`] when the batch's activations are over
+    /// [`tda_persistence::memory::limit`]. Values are not checked
+    /// ([`Cnn::infer`] checks them).
+    pub fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
+        self.input.check(x)?;
+        Ok(self.out.forward(&self.encoder.forward_t(x, train)?)?)
     }
 
-    /// The shape, dtype, device and batch-size checks of the input.
-    fn check_x(&self, x: &Tensor) -> Result<()> {
-        self.cfg.check_input(&self.kind, x, "x")?;
-        self.footprint
-            .check_batch("CNN forward pass", self.kind.dtype, x.dim(0)?)
+    /// Logits of `x` in inference mode, detached from the autograd graph.
+    ///
+    /// # Errors
+    /// As [`Cnn::forward_t`], and [`Error::NonFinite`] naming the first
+    /// NaN or infinite input value (`x`), or logit (`output`, an overflow
+    /// of the dtype's range).
+    pub fn infer(&self, x: &Tensor) -> Result<Tensor> {
+        self.input.infer(x, |x| self.forward_t(x, false))
     }
 }
 
 impl Classifier for Cnn {
+    type Input = Tensor;
+
     fn classes(&self) -> usize {
         self.cfg.classes
     }
 
-    fn logits_t(&self, inputs: &[Tensor], train: bool) -> Result<Tensor> {
-        let x = single(inputs, "x")?;
-        self.check_x(x)?;
-        Ok(self.out.forward(&self.encoder.forward_t(x, train)?)?)
+    fn logits_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
+        self.forward_t(x, train)
     }
 }
 
-/// Configuration of a [`CnnPiFusion`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct CnnPiFusionConfig {
-    /// The CNN branch on the raw signal or image.
-    pub cnn: CnnConfig,
-    /// Width of the flattened persistence-image input (the default: 3
-    /// channels of 50 x 50).
-    pub pi_inputs: usize,
-    /// Dense layers (ReLU) of the PI branch (the paper: 1024, 512).
-    pub pi_hidden: Vec<usize>,
-}
-
-impl Default for CnnPiFusionConfig {
-    fn default() -> Self {
-        Self {
-            cnn: CnnConfig::default(),
-            pi_inputs: 3 * 50 * 50,
-            pi_hidden: vec![1024, 512],
-        }
-    }
-}
-
-/// The paper's CNN + PI fusion: the [`Cnn`] encoder's pooled features
-/// concatenated with the persistence images passed through dense layers
-/// (ReLU), then a dense output layer of logits. Inputs: `[raw (batch,
-/// input dims...), images (batch, pi_inputs)]`. Variables: `encoder.*`,
-/// `pi{i}.dense`, `out`.
-#[derive(Debug, Clone)]
-pub struct CnnPiFusion {
-    cfg: CnnPiFusionConfig,
-    encoder: Encoder,
-    pi: Vec<Linear>,
-    out: Linear,
-    kind: Kind,
-    footprint: Footprint,
-}
-
-impl CnnPiFusion {
-    /// The network with variables from `vb`.
-    ///
-    /// Errors: as [`Cnn::new`], and [`Error::InvalidConfig`] for zero PI
-    /// inputs or hidden units; [`Error::TooLarge`] counts the PI branch
-    /// too.
-    pub fn new(cfg: CnnPiFusionConfig, vb: VarBuilder) -> Result<Self> {
-        cfg.cnn.check()?;
-        check_hidden("pi_hidden", &cfg.pi_hidden)?;
-        if cfg.pi_inputs == 0 {
-            return Err(Error::InvalidConfig {
-                name: "pi_inputs",
-                value: "0".into(),
-                reason: "the PI branch needs >= 1 input",
-            });
-        }
-        let pi_width = cfg.pi_hidden.last().copied().unwrap_or(cfg.pi_inputs);
-        let Some(joint) = cfg.cnn.features().checked_add(pi_width) else {
-            return Err(Error::InvalidConfig {
-                name: "pi_hidden",
-                value: pi_width.to_string(),
-                reason: "the fused width overflows usize",
-            });
-        };
-        let kind = Kind::of(&vb);
-        let footprint = {
-            let (encoder, acts) = cfg.cnn.encoder_size();
-            let (pi, units) = dense_stack_size(cfg.pi_inputs, &cfg.pi_hidden);
-            let classes = cfg.cnn.classes;
-            Footprint {
-                params: encoder + pi + dense_params(joint, classes),
-                fixed: Count::ZERO,
-                // The PI branch (product, bias, ReLU), the concatenation and
-                // the logits.
-                per_sample: acts + units * 3 + Count::of(&[joint]) + Count::of(&[classes]) * 2,
-            }
-        };
-        footprint.check_model("CNN + PI fusion", kind.dtype)?;
-        let encoder = cfg.cnn.encoder(vb.pp("encoder"))?;
-        let pi = dense_stack(cfg.pi_inputs, &cfg.pi_hidden, "pi", &vb)?;
-        let out = linear(joint, cfg.cnn.classes, vb.pp("out"))?;
-        Ok(Self {
-            cfg,
-            encoder,
-            pi,
-            out,
-            kind,
-            footprint,
-        })
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &CnnPiFusionConfig {
-        &self.cfg
-    }
-
-    /// Logits of `(raw, images)` in inference mode.
-    ///
-    /// Errors: as [`Cnn::forward`] for each input, and [`Error::Shape`]
-    /// when their batch sizes differ.
-    pub fn forward(&self, raw: &Tensor, images: &Tensor) -> Result<Tensor> {
-        self.check_inputs(raw, images)?;
-        check_finite(raw, "raw")?;
-        check_finite(images, "images")?;
-        finite_output(self.logits_t(&[raw.clone(), images.clone()], false)?)
-    }
-}
-
-impl Classifier for CnnPiFusion {
-    fn classes(&self) -> usize {
-        self.cfg.cnn.classes
-    }
-
-    fn logits_t(&self, inputs: &[Tensor], train: bool) -> Result<Tensor> {
-        let [raw, images] = inputs else {
-            return Err(Error::Shape {
-                name: "inputs",
-                expected: "two input tensors: [raw, images]".into(),
-                got: vec![inputs.len()],
-            });
-        };
-        self.check_inputs(raw, images)?;
-        let mut h = images.clone();
-        for dense in &self.pi {
-            h = dense.forward(&h)?.relu()?;
-        }
-        let z = Tensor::cat(&[&self.encoder.forward_t(raw, train)?, &h], 1)?;
-        Ok(self.out.forward(&z)?)
-    }
-}
-
-impl CnnPiFusion {
-    /// The shape, dtype, device and batch-size checks of the inputs.
-    fn check_inputs(&self, raw: &Tensor, images: &Tensor) -> Result<()> {
-        self.cfg.cnn.check_input(&self.kind, raw, "raw")?;
-        check_input(
-            &self.kind,
-            images,
-            "images",
-            &[self.cfg.pi_inputs],
-            "(flattened images)",
-        )?;
-        if images.dim(0)? != raw.dim(0)? {
-            return Err(Error::Shape {
-                name: "images",
-                expected: format!("{} samples, as the raw input", raw.dim(0)?),
-                got: images.dims().to_vec(),
-            });
-        }
-        self.footprint
-            .check_batch("CNN + PI fusion forward pass", self.kind.dtype, raw.dim(0)?)
+impl ModuleT for Cnn {
+    fn forward_t(&self, xs: &Tensor, train: bool) -> candle_core::Result<Tensor> {
+        Ok(Cnn::forward_t(self, xs, train)?)
     }
 }

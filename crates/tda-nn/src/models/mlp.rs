@@ -1,64 +1,18 @@
-//! The classifiers of PI-Net's experiments (Som et al., CVPR-W 2020,
-//! Sec. 4.1): the [`Classifier`] trait and the MLP here; the 1-D (or 2-D)
-//! CNN, [`crate::Cnn`], and the CNN fused with persistence-image features,
-//! [`crate::CnnPiFusion`], in `cnn.rs`. Each returns logits; the softmax is
-//! folded into the cross-entropy of [`crate::ClassifierTrainer`] (and
-//! applied by [`crate::ClassifierTrainer::predict_proba`]).
+//! PI-Net's MLP (Som et al., CVPR-W 2020, Sec. 4.1), and the stacks of
+//! dense layers it shares with the fusion model.
 //!
-//! The MLP's other fusion, features concatenated at its input (SF + PI),
-//! needs no model of its own: concatenate the feature matrices and set
+//! The MLP's fusion, features concatenated at its input (SF + PI), needs
+//! no model of its own: concatenate the feature matrices and set
 //! [`MlpConfig::inputs`] to the total width.
 
 use candle_core::{ModuleT, Tensor};
-use candle_nn::{batch_norm, linear, BatchNorm, Linear, Module, VarBuilder};
+use candle_nn::{linear, BatchNorm, Linear, Module, VarBuilder};
 
-use crate::dropout::SeededDropout;
-use crate::encoder::{check_input, keras_batch_norm, Kind};
+use super::classifier::Classifier;
 use crate::error::{Error, Result};
-use crate::finite::check_finite;
-use crate::size::{batch_norm_params, dense_params, Count, Footprint};
-
-/// What training and prediction need from a classifier.
-pub trait Classifier {
-    /// Number of classes (width of the logits).
-    fn classes(&self) -> usize;
-
-    /// Logits `(batch, classes)` of `inputs` (one tensor per input of the
-    /// model, all with the same batch size); `train` selects batch
-    /// statistics in batch norm and turns dropout on.
-    fn logits_t(&self, inputs: &[Tensor], train: bool) -> Result<Tensor>;
-}
-
-/// `y`, or [`Error::NonFinite`] naming its first NaN or infinite value
-/// (computed from finite input: an overflow of the dtype's range).
-pub(crate) fn finite_output(y: Tensor) -> Result<Tensor> {
-    check_finite(&y, "output")?;
-    Ok(y)
-}
-
-/// Rejects zero classes.
-pub(crate) fn check_classes(classes: usize) -> Result<()> {
-    if classes == 0 {
-        return Err(Error::InvalidConfig {
-            name: "classes",
-            value: "0".into(),
-            reason: "a classifier needs >= 1 class",
-        });
-    }
-    Ok(())
-}
-
-/// The one input of a single-input model, or a shape error naming it.
-pub(crate) fn single<'a>(inputs: &'a [Tensor], name: &'static str) -> Result<&'a Tensor> {
-    match inputs {
-        [x] => Ok(x),
-        _ => Err(Error::Shape {
-            name,
-            expected: "exactly one input tensor".into(),
-            got: vec![inputs.len()],
-        }),
-    }
-}
+use crate::layers::{keras_batch_norm, SeededDropout};
+use crate::validate::size::{batch_norm_params, dense_params, Count, Footprint};
+use crate::validate::{check_classes, check_hidden, InputCheck, Kind};
 
 /// Dense layers `inputs -> hidden[0] -> hidden[1] ...` named
 /// `{prefix}{i}.dense`.
@@ -88,18 +42,6 @@ pub(crate) fn dense_stack_size(inputs: usize, hidden: &[usize]) -> (Count, Count
         width = h;
     }
     (params, units)
-}
-
-/// Rejects a zero-width hidden layer.
-pub(crate) fn check_hidden(name: &'static str, hidden: &[usize]) -> Result<()> {
-    if hidden.contains(&0) {
-        return Err(Error::InvalidConfig {
-            name,
-            value: format!("{hidden:?}"),
-            reason: "every hidden layer needs >= 1 unit",
-        });
-    }
-    Ok(())
 }
 
 /// Configuration of an [`Mlp`]. The default is the paper's network on the
@@ -133,21 +75,24 @@ impl Default for MlpConfig {
 /// The paper's MLP: each hidden layer is dense, ReLU, dropout, batch norm
 /// (in the order the paper lists them), then a dense output layer of
 /// logits. Variables: `layer{i}.dense`, `layer{i}.bn`, `out`.
+///
+/// A [`ModuleT`] on `(batch, inputs)`: `x.apply_t(&mlp, train)` is
+/// [`Mlp::forward_t`] with candle's error type.
 #[derive(Debug, Clone)]
 pub struct Mlp {
     cfg: MlpConfig,
     layers: Vec<(Linear, SeededDropout, BatchNorm)>,
     out: Linear,
-    kind: Kind,
-    footprint: Footprint,
+    input: InputCheck,
 }
 
 impl Mlp {
     /// The network with variables from `vb`.
     ///
-    /// Errors: [`Error::InvalidConfig`] for zero classes, inputs or hidden
-    /// units, or a dropout rate outside `[0, 1)`; [`Error::TooLarge`] when
-    /// the parameters and one sample's activations (estimated with checked
+    /// # Errors
+    /// [`Error::InvalidConfig`] for zero classes, inputs or hidden units,
+    /// or a dropout rate outside `[0, 1)`; [`Error::TooLarge`] when the
+    /// parameters and one sample's activations (estimated with checked
     /// arithmetic, before anything is allocated) are over
     /// [`tda_persistence::memory::limit`].
     pub fn new(cfg: MlpConfig, vb: VarBuilder) -> Result<Self> {
@@ -184,17 +129,23 @@ impl Mlp {
         let mut layers = Vec::with_capacity(dense.len());
         for (i, (d, &h)) in dense.into_iter().zip(&cfg.hidden).enumerate() {
             let drop = SeededDropout::new(cfg.dropout, cfg.seed.wrapping_add(i as u64))?;
-            let bn = batch_norm(h, keras_batch_norm(), vb.pp(format!("layer{i}")).pp("bn"))?;
+            let bn = keras_batch_norm(h, vb.pp(format!("layer{i}")).pp("bn"))?;
             layers.push((d, drop, bn));
         }
         let last = cfg.hidden.last().copied().unwrap_or(cfg.inputs);
         let out = linear(last, cfg.classes, vb.pp("out"))?;
+        let input = InputCheck {
+            kind,
+            footprint,
+            sample: vec![cfg.inputs],
+            what: "(features)",
+            pass: "MLP forward pass",
+        };
         Ok(Self {
             cfg,
             layers,
             out,
-            kind,
-            footprint,
+            input,
         })
     }
 
@@ -203,41 +154,51 @@ impl Mlp {
         &self.cfg
     }
 
-    /// Logits of `x` `(batch, inputs)` in inference mode.
+    /// Logits `(batch, classes)` of `x` `(batch, inputs)`,
+    /// differentiable; `train` selects batch statistics in batch norm and
+    /// turns dropout on.
     ///
-    /// Errors: [`Error::Shape`] for an input not `(batch >= 1, inputs)`;
+    /// # Errors
+    /// [`Error::Shape`] for an input not `(batch >= 1, inputs)`;
     /// [`Error::Incompatible`] for another dtype or device than the
-    /// model's; [`Error::NonFinite`] naming the first NaN or infinite input
-    /// value; [`Error::TooLarge`] when the batch's activations are over
-    /// [`tda_persistence::memory::limit`]. (`logits_t` does not check
-    /// values.)
-    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        self.check_x(x)?;
-        check_finite(x, "x")?;
-        finite_output(self.logits_t(std::slice::from_ref(x), false)?)
-    }
-
-    /// The shape, dtype, device and batch-size checks of the input.
-    fn check_x(&self, x: &Tensor) -> Result<()> {
-        check_input(&self.kind, x, "x", &[self.cfg.inputs], "(features)")?;
-        self.footprint
-            .check_batch("MLP forward pass", self.kind.dtype, x.dim(0)?)
-    }
-}
-
-impl Classifier for Mlp {
-    fn classes(&self) -> usize {
-        self.cfg.classes
-    }
-
-    fn logits_t(&self, inputs: &[Tensor], train: bool) -> Result<Tensor> {
-        let x = single(inputs, "x")?;
-        self.check_x(x)?;
+    /// model's; [`Error::TooLarge`] when the batch's activations are over
+    /// [`tda_persistence::memory::limit`]. Values are not checked
+    /// ([`Mlp::infer`] checks them).
+    pub fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
+        self.input.check(x)?;
         let mut h = x.clone();
         for (dense, drop, bn) in &self.layers {
             h = drop.forward_t(&dense.forward(&h)?.relu()?, train)?;
             h = bn.forward_t(&h, train)?;
         }
         Ok(self.out.forward(&h)?)
+    }
+
+    /// Logits of `x` in inference mode, detached from the autograd graph.
+    ///
+    /// # Errors
+    /// As [`Mlp::forward_t`], and [`Error::NonFinite`] naming the first
+    /// NaN or infinite input value (`x`), or logit (`output`, an overflow
+    /// of the dtype's range).
+    pub fn infer(&self, x: &Tensor) -> Result<Tensor> {
+        self.input.infer(x, |x| self.forward_t(x, false))
+    }
+}
+
+impl Classifier for Mlp {
+    type Input = Tensor;
+
+    fn classes(&self) -> usize {
+        self.cfg.classes
+    }
+
+    fn logits_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
+        self.forward_t(x, train)
+    }
+}
+
+impl ModuleT for Mlp {
+    fn forward_t(&self, xs: &Tensor, train: bool) -> candle_core::Result<Tensor> {
+        Ok(Mlp::forward_t(self, xs, train)?)
     }
 }

@@ -1,21 +1,29 @@
 //! Signal PI-Net and Image PI-Net (Som et al., "PI-Net: A Deep Learning
 //! Approach to Extract Topological Persistence Images", CVPR-W 2020): CNNs
 //! that map raw signals or images straight to persistence images.
+//!
+//! Both are the same [`Trunk`] (input checks and the convolutional
+//! encoder) followed by a head: a dense layer reshaped to the images
+//! (Signal PI-Net), or a dense latent map, a transposed convolution and
+//! batch norm (Image PI-Net).
 
 use candle_core::{ModuleT, Tensor};
-use candle_nn::{batch_norm, linear, BatchNorm};
-use candle_nn::{Linear, Module, VarBuilder};
+use candle_nn::{linear, BatchNorm, Linear, Module, VarBuilder};
 
-use crate::classify::finite_output;
-use crate::deconv::SameDeconv;
-use crate::encoder::{check_filters, check_input, keras_batch_norm, Encoder, Kind};
+use super::encoder::Encoder;
 use crate::error::{Error, Result};
-use crate::finite::check_finite;
-use crate::size::{self, batch_norm_params, Count, Footprint};
+use crate::layers::{keras_batch_norm, SameDeconv};
+use crate::validate::size::{self, batch_norm_params, Count, Footprint};
+use crate::validate::{check_filters, InputCheck, Kind};
 
 /// What training needs from a PI-Net ([`SignalPiNet`], [`ImagePiNet`]).
 pub trait PiNet {
-    /// Forward pass; `train` selects batch statistics in batch norm.
+    /// Forward pass, differentiable; `train` selects batch statistics in
+    /// batch norm (and updates the running ones).
+    ///
+    /// # Errors
+    /// The model's errors for an input of the wrong shape, dtype or
+    /// device, or a batch over the memory limit (values are not checked).
     fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor>;
 
     /// Variable-name prefixes of the layers PI-Net fine-tunes in transfer
@@ -27,11 +35,6 @@ pub trait PiNet {
     /// running statistics even in training, so that frozen blocks stay
     /// bit-identical while the head is fine-tuned.
     fn freeze_blocks(&mut self, n: usize);
-}
-
-/// The encoder's prefix from the 4th block (or the last) on.
-fn head_block_prefix(blocks: usize) -> String {
-    format!("encoder.block{}.", 3.min(blocks - 1))
 }
 
 /// Validates the shared configuration fields.
@@ -57,15 +60,49 @@ fn pinet_pools(filters: &[usize]) -> Vec<Option<usize>> {
     pools
 }
 
-/// The PI-Net encoder.
-fn pinet_encoder(
-    spatial: usize,
-    channels: usize,
-    filters: &[usize],
-    kernel: usize,
-    vb: VarBuilder,
-) -> Result<Encoder> {
-    Encoder::new(spatial, channels, filters, kernel, pinet_pools(filters), vb)
+/// What the two PI-Nets share: the checks of their input and the encoder
+/// (variables `encoder.*`) that turns it into one feature vector per
+/// sample.
+#[derive(Debug, Clone)]
+struct Trunk {
+    input: InputCheck,
+    encoder: Encoder,
+}
+
+impl Trunk {
+    /// The encoder of `filters` blocks over the input's sample shape
+    /// `(channels, spatial...)`, after checking that the network's
+    /// footprint fits the memory limit (`model` names the network).
+    fn new(
+        model: &'static str,
+        input: InputCheck,
+        filters: &[usize],
+        kernel: usize,
+        vb: &VarBuilder,
+    ) -> Result<Self> {
+        input.footprint.check_model(model, input.kind.dtype)?;
+        let encoder = Encoder::new(
+            input.sample.len() - 1,
+            input.sample[0],
+            filters,
+            kernel,
+            &pinet_pools(filters),
+            vb.pp("encoder"),
+        )?;
+        Ok(Self { input, encoder })
+    }
+
+    /// The checks of `x`, then the encoder: `(batch, filters.last())`.
+    fn encode(&self, x: &Tensor, train: bool) -> Result<Tensor> {
+        self.input.check(x)?;
+        self.encoder.forward_t(x, train)
+    }
+
+    /// The variable prefix of the encoder from the 4th block (or the last)
+    /// on.
+    fn head_block_prefix(&self) -> String {
+        format!("encoder.block{}.", 3.min(self.encoder.blocks() - 1))
+    }
 }
 
 /// Configuration of a [`SignalPiNet`]. The default is the paper's network
@@ -85,7 +122,7 @@ pub struct SignalPiNetConfig {
 }
 
 impl SignalPiNetConfig {
-    /// What the network allocates, in elements (see `size.rs`).
+    /// What the network allocates, in elements (see `validate/size.rs`).
     fn footprint(&self) -> Footprint {
         let (encoder, acts) = size::encoder(
             &[self.length],
@@ -123,20 +160,22 @@ impl Default for SignalPiNetConfig {
 /// convolution blocks (batch norm, ReLU; max-pool 3/2 after the first
 /// three), global average pooling, a dense layer of `resolution^2 x
 /// channels` units with ReLU, reshaped channel-major.
+///
+/// A [`ModuleT`]: `x.apply_t(&net, train)` is [`SignalPiNet::forward_t`]
+/// with candle's error type.
 #[derive(Debug, Clone)]
 pub struct SignalPiNet {
     cfg: SignalPiNetConfig,
-    encoder: Encoder,
+    trunk: Trunk,
     dense: Linear,
-    kind: Kind,
-    footprint: Footprint,
 }
 
 impl SignalPiNet {
     /// The network with variables from `vb` (created there if `vb` is
     /// backed by a `VarMap`).
     ///
-    /// Errors: [`Error::InvalidConfig`] for a zero size (length, channels,
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a zero size (length, channels,
     /// filters, kernel, resolution) or no block; [`Error::TooLarge`] when
     /// the parameters and one sample's activations (estimated with checked
     /// arithmetic, before anything is allocated) are over
@@ -150,26 +189,23 @@ impl SignalPiNet {
                 reason: "signals need >= 1 sample and >= 1 channel",
             });
         }
-        let kind = Kind::of(&vb);
-        let footprint = cfg.footprint();
-        footprint.check_model("Signal PI-Net", kind.dtype)?;
-        let units = Count::of(&[cfg.resolution, cfg.resolution, cfg.channels])
-            .to_usize()
-            .ok_or(Error::InvalidConfig {
-                name: "resolution",
-                value: cfg.resolution.to_string(),
-                reason: "resolution^2 * channels overflows usize",
-            })?;
-        let encoder = pinet_encoder(1, cfg.channels, &cfg.filters, cfg.kernel, vb.pp("encoder"))?;
+        let input = InputCheck {
+            kind: Kind::of(&vb),
+            footprint: cfg.footprint(),
+            sample: vec![cfg.channels, cfg.length],
+            what: "(channels, length)",
+            pass: "Signal PI-Net forward pass",
+        };
+        let trunk = Trunk::new("Signal PI-Net", input, &cfg.filters, cfg.kernel, &vb)?;
+        let units = Count::of(&[cfg.resolution, cfg.resolution, cfg.channels]);
+        let units = units.to_usize().ok_or(Error::InvalidConfig {
+            name: "resolution",
+            value: cfg.resolution.to_string(),
+            reason: "resolution^2 * channels overflows usize",
+        })?;
         let last = cfg.filters[cfg.filters.len() - 1];
         let dense = linear(last, units, vb.pp("dense"))?;
-        Ok(Self {
-            cfg,
-            encoder,
-            dense,
-            kind,
-            footprint,
-        })
+        Ok(Self { cfg, trunk, dense })
     }
 
     /// The configuration.
@@ -177,60 +213,54 @@ impl SignalPiNet {
         &self.cfg
     }
 
+    /// Forward pass, differentiable: `train` selects batch statistics in
+    /// batch norm (and updates the running ones).
+    ///
+    /// # Errors
+    /// [`Error::Shape`] for an input not `(batch >= 1, channels, length)`;
+    /// [`Error::Incompatible`] for another dtype or device than the
+    /// model's; [`Error::TooLarge`] when the batch's activations are over
+    /// [`tda_persistence::memory::limit`]. Values are not checked (NaN and
+    /// infinities propagate; the trainers check their data once, up
+    /// front; [`SignalPiNet::infer`] checks them).
+    pub fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
+        let c = &self.cfg;
+        let z = self.trunk.encode(x, train)?;
+        let y = self.dense.forward(&z)?.relu()?;
+        Ok(y.reshape((x.dim(0)?, c.channels, c.resolution, c.resolution))?)
+    }
+
     /// Inference (batch norm with running statistics), detached from the
     /// autograd graph: images used as features downstream must not drag
     /// the network's backward pass into another model's training (use
-    /// `forward_t(x, false)` to differentiate through the network).
+    /// [`SignalPiNet::forward_t`] to differentiate through the network).
     ///
-    /// Errors: [`Error::Shape`] for an input not `(batch >= 1, channels, length)`;
-    /// [`Error::Incompatible`] for another dtype or device than the
-    /// model's; [`Error::NonFinite`] naming the first NaN or infinite input
-    /// value; [`Error::TooLarge`] when the batch's activations are over
-    /// [`tda_persistence::memory::limit`].
-    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        self.check_x(x)?;
-        check_finite(x, "x")?;
-        finite_output(self.forward_t(x, false)?.detach())
-    }
-
-    /// The shape, dtype, device and batch-size checks of the input.
-    fn check_x(&self, x: &Tensor) -> Result<()> {
-        let c = &self.cfg;
-        check_input(
-            &self.kind,
-            x,
-            "x",
-            &[c.channels, c.length],
-            "(channels, length)",
-        )?;
-        self.footprint
-            .check_batch("Signal PI-Net forward pass", self.kind.dtype, x.dim(0)?)
-    }
-
-    /// Forward pass; `train` selects batch statistics in batch norm (and
-    /// updates the running ones). Errors as [`SignalPiNet::forward`], but
-    /// values are not checked (NaN and infinities propagate; the trainers
-    /// check their data once, up front).
-    pub fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
-        PiNet::forward_t(self, x, train)
+    /// # Errors
+    /// As [`SignalPiNet::forward_t`], and [`Error::NonFinite`] naming the
+    /// first NaN or infinite input value (`x`), or output value (`output`,
+    /// an overflow of the dtype's range).
+    pub fn infer(&self, x: &Tensor) -> Result<Tensor> {
+        self.trunk.input.infer(x, |x| self.forward_t(x, false))
     }
 }
 
 impl PiNet for SignalPiNet {
+    fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
+        SignalPiNet::forward_t(self, x, train)
+    }
+
     fn head_prefixes(&self) -> Vec<String> {
-        vec![head_block_prefix(self.encoder.blocks()), "dense.".into()]
+        vec![self.trunk.head_block_prefix(), "dense.".into()]
     }
 
     fn freeze_blocks(&mut self, n: usize) {
-        self.encoder.frozen = n;
+        self.trunk.encoder.frozen = n;
     }
+}
 
-    fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
-        let c = &self.cfg;
-        self.check_x(x)?;
-        let z = self.encoder.forward_t(x, train)?;
-        let y = self.dense.forward(&z)?.relu()?;
-        Ok(y.reshape((x.dim(0)?, c.channels, c.resolution, c.resolution))?)
+impl ModuleT for SignalPiNet {
+    fn forward_t(&self, xs: &Tensor, train: bool) -> candle_core::Result<Tensor> {
+        Ok(SignalPiNet::forward_t(self, xs, train)?)
     }
 }
 
@@ -253,7 +283,7 @@ pub struct ImagePiNetConfig {
 }
 
 impl ImagePiNetConfig {
-    /// What the network allocates, in elements (see `size.rs`).
+    /// What the network allocates, in elements (see `validate/size.rs`).
     fn footprint(&self) -> Footprint {
         let (encoder, acts) = size::encoder(
             &[self.height, self.width],
@@ -303,7 +333,7 @@ impl Default for ImagePiNetConfig {
 
 /// The largest [`ImagePiNetConfig::resolution`]: the transposed
 /// convolution runs as a matrix of `resolution^4` entries (268 M at 128).
-pub const MAX_IMAGE_RESOLUTION: usize = 128;
+pub const MAX_IMAGE_RESOLUTION: usize = SameDeconv::MAX_SIDE;
 
 /// Image PI-Net: `(batch, channels, height, width)` images to `(batch,
 /// channels, resolution, resolution)` persistence images. The 2-D version
@@ -312,27 +342,28 @@ pub const MAX_IMAGE_RESOLUTION: usize = 128;
 /// convolution with kernel `resolution`, stride 1 and `channels` filters
 /// cropped to the same size (Keras "same": the smaller half of the
 /// `resolution - 1` extra rows and columns cut before), batch norm, ReLU.
+///
+/// A [`ModuleT`]: `x.apply_t(&net, train)` is [`ImagePiNet::forward_t`]
+/// with candle's error type.
 #[derive(Debug, Clone)]
 pub struct ImagePiNet {
     cfg: ImagePiNetConfig,
-    encoder: Encoder,
+    trunk: Trunk,
     dense: Linear,
     deconv: SameDeconv,
     bn: BatchNorm,
-    kind: Kind,
-    footprint: Footprint,
 }
 
 impl ImagePiNet {
     /// The network with variables from `vb`.
     ///
-    /// Errors: [`Error::InvalidConfig`] for a zero size (height, width,
-    /// channels, filters, kernel, resolution), no block, or a resolution
-    /// over [`MAX_IMAGE_RESOLUTION`]; [`Error::TooLarge`] when the
-    /// parameters, the transposed convolution's `channels x resolution^4`
-    /// matrix and one sample's activations (estimated with checked
-    /// arithmetic, before anything is allocated) are over
-    /// [`tda_persistence::memory::limit`].
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a zero size (height, width, channels,
+    /// filters, kernel, resolution), no block, or a resolution over
+    /// [`MAX_IMAGE_RESOLUTION`]; [`Error::TooLarge`] when the parameters,
+    /// the transposed convolution's `channels x resolution^4` matrix and
+    /// one sample's activations (estimated with checked arithmetic, before
+    /// anything is allocated) are over [`tda_persistence::memory::limit`].
     pub fn new(cfg: ImagePiNetConfig, vb: VarBuilder) -> Result<Self> {
         check_config(&cfg.filters, cfg.kernel, cfg.resolution)?;
         if cfg.height == 0 || cfg.width == 0 || cfg.channels == 0 {
@@ -349,24 +380,26 @@ impl ImagePiNet {
                 reason: "the transposed convolution's matrix has resolution^4 entries; at most 128 per side",
             });
         }
-        let kind = Kind::of(&vb);
-        let footprint = cfg.footprint();
-        footprint.check_model("Image PI-Net", kind.dtype)?;
-        let encoder = pinet_encoder(2, cfg.channels, &cfg.filters, cfg.kernel, vb.pp("encoder"))?;
+        let input = InputCheck {
+            kind: Kind::of(&vb),
+            footprint: cfg.footprint(),
+            sample: vec![cfg.channels, cfg.height, cfg.width],
+            what: "(channels, height, width)",
+            pass: "Image PI-Net forward pass",
+        };
+        let trunk = Trunk::new("Image PI-Net", input, &cfg.filters, cfg.kernel, &vb)?;
         let last = cfg.filters[cfg.filters.len() - 1];
         let r = cfg.resolution;
         // r <= MAX_IMAGE_RESOLUTION: no overflow.
         let dense = linear(last, r * r, vb.pp("dense"))?;
         let deconv = SameDeconv::new(cfg.channels, r, vb.pp("deconv"))?;
-        let bn = batch_norm(cfg.channels, keras_batch_norm(), vb.pp("bn"))?;
+        let bn = keras_batch_norm(cfg.channels, vb.pp("bn"))?;
         Ok(Self {
             cfg,
-            encoder,
+            trunk,
             dense,
             deconv,
             bn,
-            kind,
-            footprint,
         })
     }
 
@@ -375,64 +408,19 @@ impl ImagePiNet {
         &self.cfg
     }
 
-    /// Inference (batch norm with running statistics), detached from the
-    /// autograd graph: images used as features downstream must not drag
-    /// the network's backward pass into another model's training (use
-    /// `forward_t(x, false)` to differentiate through the network).
+    /// Forward pass, differentiable: `train` selects batch statistics in
+    /// batch norm (and updates the running ones).
     ///
-    /// Errors: [`Error::Shape`] for an input not `(batch >= 1, channels, height, width)`;
-    /// [`Error::Incompatible`] for another dtype or device than the
-    /// model's; [`Error::NonFinite`] naming the first NaN or infinite input
-    /// value; [`Error::TooLarge`] when the batch's activations are over
-    /// [`tda_persistence::memory::limit`].
-    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        self.check_x(x)?;
-        check_finite(x, "x")?;
-        finite_output(self.forward_t(x, false)?.detach())
-    }
-
-    /// The shape, dtype, device and batch-size checks of the input.
-    fn check_x(&self, x: &Tensor) -> Result<()> {
-        let c = &self.cfg;
-        check_input(
-            &self.kind,
-            x,
-            "x",
-            &[c.channels, c.height, c.width],
-            "(channels, height, width)",
-        )?;
-        self.footprint
-            .check_batch("Image PI-Net forward pass", self.kind.dtype, x.dim(0)?)
-    }
-
-    /// Forward pass; `train` selects batch statistics in batch norm.
-    /// Errors as [`ImagePiNet::forward`], but values are not checked (NaN
-    /// and infinities propagate; the trainers check their data once, up
-    /// front).
+    /// # Errors
+    /// [`Error::Shape`] for an input not `(batch >= 1, channels, height,
+    /// width)`; [`Error::Incompatible`] for another dtype or device than
+    /// the model's; [`Error::TooLarge`] when the batch's activations are
+    /// over [`tda_persistence::memory::limit`]. Values are not checked
+    /// (NaN and infinities propagate; the trainers check their data once,
+    /// up front; [`ImagePiNet::infer`] checks them).
     pub fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
-        PiNet::forward_t(self, x, train)
-    }
-}
-
-impl PiNet for ImagePiNet {
-    fn head_prefixes(&self) -> Vec<String> {
-        vec![
-            head_block_prefix(self.encoder.blocks()),
-            "dense.".into(),
-            "deconv.".into(),
-            "bn.".into(),
-        ]
-    }
-
-    fn freeze_blocks(&mut self, n: usize) {
-        self.encoder.frozen = n;
-    }
-
-    fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
-        let c = &self.cfg;
-        self.check_x(x)?;
-        let r = c.resolution;
-        let z = self.encoder.forward_t(x, train)?;
+        let r = self.cfg.resolution;
+        let z = self.trunk.encode(x, train)?;
         let latent = self
             .dense
             .forward(&z)?
@@ -440,5 +428,42 @@ impl PiNet for ImagePiNet {
             .reshape((x.dim(0)?, 1, r, r))?;
         let y = self.deconv.forward(&latent)?;
         Ok(self.bn.forward_t(&y, train)?.relu()?)
+    }
+
+    /// Inference (batch norm with running statistics), detached from the
+    /// autograd graph (use [`ImagePiNet::forward_t`] to differentiate
+    /// through the network).
+    ///
+    /// # Errors
+    /// As [`ImagePiNet::forward_t`], and [`Error::NonFinite`] naming the
+    /// first NaN or infinite input value (`x`), or output value (`output`,
+    /// an overflow of the dtype's range).
+    pub fn infer(&self, x: &Tensor) -> Result<Tensor> {
+        self.trunk.input.infer(x, |x| self.forward_t(x, false))
+    }
+}
+
+impl PiNet for ImagePiNet {
+    fn forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
+        ImagePiNet::forward_t(self, x, train)
+    }
+
+    fn head_prefixes(&self) -> Vec<String> {
+        vec![
+            self.trunk.head_block_prefix(),
+            "dense.".into(),
+            "deconv.".into(),
+            "bn.".into(),
+        ]
+    }
+
+    fn freeze_blocks(&mut self, n: usize) {
+        self.trunk.encoder.frozen = n;
+    }
+}
+
+impl ModuleT for ImagePiNet {
+    fn forward_t(&self, xs: &Tensor, train: bool) -> candle_core::Result<Tensor> {
+        Ok(ImagePiNet::forward_t(self, xs, train)?)
     }
 }

@@ -40,7 +40,8 @@ impl Optimizer for Adam {
 
     /// Adam over the floating-point variables of `vars`.
     ///
-    /// Errors (candle's, with a message naming the value): a learning rate,
+    /// # Errors
+    /// candle's, with a message naming the value: a learning rate,
     /// epsilon or weight decay that is negative, NaN or infinite (or, for
     /// the rate and epsilon, 0 or out of range as an `f32`), a decay
     /// `beta1`, `beta2` outside `[0, 1)` (or 1 as an `f32`); the moments

@@ -155,6 +155,10 @@ pub fn load_checkpoint(vars: &VarMap, path: &Path) -> Result<Option<usize>> {
 /// Both must hold the same names with the same shapes and types;
 /// otherwise [`Error::WeightsMismatch`] names the tensor, and `to` is left
 /// unchanged. The tensors move to `to`'s devices.
+///
+/// # Errors
+/// [`Error::WeightsMismatch`] as described; [`Error::Candle`] when a
+/// tensor cannot be copied to its device.
 pub fn copy_weights(from: &VarMap, to: &VarMap) -> Result<()> {
     if std::ptr::eq(from.data(), to.data()) {
         // A model copied onto itself (candle refuses to set a variable

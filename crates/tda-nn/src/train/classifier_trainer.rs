@@ -1,21 +1,24 @@
 //! Training and using classifiers: cross-entropy with Adam, on the loop
 //! the PI-Net trainer uses (schedule, seeded shuffling, validation, early
-//! stop, checkpoints, progress bar).
+//! stop, checkpoints, a per-epoch callback).
+
+use std::ops::ControlFlow;
 
 use candle_core::{DType, Tensor};
 use candle_nn::VarMap;
 
-use crate::classify::{finite_output, Classifier};
+use super::adam::Adam;
+use super::config::TrainConfig;
+use super::fit::{batched_mean, finite_loss, scalar, step_if_finite, train_loop, EpochLog, Steps};
 use crate::error::{Error, Result};
-use crate::finite::check_finite;
 use crate::metrics::check_labels;
-use crate::train::{
-    batched_mean, finite_loss, scalar, step_if_finite, train_loop, EpochLog, TrainConfig,
-};
+use crate::models::{Classifier, Samples};
+use crate::validate::finite_output;
 
 /// Trains a [`Classifier`] whose variables live in a `VarMap`, and
-/// predicts with it. Inputs are a slice of tensors (one per model input,
-/// first dimension: samples); labels are class indices.
+/// predicts with it. Inputs are the model's [`Classifier::Input`] (a
+/// tensor, or a [`crate::FusionInput`]; first dimension: samples); labels
+/// are class indices.
 ///
 /// [`TrainConfig`]'s default is PI-Net's regression recipe; for
 /// classifiers [`TrainConfig::keras_adam`] gives Keras' Adam, e.g.
@@ -27,30 +30,58 @@ pub struct ClassifierTrainer {
 }
 
 impl ClassifierTrainer {
-    /// A trainer; rejects the configurations [`crate::PiNetTrainer::new`]
-    /// rejects.
+    /// A trainer.
+    ///
+    /// # Errors
+    /// The configurations [`crate::PiNetTrainer::new`] rejects.
     pub fn new(cfg: TrainConfig) -> Result<Self> {
         cfg.check()?;
         Ok(Self { cfg })
     }
 
+    /// The configuration.
+    pub fn config(&self) -> &TrainConfig {
+        &self.cfg
+    }
+
     /// Trains `model` (variables in `vars`) on `x` with `labels`, reporting
-    /// the validation cross-entropy on `val`.
+    /// the validation cross-entropy on `val`; returns every epoch's losses.
+    /// [`ClassifierTrainer::fit_with`] does the same and reports each epoch
+    /// as it ends.
     ///
-    /// Errors: [`Error::Shape`] when there is no input, the inputs differ
-    /// in samples, have none (or more than `u32::MAX`), or there is not one
-    /// label per sample; [`Error::Label`] naming the first label not below
-    /// the model's number of classes; [`Error::NonFinite`] naming the first
-    /// NaN or infinite input value; [`Error::Diverged`] when a batch's or
-    /// the validation loss becomes NaN or infinite (training stops there);
-    /// the model's errors for inputs of the wrong shape, dtype or device.
+    /// # Errors
+    /// [`Error::Shape`] when the inputs differ in samples, have none (or
+    /// more than `u32::MAX`), or there is not one label per sample;
+    /// [`Error::Label`] naming the first label not below the model's
+    /// number of classes; [`Error::NonFinite`] naming the first NaN or
+    /// infinite input value; [`Error::Diverged`] when a batch's or the
+    /// validation loss becomes NaN or infinite (training stops there); the
+    /// model's errors for inputs of the wrong shape, dtype or device.
     pub fn fit<M: Classifier + ?Sized>(
         &self,
         model: &M,
         vars: &VarMap,
-        x: &[Tensor],
+        x: &M::Input,
         labels: &[usize],
-        val: Option<(&[Tensor], &[usize])>,
+        val: Option<(&M::Input, &[usize])>,
+    ) -> Result<Vec<EpochLog>> {
+        self.fit_with(model, vars, x, labels, val, |_| ControlFlow::Continue(()))
+    }
+
+    /// [`ClassifierTrainer::fit`], calling `on_epoch` after each epoch
+    /// with its losses; training stops there when `on_epoch` returns
+    /// [`ControlFlow::Break`] (see [`crate::PiNetTrainer::fit_with`]).
+    ///
+    /// # Errors
+    /// As [`ClassifierTrainer::fit`].
+    pub fn fit_with<M: Classifier + ?Sized>(
+        &self,
+        model: &M,
+        vars: &VarMap,
+        x: &M::Input,
+        labels: &[usize],
+        val: Option<(&M::Input, &[usize])>,
+        mut on_epoch: impl FnMut(&EpochLog) -> ControlFlow<()>,
     ) -> Result<Vec<EpochLog>> {
         let y = label_tensor(model, x, labels, ("x", "labels"))?;
         let val = match val {
@@ -61,30 +92,34 @@ impl ClassifierTrainer {
             )),
             None => None,
         };
-        let step = |opt: &mut crate::Adam, idx: &Tensor| -> Result<f64> {
-            let logits = model.logits_t(&select(x, idx)?, true)?;
-            let loss = candle_nn::loss::cross_entropy(&logits, &y.index_select(idx, 0)?)?;
-            step_if_finite(opt, &loss)
+        let steps = Steps {
+            step: |opt: &mut Adam, idx: &Tensor| -> Result<f64> {
+                let logits = model.logits_t(&x.index_samples(idx)?, true)?;
+                let loss = candle_nn::loss::cross_entropy(&logits, &y.index_select(idx, 0)?)?;
+                step_if_finite(opt, &loss)
+            },
+            settle: |idx: &Tensor| -> Result<()> {
+                model.logits_t(&x.index_samples(idx)?, true)?;
+                Ok(())
+            },
+            validate: || {
+                val.as_ref()
+                    .map(|(vx, vy, n)| self.mean_loss(model, vx, vy, *n))
+                    .transpose()
+            },
         };
-        let settle = |idx: &Tensor| -> Result<()> {
-            model.logits_t(&select(x, idx)?, true)?;
-            Ok(())
-        };
-        let validate = || {
-            val.as_ref()
-                .map(|(vx, vy, n)| self.mean_loss(model, vx, vy, *n))
-                .transpose()
-        };
-        train_loop(&self.cfg, vars, labels.len(), 0, step, settle, validate)
+        train_loop(&self.cfg, vars, labels.len(), 0, steps, &mut on_epoch)
     }
 
     /// Mean cross-entropy of `model` on `(x, labels)` in inference mode.
     ///
-    /// Errors: as [`ClassifierTrainer::fit`] for the inputs and labels.
+    /// # Errors
+    /// As [`ClassifierTrainer::fit`] for the inputs and labels;
+    /// [`Error::NonFinite`] named `loss` when the loss overflows.
     pub fn evaluate<M: Classifier + ?Sized>(
         &self,
         model: &M,
-        x: &[Tensor],
+        x: &M::Input,
         labels: &[usize],
     ) -> Result<f64> {
         let y = label_tensor(model, x, labels, ("x", "labels"))?;
@@ -96,12 +131,12 @@ impl ClassifierTrainer {
     fn mean_loss<M: Classifier + ?Sized>(
         &self,
         model: &M,
-        x: &[Tensor],
+        x: &M::Input,
         y: &Tensor,
         n: usize,
     ) -> Result<f64> {
         batched_mean(n, self.cfg.batch_size, |start, len| {
-            let logits = model.logits_t(&narrow(x, start, len)?, false)?;
+            let logits = model.logits_t(&x.narrow_samples(start, len)?, false)?;
             scalar(&candle_nn::loss::cross_entropy(
                 &logits,
                 &y.narrow(0, start, len)?,
@@ -112,15 +147,17 @@ impl ClassifierTrainer {
     /// Class probabilities `(samples, classes)` (softmax of the logits),
     /// in inference mode.
     ///
-    /// Errors: as [`ClassifierTrainer::fit`] for the inputs.
-    pub fn predict_proba<M: Classifier + ?Sized>(&self, model: &M, x: &[Tensor]) -> Result<Tensor> {
-        let n = sample_count(x)?;
-        check_inputs_finite(x, "x")?;
+    /// # Errors
+    /// As [`ClassifierTrainer::fit`] for the inputs; [`Error::NonFinite`]
+    /// named `output` when a probability is NaN (logits that overflowed).
+    pub fn predict_proba<M: Classifier + ?Sized>(&self, model: &M, x: &M::Input) -> Result<Tensor> {
+        let n = x.sample_count()?;
+        x.check_finite("x")?;
         let mut parts = Vec::new();
         let mut start = 0;
         while start < n {
             let len = self.cfg.batch_size.min(n - start);
-            let logits = model.logits_t(&narrow(x, start, len)?, false)?;
+            let logits = model.logits_t(&x.narrow_samples(start, len)?, false)?;
             parts.push(candle_nn::ops::softmax_last_dim(&logits)?);
             start += len;
         }
@@ -130,54 +167,13 @@ impl ClassifierTrainer {
     /// The most probable class of each sample (on the CPU, the first on
     /// ties).
     ///
-    /// Errors: as [`ClassifierTrainer::predict_proba`].
-    pub fn predict<M: Classifier + ?Sized>(&self, model: &M, x: &[Tensor]) -> Result<Vec<usize>> {
+    /// # Errors
+    /// As [`ClassifierTrainer::predict_proba`].
+    pub fn predict<M: Classifier + ?Sized>(&self, model: &M, x: &M::Input) -> Result<Vec<usize>> {
         let classes = self.predict_proba(model, x)?.argmax(1)?;
         let classes = classes.to_dtype(DType::U32)?.to_vec1::<u32>()?;
         Ok(classes.into_iter().map(|c| c as usize).collect())
     }
-}
-
-/// The rows `idx` of every input.
-fn select(x: &[Tensor], idx: &Tensor) -> Result<Vec<Tensor>> {
-    Ok(x.iter()
-        .map(|t| t.index_select(idx, 0))
-        .collect::<candle_core::Result<Vec<_>>>()?)
-}
-
-/// Rows `start..start + len` of every input.
-fn narrow(x: &[Tensor], start: usize, len: usize) -> Result<Vec<Tensor>> {
-    Ok(x.iter()
-        .map(|t| t.narrow(0, start, len))
-        .collect::<candle_core::Result<Vec<_>>>()?)
-}
-
-/// [`Error::NonFinite`] for the first non-finite value of the inputs.
-fn check_inputs_finite(x: &[Tensor], name: &'static str) -> Result<()> {
-    x.iter().try_for_each(|t| check_finite(t, name))
-}
-
-/// The common number of samples of the inputs (at least one input and one
-/// sample, at most `u32::MAX`: sample indices are `u32`).
-fn sample_count(x: &[Tensor]) -> Result<usize> {
-    let Some(first) = x.first() else {
-        return Err(Error::Shape {
-            name: "x",
-            expected: "at least one input tensor".into(),
-            got: vec![0],
-        });
-    };
-    let n = first.dims().first().copied().unwrap_or(0);
-    for t in x {
-        if t.rank() == 0 || t.dim(0)? != n || n == 0 || n > u32::MAX as usize {
-            return Err(Error::Shape {
-                name: "x",
-                expected: format!("every input with the same number of samples >= 1 ({n})"),
-                got: t.dims().to_vec(),
-            });
-        }
-    }
-    Ok(n)
 }
 
 /// `labels` as a `u32` tensor on the inputs' device, after checking that
@@ -185,12 +181,12 @@ fn sample_count(x: &[Tensor]) -> Result<usize> {
 /// that the inputs are finite.
 fn label_tensor<M: Classifier + ?Sized>(
     model: &M,
-    x: &[Tensor],
+    x: &M::Input,
     labels: &[usize],
     names: (&'static str, &'static str),
 ) -> Result<Tensor> {
-    let n = sample_count(x)?;
-    check_inputs_finite(x, names.0)?;
+    let n = x.sample_count()?;
+    x.check_finite(names.0)?;
     if labels.len() != n {
         return Err(Error::Shape {
             name: "labels",
@@ -213,5 +209,5 @@ fn label_tensor<M: Classifier + ?Sized>(
             })
         })
         .collect::<Result<_>>()?;
-    Ok(Tensor::from_vec(y, n, x[0].device())?)
+    Ok(Tensor::from_vec(y, n, x.device())?)
 }

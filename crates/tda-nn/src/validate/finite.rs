@@ -1,4 +1,5 @@
-//! Finite-value checks of the tensors the trainers take.
+//! Finite-value checks of the tensors the models and trainers take, and
+//! of the outputs they return.
 
 use candle_core::{DType, Tensor};
 
@@ -42,6 +43,14 @@ pub(crate) fn check_finite(t: &Tensor, name: &'static str) -> Result<()> {
         start += len;
     }
     Ok(())
+}
+
+/// `y`, or [`Error::NonFinite`] naming its first NaN or infinite value
+/// (named `output`: computed from finite input, it overflowed the dtype's
+/// range).
+pub(crate) fn finite_output(y: Tensor) -> Result<Tensor> {
+    check_finite(&y, "output")?;
+    Ok(y)
 }
 
 /// The multi-dimensional index of the row-major flat index `flat`.

@@ -121,7 +121,7 @@ pub(crate) fn batch_norm_params(channels: usize) -> Count {
 const LAYER_COPIES: usize = 8;
 
 /// Parameters and per-sample activations of the convolutional encoder
-/// (see `encoder.rs`) on inputs `(in_channels, dims...)`.
+/// (see `models/encoder.rs`) on inputs `(in_channels, dims...)`.
 pub(crate) fn encoder(
     dims: &[usize],
     in_channels: usize,
@@ -151,7 +151,8 @@ pub(crate) fn encoder(
         if let Some(stride) = *pool {
             // The "same" max-pool of 3, one dimension at a time: the padded
             // input (at most the dimension plus the stride and 2, see
-            // `pool.rs`), a copy per shifted view and the running maxima.
+            // `layers/pool.rs`), a copy per shifted view and the running
+            // maxima.
             for i in 0..spatial {
                 let out = dims[i].div_ceil(stride.max(1));
                 let mut padded = dims.clone();

@@ -1,0 +1,27 @@
+//! Training, one concept per file: the configuration both trainers share
+//! (`config.rs`, [`TrainConfig`]), the shared loop in named steps
+//! (`fit.rs`: stages, shuffled batches, validation, early stop, the
+//! per-epoch callback, batch-norm settling), the PI-Net trainer (MSE,
+//! `pinet_trainer.rs`), the classifier trainer (cross-entropy,
+//! `classifier_trainer.rs`), the in-place [`Adam`] (`adam.rs`) and
+//! safetensors checkpoints written atomically through `tda-io`
+//! (`checkpoint.rs`).
+//!
+//! Nothing here prints: [`PiNetTrainer::fit_with`] and
+//! [`ClassifierTrainer::fit_with`] report each epoch's [`EpochLog`] to a
+//! callback of the caller's, which may draw a progress bar or stop
+//! training early.
+
+mod adam;
+pub(crate) mod checkpoint;
+mod classifier_trainer;
+mod config;
+mod fit;
+mod pinet_trainer;
+
+pub use adam::Adam;
+pub use checkpoint::{copy_weights, load_checkpoint, save_checkpoint};
+pub use classifier_trainer::ClassifierTrainer;
+pub use config::TrainConfig;
+pub use fit::EpochLog;
+pub use pinet_trainer::PiNetTrainer;
