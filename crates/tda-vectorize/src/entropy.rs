@@ -255,6 +255,9 @@ impl PersistenceEntropy {
     }
 
     /// The entropy of `d` in `f64` (the vectorizer writes it as `f32`).
+    ///
+    /// # Errors
+    ///
     /// [`Error::NonFinite`] for a NaN/infinite birth or a NaN death.
     pub fn entropy(&self, d: &Diagram) -> Result<f64> {
         validate_diagram(d)?;

@@ -23,10 +23,22 @@ pub trait Vectorizer: Sync {
     }
 
     /// Writes the vector of `d` into `out`, which must have length
-    /// [`Vectorizer::len`] ([`Error::LengthMismatch`] otherwise).
+    /// [`Vectorizer::len`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] for an `out` of another length,
+    /// [`Error::NonFinite`] for a NaN or infinite birth or a NaN death, and
+    /// the vectorizer's own (such as [`Error::OutputOverflow`] for a value
+    /// beyond `f32`, [`Error::PersistenceOverflow`] for a persistence
+    /// image).
     fn transform_into(&self, d: &Diagram, out: &mut [f32]) -> Result<()>;
 
     /// The vector of one diagram.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Vectorizer::transform_into`] (but for the length).
     fn transform(&self, d: &Diagram) -> Result<Vec<f32>> {
         let mut out = vec![0.0; self.len()];
         self.transform_into(d, &mut out)?;
@@ -37,8 +49,13 @@ pub trait Vectorizer: Sync {
     /// parallel with rayon (each row is computed independently, so the
     /// result does not depend on the number of threads). On error, the
     /// error of the lowest-indexed failing diagram is returned.
+    ///
+    /// # Errors
+    ///
     /// [`Error::TooLarge`] (before anything is allocated) when the
-    /// `ds.len() x len()` output is over [`memory::limit`].
+    /// `ds.len() x len()` output is over [`memory::limit`]; otherwise the
+    /// error of [`Vectorizer::transform_into`] for the lowest-indexed
+    /// failing diagram.
     fn transform_batch(&self, ds: &[Diagram]) -> Result<Array2<f32>> {
         memory::check(
             "transform_batch output (diagrams x values)",

@@ -283,6 +283,27 @@ fn pinet_presets() {
         (img.grid(), img.sigma(), img.len()),
         (Grid::LegacyPersImage, 0.05, 2500)
     );
+    // The presets are what the builder makes of their documented recipes.
+    let recipe = |lo, hi, sigma| {
+        PersistenceImage::builder()
+            .grid(Grid::LegacyPersImage)
+            .birth_range(lo, hi)
+            .resolution(50, 50)
+            .sigma(sigma)
+            .normalize(Normalize::Max)
+    };
+    assert_eq!(sig, recipe(-10.0, 10.0, 0.25).build().unwrap());
+    assert_eq!(
+        img,
+        recipe(0.0, 1.0, 0.05)
+            .min_persistence(tda_vectorize::PINET_IMAGE_MIN_PERSISTENCE)
+            .build()
+            .unwrap()
+    );
+    assert_eq!(
+        (sig.essential(), sig.weight(), sig.min_persistence()),
+        (Essential::Drop, Weight::Persistence, None)
+    );
     let d = diagram(&[(-1.0, 2.0), (0.5, 0.25), (1.0, f64::INFINITY)]);
     let v = sig.transform(&d).unwrap();
     assert!((v.iter().fold(0.0f32, |m, &x| m.max(x)) - 1.0).abs() < 1e-6);

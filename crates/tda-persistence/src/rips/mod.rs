@@ -183,7 +183,7 @@ impl Rips {
     /// coordinates), [`Error::NonFinite`] (flat row-major index),
     /// [`Error::DistanceOverflow`] (a distance beyond `f64::MAX` and no
     /// finite threshold), and the errors of
-    /// [`Rips::compute_distance_matrix`] about parameters and size (the copy
+    /// [`Rips::compute_distance_matrix`] about `max_dim` and size (the copy
     /// of the points counts towards the memory limit).
     pub fn compute(&self, points: ArrayView2<f64>) -> Result<Vec<Diagram>> {
         self.compute_points(points, 0)

@@ -295,11 +295,29 @@ impl Wasserstein {
     }
 
     /// The distance between `a` and `b`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DimensionMismatch`] when `a.dim != b.dim`,
+    /// [`Error::NonFinite`] for a NaN or infinite birth or a NaN death (the
+    /// index is that of the pair in `a`, or in `b` if `a` is valid),
+    /// [`Error::TooLarge`] when the matching graph or the cost matrix is
+    /// over [`tda_persistence::memory::limit`], [`Error::OutputOverflow`]
+    /// when diagrams of finite points are farther apart than `f64::MAX`.
     pub fn distance(&self, a: &Diagram, b: &Diagram) -> Result<f64> {
         Ok(self.matching(a, b)?.distance)
     }
 
     /// The distance and an optimal matching (see [`Matching`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DimensionMismatch`] when `a.dim != b.dim`,
+    /// [`Error::NonFinite`] for a NaN or infinite birth or a NaN death (the
+    /// index is that of the pair in `a`, or in `b` if `a` is valid),
+    /// [`Error::TooLarge`] when the matching graph or the cost matrix is
+    /// over [`tda_persistence::memory::limit`], [`Error::OutputOverflow`]
+    /// when diagrams of finite points are farther apart than `f64::MAX`.
     pub fn matching(&self, a: &Diagram, b: &Diagram) -> Result<Matching> {
         let ground = Ground::new(self.internal_p);
         if self.order == f64::INFINITY {
@@ -321,6 +339,10 @@ impl Wasserstein {
 /// `a.dim != b.dim`, [`Error::NonFinite`] for a NaN or infinite birth or a
 /// NaN death (the index is in `a`, or in `b` if `a` is valid).
 ///
+/// # Errors
+///
+/// Those of [`Wasserstein::distance`].
+///
 /// persim's `bottleneck` drops essential pairs (with a warning) and gives
 /// negative diagonal costs to pairs with `death < birth`; on diagrams
 /// without either it agrees with this function.
@@ -340,6 +362,10 @@ pub fn bottleneck(a: &Diagram, b: &Diagram) -> Result<f64> {
 
 /// The exact bottleneck distance and a matching that achieves it (see
 /// [`bottleneck`] and [`Matching`]).
+///
+/// # Errors
+///
+/// Those of [`bottleneck`].
 pub fn bottleneck_matching(a: &Diagram, b: &Diagram) -> Result<Matching> {
     compute(a, b, Ground::LINF, Objective::Bottleneck)
 }
@@ -349,7 +375,12 @@ pub fn bottleneck_matching(a: &Diagram, b: &Diagram) -> Result<Matching> {
 /// and `p = inf` gives the bottleneck distance. For another ground metric use
 /// [`WassersteinBuilder::internal_p`]; persim's `wasserstein` is `p = 1` with
 /// the Euclidean ground metric (`internal_p = 2`) and drops essential pairs.
-/// Semantics and errors as for [`Wasserstein`].
+/// Semantics as for [`Wasserstein`].
+///
+/// # Errors
+///
+/// [`Error::InvalidParameter`] named `"p"` for an order below 1 or NaN;
+/// then those of [`Wasserstein::distance`].
 ///
 /// ```
 /// use tda_persistence::{Diagram, PersistencePair};
@@ -366,6 +397,10 @@ pub fn wasserstein(a: &Diagram, b: &Diagram, p: f64) -> Result<f64> {
 
 /// The exact `p`-Wasserstein distance (`L^inf` ground metric) and an optimal
 /// matching (see [`wasserstein`] and [`Matching`]).
+///
+/// # Errors
+///
+/// Those of [`wasserstein`].
 pub fn wasserstein_matching(a: &Diagram, b: &Diagram, p: f64) -> Result<Matching> {
     Wasserstein::new(p)?.matching(a, b)
 }
