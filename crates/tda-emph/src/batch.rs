@@ -14,9 +14,14 @@ use crate::path::FiltrationPath;
 /// parallel with one planned FFT shared by all threads. Results do not
 /// depend on the number of threads; a non-finite value is reported at its
 /// flat row-major index, an overflowing radius ([`Error::OutOfRange`]) at
-/// `row * k + mode`. Same range and errors as
-/// [`FourierModes::from_signal`], and [`Error::TooLarge`] if the output and
-/// one FFT buffer per thread do not fit the memory limit.
+/// `row * k + mode`. Same range as [`FourierModes::from_signal`].
+///
+/// # Errors
+/// Those of [`FourierModes::from_signal`] ([`Error::InvalidParameter`] for
+/// `k = 0`, [`Error::TooShort`] for rows shorter than `2k + 1`,
+/// [`Error::NonFinite`] at the flat row-major index of the first bad value,
+/// [`Error::OutOfRange`] at `row * k + mode`), and [`Error::TooLarge`] if
+/// the output and one FFT buffer per thread do not fit the memory limit.
 pub fn modes_batch(rows: ArrayView2<f64>, k: usize) -> Result<Vec<FourierModes>> {
     let planner = ModesPlanner::new(rows.ncols(), k)?;
     let threads = rayon::current_num_threads().min(rows.nrows());
@@ -63,8 +68,12 @@ pub fn modes_batch(rows: ArrayView2<f64>, k: usize) -> Result<Vec<FourierModes>>
         .collect()
 }
 
-/// The degree-`dim` barcode of each of `modes` along `path`, in parallel;
-/// the errors of [`barcode`] (the first in the order of `modes`).
+/// The degree-`dim` barcode of each of `modes` along `path`, in parallel.
+///
+/// # Errors
+/// Those of [`barcode`] (the first in the order of `modes`), and
+/// [`Error::TooLarge`] first if the circles' bars of the barcodes computed
+/// at once (one per thread) do not fit the memory limit.
 pub fn barcode_batch<P: FiltrationPath + Sync + ?Sized>(
     modes: &[FourierModes],
     path: &P,

@@ -194,7 +194,13 @@ impl ModesPlanner {
     }
 
     /// The modes of `signal` (of the planned length, finite); see
-    /// [`FourierModes::from_signal`] for the range handled and the errors.
+    /// [`FourierModes::from_signal`] for the range handled.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] if `signal` is not of the planned length;
+    /// [`Error::NonFinite`] for NaN or infinite samples (the first one's
+    /// index); [`Error::OutOfRange`] (`"radius"`, the mode's index from 0)
+    /// for an amplitude above `f64::MAX`.
     pub fn modes(&mut self, signal: &[f64]) -> Result<FourierModes> {
         if signal.len() != self.len {
             return Err(Error::LengthMismatch {

@@ -157,6 +157,10 @@ pub struct RayCollection {
 
 impl RayCollection {
     /// `K` rays of `K` coordinates each (at least one).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for no rays; [`Error::LengthMismatch`]
+    /// for the first ray whose number of coordinates is not `K`.
     pub fn new(rays: Vec<Ray>) -> Result<Self> {
         if rays.is_empty() {
             return Err(Error::InvalidParameter {
@@ -199,6 +203,15 @@ pub struct Curve {
 impl Curve {
     /// The curve through `points` (one row per knot, one column per
     /// coordinate) at parameters `t`.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] if `t` does not have one entry per knot;
+    /// [`Error::InvalidParameter`] for fewer than two knots or no
+    /// coordinate, knot parameters not strictly increasing, a coordinate
+    /// decreasing along the curve, or a first or last segment that does not
+    /// increase in every coordinate; [`Error::NonFinite`] for NaN or
+    /// infinite values (the index in `t` first, then the flat row-major
+    /// index in `points`).
     pub fn new(t: Vec<f64>, points: ArrayView2<f64>) -> Result<Self> {
         let (n, k) = points.dim();
         if t.len() != n {

@@ -39,6 +39,7 @@
 //! ```
 
 #![warn(missing_docs)]
+#![warn(clippy::missing_errors_doc)]
 
 mod atomic;
 pub mod csv;

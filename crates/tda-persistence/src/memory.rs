@@ -74,11 +74,19 @@ pub fn sum(parts: &[Option<u64>]) -> Option<u64> {
 }
 
 /// Refuses `bytes` (an estimate, `None` for an overflowed one) over [`limit`].
+///
+/// # Errors
+/// [`MemoryError`] naming `what`, the estimate (`u64::MAX` for `None`) and
+/// the limit, if `bytes` is `None` or above [`limit`].
 pub fn check(what: &'static str, bytes: Option<u64>) -> Result<(), MemoryError> {
     check_against(what, bytes, limit())
 }
 
 /// Refuses `bytes` over the given `limit` (for engines with a limit of their own).
+///
+/// # Errors
+/// [`MemoryError`] naming `what`, the estimate (`u64::MAX` for `None`) and
+/// `limit`, if `bytes` is `None` or above `limit`.
 pub fn check_against(
     what: &'static str,
     bytes: Option<u64>,

@@ -124,18 +124,28 @@ pub struct SignalH0 {
 
 impl SignalH0 {
     /// Sublevel H0 diagram of `signal`; see [`h0`].
+    ///
+    /// # Errors
+    /// [`Error::Empty`](crate::Error::Empty) for an empty signal,
+    /// [`Error::NonFinite`](crate::Error::NonFinite) for NaN or infinity.
     pub fn sublevel(&mut self, signal: &[f64]) -> Result<Diagram> {
         check_finite(signal)?;
         Ok(self.diagram::<Rising>(signal))
     }
 
     /// Superlevel H0 diagram of `signal`; see [`h0_superlevel`].
+    ///
+    /// # Errors
+    /// As [`SignalH0::sublevel`].
     pub fn superlevel(&mut self, signal: &[f64]) -> Result<Diagram> {
         check_finite(signal)?;
         Ok(self.diagram::<Falling>(signal))
     }
 
     /// Sublevel H0 diagram with critical indices; see [`h0_with_critical`].
+    ///
+    /// # Errors
+    /// As [`SignalH0::sublevel`].
     pub fn sublevel_with_critical(
         &mut self,
         signal: &[f64],
@@ -145,6 +155,9 @@ impl SignalH0 {
     }
 
     /// Superlevel H0 diagram with critical indices; see [`h0_superlevel_with_critical`].
+    ///
+    /// # Errors
+    /// As [`SignalH0::sublevel`].
     pub fn superlevel_with_critical(
         &mut self,
         signal: &[f64],
