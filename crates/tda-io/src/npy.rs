@@ -176,6 +176,22 @@ where
     })
 }
 
+// Why the header is read here rather than by ndarray-npy (0.9.1, read for
+// issue 15): its header reader is private to it (`npy::header` is not
+// re-exported), and `ReadNpyExt::read_npy` allocates the whole array from
+// the header's shape before it reads a byte of data (`vec![0; len]` in
+// `read_to_end_exact_vec`), so a 1 KB file claiming 10^12 `f64`s aborts the
+// process on a failed 8 TB allocation instead of returning an error (tried);
+// its header read also allocates `HEADER_LEN` (up to 4 GiB) before knowing
+// that the file holds it. Its parser (py_literal) also takes the last of
+// repeated keys, decodes escapes, and refuses the `L` suffix of Python 2
+// shapes that numpy still reads. So the shape must be known, checked
+// against the file's length and the memory limit, and unambiguous before
+// ndarray-npy sees the file: that takes the magic string, the version, the
+// header length and the dictionary, parsed below. ndarray-npy does the rest:
+// the element type (its descriptor check on zero elements, before the
+// shape sizes anything) and the data (byte order, `bool` values).
+
 /// A parsed `.npy` header.
 #[derive(Debug)]
 struct Header {
