@@ -18,10 +18,10 @@ use ndarray::{Array3, Array4};
 use rand::{RngCore, SeedableRng};
 use rand_xoshiro::SplitMix64;
 use tda_pinet::nn::{
-    init_keras, pinet_targets, ImagePiNet, ImagePiNetConfig, PiNetTrainer, SignalPiNet,
-    SignalPiNetConfig, TrainConfig,
+    init_keras, ImagePiNet, ImagePiNetConfig, PiNetTrainer, SignalPiNet, SignalPiNetConfig,
+    TrainConfig,
 };
-use tda_pinet::vectorize::PersistenceImage;
+use tda_pinet::vectorize::{pinet_targets, PersistenceImage};
 
 mod common;
 
@@ -60,7 +60,7 @@ fn w6(c: &mut Criterion) {
         .reshape((n, 3, 32, 32))
         .unwrap();
     group.bench_function("image_pinet_inference_cpu", |b| {
-        b.iter(|| net.forward(black_box(&x)).unwrap())
+        b.iter(|| net.infer(black_box(&x)).unwrap())
     });
     group.finish();
 }
@@ -111,7 +111,7 @@ fn signal(c: &mut Criterion) {
         b.iter(|| pinet_targets(black_box(x.view()), &recipe).unwrap())
     });
     group.bench_function("signal_pinet_inference_cpu", |b| {
-        b.iter(|| net.forward(black_box(&xt)).unwrap())
+        b.iter(|| net.infer(black_box(&xt)).unwrap())
     });
     group.finish();
 }
@@ -129,7 +129,6 @@ fn w7(c: &mut Criterion) {
     let net = signal_net(&vars);
     let trainer = PiNetTrainer::new(TrainConfig {
         schedule: vec![(1e-3, 1)],
-        progress: false,
         ..TrainConfig::default()
     })
     .unwrap();

@@ -41,12 +41,11 @@ use clap::Parser;
 use ndarray::{concatenate, s, Array2, Array3, Axis};
 use tda_pinet::io::{png, ts};
 use tda_pinet::nn::metrics::{mean_sd, ConfusionMatrix};
-use tda_pinet::nn::stat_features::statistical_features_batch;
 use tda_pinet::nn::{
-    init_keras, pinet_targets, Classifier, ClassifierTrainer, Cnn, CnnConfig, CnnPiFusion,
-    CnnPiFusionConfig, Mlp, MlpConfig, SignalPiNet, SignalPiNetConfig, TrainConfig,
+    init_keras, pinet_targets_tensor, Classifier, ClassifierTrainer, Cnn, CnnConfig, CnnPiFusion,
+    CnnPiFusionConfig, FusionInput, Mlp, MlpConfig, SignalPiNet, SignalPiNetConfig, TrainConfig,
 };
-use tda_pinet::vectorize::PersistenceImage;
+use tda_pinet::vectorize::{pinet_targets, PersistenceImage, StatFeatures};
 
 // Shared with the other PI-Net examples; each uses part of it.
 #[allow(dead_code)]
@@ -236,7 +235,7 @@ fn main() -> Res<()> {
         let mut accs = Vec::new();
         let mut counts = Array2::<usize>::zeros((classes.len(), classes.len()));
         // The row's inputs, the same for every run.
-        let inputs = |split: usize| -> Res<Vec<Tensor>> {
+        let inputs = |split: usize| -> Res<RowInput> {
             let frames = if split == 0 {
                 &train.frames
             } else {
@@ -245,10 +244,13 @@ fn main() -> Res<()> {
             Ok(match row.model {
                 ModelKind::Mlp(sets) => {
                     let views: Vec<_> = sets.iter().map(|&i| features(i, split).view()).collect();
-                    vec![tensor(&concatenate(Axis(1), &views)?)?]
+                    RowInput::One(tensor(&concatenate(Axis(1), &views)?)?)
                 }
-                ModelKind::Cnn => vec![tensor3(frames)?],
-                ModelKind::CnnFusion(i) => vec![tensor3(frames)?, tensor(features(i, split))?],
+                ModelKind::Cnn => RowInput::One(tensor3(frames)?),
+                ModelKind::CnnFusion(i) => RowInput::Fusion(FusionInput {
+                    raw: tensor3(frames)?,
+                    images: tensor(features(i, split))?,
+                }),
             })
         };
         let (x_train, x_test) = (inputs(0)?, inputs(1)?);
@@ -311,7 +313,9 @@ fn load_split(path: &Path) -> Res<(Split, Vec<String>)> {
     let images = pinet_targets(frames.view(), &PersistenceImage::pinet_signal())?;
     let n = frames.dim().0;
     let pi = images.into_shape_with_order((n, 3 * 50 * 50))?;
-    let sf = statistical_features_batch(frames.view())?.mapv(|v| v as f32);
+    let sf = StatFeatures
+        .transform_batch(frames.view())?
+        .mapv(|v| v as f32);
     Ok((
         Split {
             frames,
@@ -366,8 +370,9 @@ fn signal_pinet(
         None,
         || {
             init_keras(vars, 0)?;
-            let y = pinet_targets(frames.view(), &PersistenceImage::pinet_signal())?;
-            Ok((tensor3(frames)?, tensor(&y)?))
+            let recipe = PersistenceImage::pinet_signal();
+            let y = pinet_targets_tensor(frames.view(), &recipe, &Device::Cpu)?;
+            Ok((tensor3(frames)?, y))
         },
     )?;
     Ok(net)
@@ -375,7 +380,7 @@ fn signal_pinet(
 
 /// The network's images of `frames`, flattened to `(frames, 3 * 50 * 50)`.
 fn predict_images(net: &SignalPiNet, frames: &Array3<f64>) -> Res<Array2<f32>> {
-    let y = net.forward(&tensor3(frames)?)?.flatten_from(1)?;
+    let y = net.infer(&tensor3(frames)?)?.flatten_from(1)?;
     let (n, m) = y.dims2()?;
     Ok(Array2::from_shape_vec(
         (n, m),
@@ -383,13 +388,20 @@ fn predict_images(net: &SignalPiNet, frames: &Array3<f64>) -> Res<Array2<f32>> {
     )?)
 }
 
+/// A row's inputs: one tensor (the MLP's features, the CNN's frames), or
+/// the fusion's frames and images.
+enum RowInput {
+    One(Tensor),
+    Fusion(FusionInput),
+}
+
 /// Trains the row's classifier with `seed` and predicts the test labels.
 #[allow(clippy::too_many_arguments)]
 fn train_and_predict(
     row: &Row,
-    x_train: &[Tensor],
+    x_train: &RowInput,
     labels: &[usize],
-    x_test: &[Tensor],
+    x_test: &RowInput,
     classes: usize,
     seed: u64,
     settings: &Settings,
@@ -399,34 +411,64 @@ fn train_and_predict(
     let trainer = ClassifierTrainer::new(TrainConfig {
         batch_size: 16,
         seed,
-        progress: false,
         settle_batch_norm: CLASSIFIER_SETTLE,
         ..TrainConfig::keras_adam(vec![(1e-3, settings.epochs)])
     })?;
     let cnn = CnnConfig::paper_1d(3, 100, classes);
-    let model: Box<dyn Classifier> = match row.model {
-        ModelKind::Mlp(_) => Box::new(Mlp::new(
-            MlpConfig {
-                inputs: x_train[0].dim(1)?,
+    let fit = Fit {
+        vars: &vars,
+        trainer: &trainer,
+        labels,
+        seed,
+    };
+    match (&row.model, x_train, x_test) {
+        (ModelKind::Mlp(_), RowInput::One(train), RowInput::One(test)) => {
+            let cfg = MlpConfig {
+                inputs: train.dim(1)?,
                 classes,
                 seed,
                 ..MlpConfig::default()
-            },
-            vb,
-        )?),
-        ModelKind::Cnn => Box::new(Cnn::new(cnn, vb)?),
-        ModelKind::CnnFusion(_) => Box::new(CnnPiFusion::new(
-            CnnPiFusionConfig {
+            };
+            fit.predict(&Mlp::new(cfg, vb)?, train, test)
+        }
+        (ModelKind::Cnn, RowInput::One(train), RowInput::One(test)) => {
+            fit.predict(&Cnn::new(cnn, vb)?, train, test)
+        }
+        (ModelKind::CnnFusion(_), RowInput::Fusion(train), RowInput::Fusion(test)) => {
+            let cfg = CnnPiFusionConfig {
                 cnn,
-                pi_inputs: x_train[1].dim(1)?,
+                pi_inputs: train.images.dim(1)?,
                 ..CnnPiFusionConfig::default()
-            },
-            vb,
-        )?),
-    };
-    init_keras(&vars, seed)?;
-    trainer.fit(&*model, &vars, x_train, labels, None)?;
-    Ok(trainer.predict(&*model, x_test)?)
+            };
+            fit.predict(&CnnPiFusion::new(cfg, vb)?, train, test)
+        }
+        _ => Err("a row's inputs do not fit its model".into()),
+    }
+}
+
+/// What a classifier run shares: its variables, trainer, training labels
+/// and seed.
+struct Fit<'a> {
+    vars: &'a VarMap,
+    trainer: &'a ClassifierTrainer,
+    labels: &'a [usize],
+    seed: u64,
+}
+
+impl Fit<'_> {
+    /// Initialises `model` from the seed, trains it on `x_train` and
+    /// predicts the classes of `x_test`.
+    fn predict<M: Classifier>(
+        &self,
+        model: &M,
+        x_train: &M::Input,
+        x_test: &M::Input,
+    ) -> Res<Vec<usize>> {
+        init_keras(self.vars, self.seed)?;
+        self.trainer
+            .fit(model, self.vars, x_train, self.labels, None)?;
+        Ok(self.trainer.predict(model, x_test)?)
+    }
 }
 
 /// Frames as an `f32` tensor.

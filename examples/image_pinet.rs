@@ -46,11 +46,10 @@ use rand_xoshiro::SplitMix64;
 use tda_pinet::io::{csv, png};
 use tda_pinet::nn::metrics::{accuracy, mean_sd};
 use tda_pinet::nn::{
-    copy_weights, init_keras, pinet_targets, Classifier, ClassifierTrainer, Cnn, CnnConfig,
-    CnnInput, CnnPiFusion, CnnPiFusionConfig, ImagePiNet, ImagePiNetConfig, PiNet, PiNetTrainer,
-    TrainConfig,
+    copy_weights, init_keras, ClassifierTrainer, Cnn, CnnConfig, CnnInput, CnnPiFusion,
+    CnnPiFusionConfig, FusionInput, ImagePiNet, ImagePiNetConfig, PiNet, PiNetTrainer, TrainConfig,
 };
-use tda_pinet::vectorize::PersistenceImage;
+use tda_pinet::vectorize::{pinet_targets, PersistenceImage};
 
 // Shared with the other PI-Net examples; each uses part of it.
 #[allow(dead_code)]
@@ -192,22 +191,24 @@ fn main() -> Res<()> {
             let images = p(&test.images);
             let x = tensor(&images.mapv(|v| v as f32))?;
             let exact = flatten(&exact_pis(&images)?)?;
-            let learned = net.forward(&x)?.flatten_from(1)?;
+            let learned = net.infer(&x)?.flatten_from(1)?;
             Ok((x, exact, learned))
         })
         .collect::<Res<_>>()?;
     let x_train = tensor(&train.images.mapv(|v| v as f32))?;
-    let train_inputs = [
-        vec![x_train.clone()],
-        vec![x_train.clone(), flatten(&pi_train)?],
-        vec![x_train.clone(), net.forward(&x_train)?.flatten_from(1)?],
+    // The images each row fuses with the digits: none (the CNN alone),
+    // exact, learned.
+    let train_images = [
+        None,
+        Some(flatten(&pi_train)?),
+        Some(net.infer(&x_train)?.flatten_from(1)?),
     ];
     let bar = indicatif::ProgressBar::new((rows.len() * settings.runs) as u64);
     bar.set_style(indicatif::ProgressStyle::with_template(
         "{bar:30} {pos}/{len} classifier runs [{elapsed} < {eta}]",
     )?);
     for run in 0..settings.runs {
-        for (r, inputs) in train_inputs.iter().enumerate() {
+        for (r, images) in train_images.iter().enumerate() {
             let seed = run as u64;
             let vars = VarMap::new();
             let model = classifier(r, &vars)?;
@@ -215,19 +216,36 @@ fn main() -> Res<()> {
             let trainer = ClassifierTrainer::new(TrainConfig {
                 batch_size: 32,
                 seed,
-                progress: false,
                 settle_batch_norm: CLASSIFIER_SETTLE,
                 ..TrainConfig::keras_adam(vec![(1e-3, settings.epochs)])
             })?;
-            trainer.fit(&*model, &vars, inputs, &train.labels, None)?;
-            for (p, (x, exact, learned)) in tests.iter().enumerate() {
-                let inputs = match r {
-                    0 => vec![x.clone()],
-                    1 => vec![x.clone(), exact.clone()],
-                    _ => vec![x.clone(), learned.clone()],
-                };
-                let predicted = trainer.predict(&*model, &inputs)?;
-                acc[r][p].push(100.0 * accuracy(&test.labels, &predicted)?);
+            // One prediction per perturbation of the test digits.
+            let predicted: Vec<Vec<usize>> = match (&model, images) {
+                (RowModel::Cnn(cnn), None) => {
+                    trainer.fit(cnn, &vars, &x_train, &train.labels, None)?;
+                    tests
+                        .iter()
+                        .map(|(x, _, _)| trainer.predict(cnn, x))
+                        .collect::<Result<_, _>>()?
+                }
+                (RowModel::Fusion(fusion), Some(images)) => {
+                    let fused = |raw: &Tensor, images: &Tensor| FusionInput {
+                        raw: raw.clone(),
+                        images: images.clone(),
+                    };
+                    trainer.fit(fusion, &vars, &fused(&x_train, images), &train.labels, None)?;
+                    tests
+                        .iter()
+                        .map(|(x, exact, learned)| {
+                            let images = if r == 1 { exact } else { learned };
+                            trainer.predict(fusion, &fused(x, images))
+                        })
+                        .collect::<Result<_, _>>()?
+                }
+                _ => return Err("a row's inputs do not fit its model".into()),
+            };
+            for (p, predicted) in predicted.iter().enumerate() {
+                acc[r][p].push(100.0 * accuracy(&test.labels, predicted)?);
             }
             bar.inc(1);
         }
@@ -370,10 +388,16 @@ fn image_pinet(
     Ok((net, vars))
 }
 
+/// A classifier of the table: the CNN alone, or fused with images.
+enum RowModel {
+    Cnn(Cnn),
+    Fusion(CnnPiFusion),
+}
+
 /// Row `r` of the classification table: a small 2-D CNN (32, 64, 128
 /// filters, max-pool 3/2 after the first two blocks), alone or fused with
 /// 50 x 50 PIs.
-fn classifier(r: usize, vars: &VarMap) -> Res<Box<dyn Classifier>> {
+fn classifier(r: usize, vars: &VarMap) -> Res<RowModel> {
     let vb = VarBuilder::from_varmap(vars, DType::F32, &Device::Cpu);
     let cnn = CnnConfig {
         input: CnnInput::Image {
@@ -387,9 +411,9 @@ fn classifier(r: usize, vars: &VarMap) -> Res<Box<dyn Classifier>> {
         classes: 10,
     };
     Ok(if r == 0 {
-        Box::new(Cnn::new(cnn, vb)?)
+        RowModel::Cnn(Cnn::new(cnn, vb)?)
     } else {
-        Box::new(CnnPiFusion::new(
+        RowModel::Fusion(CnnPiFusion::new(
             CnnPiFusionConfig {
                 cnn,
                 pi_inputs: RES * RES,
@@ -460,7 +484,7 @@ fn side_by_side(path: &Path, test: &Digits, pis: &Array4<f32>, net: &ImagePiNet)
         .filter_map(|d| test.labels.iter().position(|&l| l == d))
         .collect();
     let x = tensor(&test.images.select(Axis(0), &show).mapv(|v| v as f32))?;
-    let learned = net.forward(&x)?;
+    let learned = net.infer(&x)?;
     let (cell, pad, top) = (100usize, 10usize, 30usize);
     let mut canvas = png::Canvas::new(
         3 * (cell + pad) + pad + 40,

@@ -25,16 +25,14 @@ use candle_nn::{VarBuilder, VarMap};
 use clap::Parser;
 use ndarray::{s, Array3};
 use tda_pinet::io::ts;
-use tda_pinet::nn::{
-    init_keras, pinet_targets, PiNetTrainer, SignalPiNet, SignalPiNetConfig, TrainConfig,
-};
-use tda_pinet::vectorize::PersistenceImage;
+use tda_pinet::nn::{init_keras, PiNetTrainer, SignalPiNet, SignalPiNetConfig, TrainConfig};
+use tda_pinet::vectorize::{pinet_targets, PersistenceImage};
 
 // Shared with the other PI-Net examples; each uses part of it.
 #[allow(dead_code)]
 mod common;
 
-use common::{daphnet_frames, Res};
+use common::{daphnet_frames, EpochBar, Res};
 
 /// Signal PI-Net on BasicMotions: test MSE after training on BasicMotions,
 /// and after training on Daphnet accelerometer frames only.
@@ -134,7 +132,10 @@ fn main() -> Res<()> {
             ..TrainConfig::default()
         })?;
         let t = Instant::now();
-        let logs = trainer.fit(&net, &vars, &xs, &ys, Some((&xt_test, &yt_test)))?;
+        let bar = EpochBar::new(&schedule);
+        let val = Some((&xt_test, &yt_test));
+        let logs = trainer.fit_with(&net, &vars, &xs, &ys, val, |log| bar.update(log))?;
+        bar.finish();
         let secs = t.elapsed().as_secs_f64();
         if let (Some(first), Some(last)) = (logs.first(), logs.last()) {
             println!(
@@ -146,7 +147,7 @@ fn main() -> Res<()> {
         }
         let test_mse = trainer.evaluate(&net, &xt_test, &yt_test)?;
         let t = Instant::now();
-        net.forward(&xt_test)?;
+        net.infer(&xt_test)?;
         let infer_us = t.elapsed().as_secs_f64() * 1e6 / test.dim().0 as f64;
         rows.push((name.to_string(), test_mse, infer_us));
     }

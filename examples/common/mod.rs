@@ -123,6 +123,44 @@ pub fn tensor<D: ndarray::Dimension>(a: &ndarray::Array<f32, D>) -> Res<candle_c
     )?)
 }
 
+/// A progress bar over a trainer's epochs on standard error, drawn from
+/// the trainer's per-epoch callback (`fit_with`): the epochs done, the
+/// last losses, the time spent and left.
+pub struct EpochBar(indicatif::ProgressBar);
+
+impl EpochBar {
+    /// A bar over the epochs of `schedule` (`(learning rate, epochs)`
+    /// stages).
+    pub fn new(schedule: &[(f64, usize)]) -> Self {
+        let total: usize = schedule.iter().map(|s| s.1).sum();
+        let bar = indicatif::ProgressBar::new(total as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} epochs {msg} [{elapsed} < {eta}]",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_position(0);
+        Self(bar)
+    }
+
+    /// The trainers' callback: one more epoch, its losses as the message;
+    /// training goes on.
+    pub fn update(&self, log: &tda_pinet::nn::EpochLog) -> std::ops::ControlFlow<()> {
+        self.0.set_message(match log.val_loss {
+            Some(v) => format!("train {:.3e} val {v:.3e}", log.train_loss),
+            None => format!("train {:.3e}", log.train_loss),
+        });
+        self.0.inc(1);
+        std::ops::ControlFlow::Continue(())
+    }
+
+    /// Leaves the finished bar on screen.
+    pub fn finish(&self) {
+        self.0.finish();
+    }
+}
+
 /// A PI-Net's weights in `vars`: loaded from the cached checkpoint at
 /// `path` when there is one (and `--retrain` was not given); otherwise
 /// `prepare` initialises `vars` and returns the inputs and exact targets,
@@ -156,7 +194,9 @@ pub fn train_or_load<M: tda_pinet::nn::PiNet>(
     })?;
     println!("{label}: training on {} samples", x.dim(0)?);
     let t = std::time::Instant::now();
-    let logs = trainer.fit(net, vars, &x, &y, None)?;
+    let bar = EpochBar::new(&settings.pinet_schedule);
+    let logs = trainer.fit_with(net, vars, &x, &y, None, |log| bar.update(log))?;
+    bar.finish();
     if let (Some(first), Some(last)) = (logs.first(), logs.last()) {
         println!(
             "  train MSE {:.3e} -> {:.3e} in {:.0} s",
