@@ -43,7 +43,7 @@ fn signals(batch: usize, channels: usize, length: usize) -> Array3<f64> {
 }
 
 #[test]
-fn targets_equal_the_exact_vectorize_output() -> std::result::Result<(), Box<dyn std::error::Error>> {
+fn targets_equal_the_exact_vectorize_output() -> Result<()> {
     let x = signals(5, 3, 40);
     let pi = PersistenceImage::pinet_signal();
     let y = pinet_targets(x.view(), &pi)?;
