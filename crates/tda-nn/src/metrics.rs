@@ -398,40 +398,24 @@ pub fn mean_sd(values: &[f64]) -> (f64, f64) {
             }
             let top = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
             let e = exponent(top);
-            let scaled = |v: f64| scale2(v, -e);
+            let scaled = |v: f64| libm::ldexp(v, -e);
             let mean = values.iter().map(|&v| scaled(v)).sum::<f64>() / n as f64;
             let ss: f64 = values
                 .iter()
                 .map(|&v| (scaled(v) - mean) * (scaled(v) - mean))
                 .sum();
-            let unscale = |v: f64| scale2(v, e);
+            let unscale = |v: f64| libm::ldexp(v, e);
             (unscale(mean), unscale((ss / (n - 1) as f64).sqrt()))
         }
     }
 }
 
-/// `x * 2^k` for any `k` (in steps whose factors are representable), exact
-/// unless the result overflows or is subnormal.
-fn scale2(mut x: f64, mut k: i32) -> f64 {
-    while k != 0 {
-        let step = k.clamp(-1000, 1000);
-        x *= f64::from_bits(((1023 + step) as u64) << 52);
-        k -= step;
-    }
-    x
-}
-
 /// The exponent `e` with `2^e <= |x| < 2^(e + 1)` for finite nonzero `x`
-/// (subnormals included); 0 for 0.
+/// (libm's `ilogb`, subnormals included); 0 for 0.
 fn exponent(x: f64) -> i32 {
     if x == 0.0 {
-        return 0;
-    }
-    let biased = ((x.to_bits() >> 52) & 0x7ff) as i32;
-    if biased == 0 {
-        // Subnormal: normalise by 2^64 first.
-        exponent(x * f64::from_bits((1023 + 64) << 52)) - 64
+        0
     } else {
-        biased - 1023
+        libm::ilogb(x)
     }
 }

@@ -176,29 +176,13 @@ fn check_finite_output<'a>(
     Ok(())
 }
 
-/// `x * 2^k` for any `k` (in steps whose factors are representable), exact
-/// unless the result overflows or is subnormal.
-fn scale2(mut x: f64, mut k: i32) -> f64 {
-    while k != 0 {
-        let step = k.clamp(-1000, 1000);
-        x *= f64::from_bits(((1023 + step) as u64) << 52);
-        k -= step;
-    }
-    x
-}
-
 /// The exponent `e` with `2^e <= |x| < 2^(e + 1)` for finite nonzero `x`
-/// (subnormals included); 0 for 0.
+/// (libm's `ilogb`, subnormals included); 0 for 0.
 fn exponent(x: f64) -> i32 {
     if x == 0.0 {
-        return 0;
-    }
-    let biased = ((x.to_bits() >> 52) & 0x7ff) as i32;
-    if biased == 0 {
-        // Subnormal: normalise by 2^64 first.
-        exponent(x * f64::from_bits((1023 + 64) << 52)) - 64
+        0
     } else {
-        biased - 1023
+        libm::ilogb(x)
     }
 }
 
@@ -228,7 +212,7 @@ fn axis_stats(v: ArrayView1<f64>) -> AxisStats {
     let e = exponent(min.abs().max(max.abs()));
     if min == max {
         // Constant: the mean is the value, the variance exactly 0.
-        let m = scale2(max, -e);
+        let m = libm::ldexp(max, -e);
         return AxisStats {
             e,
             mean: m,
@@ -240,7 +224,7 @@ fn axis_stats(v: ArrayView1<f64>) -> AxisStats {
     }
     let (mut sum, mut ss) = (0.0, 0.0);
     for &x in v {
-        let x = scale2(x, -e);
+        let x = libm::ldexp(x, -e);
         sum += x;
         ss += x * x;
     }
@@ -248,7 +232,7 @@ fn axis_stats(v: ArrayView1<f64>) -> AxisStats {
     let css = v
         .iter()
         .map(|&x| {
-            let d = scale2(x, -e) - mean;
+            let d = libm::ldexp(x, -e) - mean;
             d * d
         })
         .sum();
@@ -271,7 +255,7 @@ fn pearson(a: ArrayView1<f64>, sa: &AxisStats, b: ArrayView1<f64>, sb: &AxisStat
     let cross: f64 = a
         .iter()
         .zip(b)
-        .map(|(&x, &y)| (scale2(x, -sa.e) - sa.mean) * (scale2(y, -sb.e) - sb.mean))
+        .map(|(&x, &y)| (libm::ldexp(x, -sa.e) - sa.mean) * (libm::ldexp(y, -sb.e) - sb.mean))
         .sum();
     // Divided one square root at a time (as numpy's corrcoef), which
     // neither overflows nor underflows where the product would.
@@ -289,11 +273,11 @@ fn norm(ds: &[f64]) -> f64 {
     let ss: f64 = ds
         .iter()
         .map(|&d| {
-            let d = scale2(d, -e);
+            let d = libm::ldexp(d, -e);
             d * d
         })
         .sum();
-    scale2(ss.sqrt(), e)
+    libm::ldexp(ss.sqrt(), e)
 }
 
 /// The features of a validated frame (3 rows, >= 2 finite samples).
@@ -307,10 +291,10 @@ fn features(frame: ArrayView2<f64>) -> [f64; StatFeatures::COUNT] {
         s[1].max - s[1].min,
         s[2].max - s[2].min,
     ];
-    let mean = |a: &AxisStats| scale2(a.mean, a.e);
+    let mean = |a: &AxisStats| libm::ldexp(a.mean, a.e);
     // css / n * 2^(2e), in two steps (2^(2e) may not be representable).
-    let var = |a: &AxisStats| scale2(scale2(a.css / n, a.e), a.e);
-    let rms = |a: &AxisStats| scale2((a.ss / n).sqrt(), a.e);
+    let var = |a: &AxisStats| libm::ldexp(libm::ldexp(a.css / n, a.e), a.e);
+    let rms = |a: &AxisStats| libm::ldexp((a.ss / n).sqrt(), a.e);
     [
         mean(&s[0]),
         mean(&s[1]),
