@@ -6,7 +6,7 @@ use tda_persistence::Diagram;
 #[cfg(doc)]
 use crate::error::Error;
 use crate::error::Result;
-use crate::sample_grid::{SampleGrid, SampleRange};
+use crate::sample_grid::{sample_range_setters, SampleGrid, SampleRange};
 use crate::validate::{check_len, check_size, to_f32, validate_diagram};
 use crate::vectorizer::{Essential, Vectorizer};
 
@@ -49,31 +49,7 @@ impl Default for BettiCurveBuilder {
 }
 
 impl BettiCurveBuilder {
-    /// The range sampled, `linspace(start, end, resolution)` (finite,
-    /// `start < end`, or `start == end` with one sample). Replaces a range
-    /// fitted before.
-    pub fn sample_range(mut self, start: f64, end: f64) -> Self {
-        self.sample_range = SampleRange::Given(start, end);
-        self
-    }
-
-    /// Takes the sample range from `diagrams` (all together): from the
-    /// smallest birth to the largest death of their pairs with a finite
-    /// birth and death, as gudhi's `BettiCurve(resolution=n,
-    /// keep_endpoints=True).fit(diagrams)`. See [the crate
-    /// docs](crate#fitting-ranges-to-diagrams) for the details (essential
-    /// pairs, gudhi's default `keep_endpoints=False`, diagrams without a
-    /// finite pair). A range set after this call replaces the fitted one.
-    pub fn fit(mut self, diagrams: &[Diagram]) -> Self {
-        self.sample_range = SampleRange::fit(diagrams);
-        self
-    }
-
-    /// Number of samples (default 100).
-    pub fn resolution(mut self, resolution: usize) -> Self {
-        self.resolution = resolution;
-        self
-    }
+    sample_range_setters!("BettiCurve(resolution=n, keep_endpoints=True)");
 
     /// Essential-pair policy (default [`Essential::Drop`]; gudhi counts
     /// essential pairs, which is [`Essential::Keep`]).
@@ -227,34 +203,11 @@ impl Default for LandscapeBuilder {
 }
 
 impl LandscapeBuilder {
+    sample_range_setters!("Landscape(resolution=n, keep_endpoints=True)");
+
     /// Number of landscape functions `lambda_1..=lambda_k` (default 5).
     pub fn num_landscapes(mut self, num_landscapes: usize) -> Self {
         self.num_landscapes = num_landscapes;
-        self
-    }
-
-    /// The range sampled, `linspace(start, end, resolution)` (finite,
-    /// `start < end`, or `start == end` with one sample). Replaces a range
-    /// fitted before.
-    pub fn sample_range(mut self, start: f64, end: f64) -> Self {
-        self.sample_range = SampleRange::Given(start, end);
-        self
-    }
-
-    /// Takes the sample range from `diagrams` (all together): from the
-    /// smallest birth to the largest death of their pairs with a finite
-    /// birth and death, as gudhi's `Landscape(resolution=n,
-    /// keep_endpoints=True).fit(diagrams)`. See [the crate
-    /// docs](crate#fitting-ranges-to-diagrams) for the details. A range set
-    /// after this call replaces the fitted one.
-    pub fn fit(mut self, diagrams: &[Diagram]) -> Self {
-        self.sample_range = SampleRange::fit(diagrams);
-        self
-    }
-
-    /// Number of samples (default 100).
-    pub fn resolution(mut self, resolution: usize) -> Self {
-        self.resolution = resolution;
         self
     }
 

@@ -3,7 +3,7 @@
 use tda_persistence::Diagram;
 
 use crate::error::{Error, Result};
-use crate::sample_grid::{SampleGrid, SampleRange};
+use crate::sample_grid::{sample_range_setters, SampleGrid, SampleRange};
 use crate::validate::{check_len, validate_diagram};
 use crate::vectorizer::{Essential, Vectorizer};
 
@@ -362,29 +362,7 @@ impl Default for EntropySummaryBuilder {
 }
 
 impl EntropySummaryBuilder {
-    /// The range sampled, `linspace(start, end, resolution)` (finite,
-    /// `start < end`). Replaces a range fitted before.
-    pub fn sample_range(mut self, start: f64, end: f64) -> Self {
-        self.sample_range = SampleRange::Given(start, end);
-        self
-    }
-
-    /// Takes the sample range from `diagrams` (all together): from the
-    /// smallest birth to the largest death of their pairs with a finite
-    /// birth and death, as gudhi's `Entropy(mode="vector", resolution=n,
-    /// keep_endpoints=True).fit(diagrams)`. See [the crate
-    /// docs](crate#fitting-ranges-to-diagrams) for the details. A range set
-    /// after this call replaces the fitted one.
-    pub fn fit(mut self, diagrams: &[Diagram]) -> Self {
-        self.sample_range = SampleRange::fit(diagrams);
-        self
-    }
-
-    /// Number of samples (at least 2; default 100).
-    pub fn resolution(mut self, resolution: usize) -> Self {
-        self.resolution = resolution;
-        self
-    }
+    sample_range_setters!("Entropy(mode='vector', resolution=n, keep_endpoints=True)");
 
     /// Whether to divide the summary by its L1 norm (gudhi's `normalized`,
     /// default true).

@@ -43,6 +43,44 @@ impl SampleRange {
     }
 }
 
+/// The setters every sample-range builder shares, written once:
+/// `sample_range`, `fit` (`$gudhi` is the gudhi transformer whose fitted
+/// range it matches) and `resolution`. The builder needs the fields
+/// `sample_range: SampleRange` and `resolution: usize`.
+macro_rules! sample_range_setters {
+    ($gudhi:literal) => {
+        /// The range sampled, `linspace(start, end, resolution)` (finite,
+        /// `start < end`; `start == end` only where one sample is allowed).
+        /// Replaces a range fitted before.
+        pub fn sample_range(mut self, start: f64, end: f64) -> Self {
+            self.sample_range = $crate::sample_grid::SampleRange::Given(start, end);
+            self
+        }
+
+        #[doc = concat!(
+                    "Takes the sample range from `diagrams` (all together): from the ",
+                    "smallest birth to the largest death of their pairs with a finite ",
+                    "birth and death, as gudhi's `", $gudhi, ".fit(diagrams)`. ",
+                    "See [the crate docs](crate#fitting-ranges-to-diagrams) for the ",
+                    "details (essential pairs, gudhi's default `keep_endpoints=False`, ",
+                    "diagrams without a finite pair). A range set after this call ",
+                    "replaces the fitted one."
+                )]
+        pub fn fit(mut self, diagrams: &[tda_persistence::Diagram]) -> Self {
+            self.sample_range = $crate::sample_grid::SampleRange::fit(diagrams);
+            self
+        }
+
+        /// Number of samples (default 100; the minimum is checked by
+        /// `build`).
+        pub fn resolution(mut self, resolution: usize) -> Self {
+            self.resolution = resolution;
+            self
+        }
+    };
+}
+pub(crate) use sample_range_setters;
+
 /// Sample positions `linspace(start, end, resolution)` (numpy's formula) of a
 /// validated range: `resolution >= 1`, finite ends, `start < end` (or
 /// `start == end` with a single sample). Any finite range is accepted,

@@ -3,7 +3,7 @@
 use tda_persistence::Diagram;
 
 use crate::error::{Error, Result};
-use crate::sample_grid::{SampleGrid, SampleRange};
+use crate::sample_grid::{sample_range_setters, SampleGrid, SampleRange};
 use crate::validate::{check_len, validate_diagram, write_f32};
 use crate::vectorizer::{Essential, Vectorizer};
 
@@ -80,34 +80,11 @@ impl Default for SilhouetteBuilder {
 }
 
 impl SilhouetteBuilder {
+    sample_range_setters!("Silhouette(resolution=n, keep_endpoints=True)");
+
     /// The weight exponent `p` (finite, `>= 0`; default 1).
     pub fn power(mut self, power: f64) -> Self {
         self.power = power;
-        self
-    }
-
-    /// The range sampled, `linspace(start, end, resolution)` (finite,
-    /// `start < end`, or `start == end` with one sample). Replaces a range
-    /// fitted before.
-    pub fn sample_range(mut self, start: f64, end: f64) -> Self {
-        self.sample_range = SampleRange::Given(start, end);
-        self
-    }
-
-    /// Takes the sample range from `diagrams` (all together): from the
-    /// smallest birth to the largest death of their pairs with a finite
-    /// birth and death, as gudhi's `Silhouette(resolution=n,
-    /// keep_endpoints=True).fit(diagrams)`. See [the crate
-    /// docs](crate#fitting-ranges-to-diagrams) for the details. A range set
-    /// after this call replaces the fitted one.
-    pub fn fit(mut self, diagrams: &[Diagram]) -> Self {
-        self.sample_range = SampleRange::fit(diagrams);
-        self
-    }
-
-    /// Number of samples (default 100).
-    pub fn resolution(mut self, resolution: usize) -> Self {
-        self.resolution = resolution;
         self
     }
 
