@@ -32,33 +32,19 @@ use crate::{Diagram, SlidingWindow};
 /// // A negative threshold is refused by build(), before any input.
 /// assert!(Rips::builder().threshold(-1.0).build().is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct RipsBuilder {
-    max_dim: usize,
-    threshold: Option<f64>,
-    metric: Metric,
-    memory_limit: u64,
-    storage: Storage,
-}
-
-impl Default for RipsBuilder {
-    fn default() -> Self {
-        Self {
-            max_dim: 1,
-            threshold: None,
-            metric: Metric::Euclidean,
-            memory_limit: crate::memory::limit(),
-            storage: Storage::Auto,
-        }
-    }
-}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RipsBuilder(
+    /// The parameters as set, not yet checked (linfa's `ParamGuard` shape:
+    /// the unchecked parameters wrap the checked type).
+    Rips,
+);
 
 impl RipsBuilder {
     /// Highest homology dimension computed; diagrams `0..=max_dim` are
     /// returned (default 1). Whether the input has enough points for it
     /// (`max_dim + 1`) is checked by the `compute` methods.
     pub fn max_dim(mut self, max_dim: usize) -> Self {
-        self.max_dim = max_dim;
+        self.0.max_dim = max_dim;
         self
     }
 
@@ -70,13 +56,13 @@ impl RipsBuilder {
     /// bar changes and only one H0 class is essential. NaN or a negative
     /// threshold is refused by [`RipsBuilder::build`].
     pub fn threshold(mut self, threshold: f64) -> Self {
-        self.threshold = Some(threshold);
+        self.0.threshold = Some(threshold);
         self
     }
 
     /// Metric between points (for [`Rips::compute`]); Euclidean by default.
     pub fn metric(mut self, metric: Metric) -> Self {
-        self.metric = metric;
+        self.0.metric = metric;
         self
     }
 
@@ -86,13 +72,13 @@ impl RipsBuilder {
     /// value is a valid limit (0 refuses every run): whether a run fits
     /// depends on the input, so it is checked by the `compute` methods.
     pub fn memory_limit(mut self, bytes: u64) -> Self {
-        self.memory_limit = bytes;
+        self.0.memory_limit = bytes;
         self
     }
 
     /// Forces a distance store (the default [`Storage::Auto`] picks one).
     pub fn storage(mut self, storage: Storage) -> Self {
-        self.storage = storage;
+        self.0.storage = storage;
         self
     }
 
@@ -106,7 +92,7 @@ impl RipsBuilder {
     /// number of points and the memory estimate, are made by the `compute`
     /// methods.)
     pub fn build(self) -> Result<Rips> {
-        if let Some(t) = self.threshold {
+        if let Some(t) = self.0.threshold {
             if t.is_nan() || t < 0.0 {
                 return Err(Error::InvalidParameter {
                     name: "threshold",
@@ -115,13 +101,7 @@ impl RipsBuilder {
                 });
             }
         }
-        Ok(Rips {
-            max_dim: self.max_dim,
-            threshold: self.threshold,
-            metric: self.metric,
-            memory_limit: self.memory_limit,
-            storage: self.storage,
-        })
+        Ok(self.0)
     }
 
     /// Builds the engine and runs [`Rips::compute`] on `points`.
