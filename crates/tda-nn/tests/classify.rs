@@ -3,6 +3,8 @@
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::SplitMix64;
 use tda_nn::*;
 
 fn vb(vars: &VarMap) -> VarBuilder<'_> {
@@ -145,13 +147,8 @@ fn image_cnns_and_their_fusion_have_the_right_shapes() -> Result<()> {
 /// Four well-separated classes of 3 x 12 signals: a constant level per
 /// class plus seeded noise.
 fn toy_signals(n: usize, seed: u64) -> Result<(Tensor, Vec<usize>)> {
-    let mut state = seed;
-    let mut next = || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5
-    };
+    let mut rng = SplitMix64::seed_from_u64(seed);
+    let mut next = || rng.random::<f32>() - 0.5;
     let labels: Vec<usize> = (0..n).map(|i| i % 4).collect();
     let mut data = Vec::with_capacity(n * 36);
     for &l in &labels {

@@ -115,6 +115,8 @@ pub(crate) fn sort_canonical(pairs: &mut [PersistencePair], scratch: &mut SortSc
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_xoshiro::SplitMix64;
 
     fn check(mut pairs: Vec<PersistencePair>) {
         let mut expected = pairs.clone();
@@ -155,13 +157,9 @@ mod tests {
 
     #[test]
     fn bucket_path_equals_comparison_sort() {
-        let mut state = 12345u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 33) % 41) as f64 / 4.0 - 5.0
-        };
+        let mut rng = SplitMix64::seed_from_u64(12345);
+        // 41 values, -5.0 to 5.0 in steps of 0.25.
+        let mut next = || rng.random_range(0..41u64) as f64 / 4.0 - 5.0;
         for len in [BUCKET_MIN - 1, BUCKET_MIN, 257, 1000] {
             // Tied births and deaths, both signs, zeros of both signs, essential deaths.
             let pairs = (0..len)

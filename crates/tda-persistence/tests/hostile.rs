@@ -16,6 +16,8 @@ use common::rips_ref::rips_reference;
 use common::{bars, cubical_top_reference, cubical_vertices_reference, h0_union_find, sorted, Bar};
 use ndarray::{Array2, Array3, ArrayView2, Axis, ShapeBuilder};
 use proptest::prelude::*;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::SplitMix64;
 use tda_persistence::cubical::{lower_star_2d, lower_star_2d_with, Connectivity};
 use tda_persistence::memory::{self, MemoryError, DEFAULT_LIMIT};
 use tda_persistence::rips::{Metric, Rips, RipsBuilder, Storage};
@@ -42,30 +44,20 @@ fn bits(d: &Diagram) -> Vec<(u64, u64)> {
         .collect()
 }
 
-/// A deterministic generator (xorshift).
-struct Gen(u64);
-
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    /// A finite value of any magnitude, sign or kind (subnormal, ±0).
-    fn any_finite(&mut self) -> f64 {
-        loop {
-            let x = f64::from_bits(self.next());
-            if x.is_finite() {
-                return x;
-            }
+/// A finite value of any magnitude, sign or kind (subnormal, ±0): a
+/// uniformly drawn bit pattern, redrawn while it is infinite or NaN.
+fn any_finite(g: &mut impl Rng) -> f64 {
+    loop {
+        let x = f64::from_bits(g.next_u64());
+        if x.is_finite() {
+            return x;
         }
     }
+}
 
-    fn small(&mut self, k: u64) -> f64 {
-        (self.next() % k) as f64
-    }
+/// A whole number in `0..k`, as `f64`.
+fn small(g: &mut impl Rng, k: u64) -> f64 {
+    g.random_range(0..k) as f64
 }
 
 // ---------------------------------------------------------------- sublevel
@@ -90,7 +82,7 @@ fn h0_superlevel_reference(x: &[f64]) -> (Diagram, Vec<CriticalPair>) {
 
 /// Finite hostile signals: extremes, subnormals, signed zeros, ties, plateaus.
 fn hostile_signals() -> Vec<Vec<f64>> {
-    let mut g = Gen(0x9e37_79b9_7f4a_7c15);
+    let mut g = SplitMix64::seed_from_u64(1);
     let mut v = vec![
         vec![5.0],
         vec![-0.0],
@@ -112,9 +104,9 @@ fn hostile_signals() -> Vec<Vec<f64>> {
             .map(|i| f64::from(i % 3) * (MAX / 2.0) - MAX / 2.0)
             .collect(),
     ];
-    v.push((0..500).map(|_| g.any_finite()).collect());
-    v.push((0..500).map(|_| g.small(4) - 1.5).collect());
-    v.push((0..200).map(|_| (g.small(7) - 3.0) * SUB).collect());
+    v.push((0..500).map(|_| any_finite(&mut g)).collect());
+    v.push((0..500).map(|_| small(&mut g, 4) - 1.5).collect());
+    v.push((0..200).map(|_| (small(&mut g, 7) - 3.0) * SUB).collect());
     v
 }
 
@@ -265,13 +257,13 @@ fn same_error(e: Error) -> Error {
 #[test]
 fn h0_image_channels() {
     let mut cases = 0;
-    let mut g = Gen(77);
+    let mut g = SplitMix64::seed_from_u64(77);
     for (h, w, c) in [(1, 1, 1), (1, 7, 2), (7, 1, 3), (4, 5, 3), (6, 6, 1)] {
         for kind in 0..3 {
             let img = Array3::from_shape_fn((h, w, c), |_| match kind {
-                0 => g.any_finite(),
-                1 => [0.0, -0.0, SUB, -SUB, MAX, -MAX][(g.next() % 6) as usize],
-                _ => g.small(3),
+                0 => any_finite(&mut g),
+                1 => [0.0, -0.0, SUB, -SUB, MAX, -MAX][g.random_range(0..6u64) as usize],
+                _ => small(&mut g, 3),
             });
             let got = sublevel::h0_image_channels(img.view()).unwrap();
             assert_eq!(got.len(), c);
@@ -309,7 +301,7 @@ fn h0_image_channels() {
 #[test]
 fn cubical_lower_star() {
     let mut cases = 0;
-    let mut g = Gen(5);
+    let mut g = SplitMix64::seed_from_u64(5);
     let mut images: Vec<Array2<f64>> = vec![
         Array2::from_elem((1, 1), -0.0),
         Array2::from_shape_vec((1, 5), vec![MAX, -MAX, 0.0, -0.0, SUB]).unwrap(),
@@ -323,10 +315,10 @@ fn cubical_lower_star() {
         }),
         Array2::from_shape_fn((2, 2), |_| 1.0),
     ];
-    images.push(Array2::from_shape_fn((6, 5), |_| g.any_finite()));
-    images.push(Array2::from_shape_fn((5, 6), |_| g.small(3)));
+    images.push(Array2::from_shape_fn((6, 5), |_| any_finite(&mut g)));
+    images.push(Array2::from_shape_fn((5, 6), |_| small(&mut g, 3)));
     images.push(Array2::from_shape_fn((4, 4), |_| {
-        [0.0, -0.0, 1.0][(g.next() % 3) as usize]
+        [0.0, -0.0, 1.0][g.random_range(0..3u64) as usize]
     }));
     for img in &images {
         let (h, w) = img.dim();
@@ -497,12 +489,12 @@ const STORAGES: [Storage; 3] = [Storage::Auto, Storage::Dense, Storage::Sparse];
 /// Small integer clouds: every difference, square and sum is exact, and
 /// distinct distances stay distinct after any scaling in the tests.
 fn integer_clouds() -> Vec<Array2<f64>> {
-    let mut g = Gen(123);
+    let mut g = SplitMix64::seed_from_u64(123);
     vec![
         Array2::from_shape_vec((4, 2), vec![0.0, 0.0, 4.0, 0.0, 4.0, 4.0, 0.0, 4.0]).unwrap(),
-        Array2::from_shape_fn((8, 3), |_| g.small(9)),
-        Array2::from_shape_fn((9, 2), |_| g.small(6)),
-        Array2::from_shape_fn((7, 1), |_| g.small(16)),
+        Array2::from_shape_fn((8, 3), |_| small(&mut g, 9)),
+        Array2::from_shape_fn((9, 2), |_| small(&mut g, 6)),
+        Array2::from_shape_fn((7, 1), |_| small(&mut g, 16)),
     ]
 }
 

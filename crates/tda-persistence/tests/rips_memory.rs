@@ -7,6 +7,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use ndarray::Array2;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::SplitMix64;
 use tda_persistence::rips::{Metric, Rips, RipsBuilder, Storage};
 
 struct Counting;
@@ -84,13 +86,8 @@ fn smallest_accepted(rips: &RipsBuilder, run: &dyn Fn(&RipsBuilder) -> bool) -> 
 }
 
 fn cloud(n: usize, dim: usize, seed: u64) -> Array2<f64> {
-    let mut x = seed | 1;
-    Array2::from_shape_fn((n, dim), |_| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x >> 11) as f64 / (1u64 << 53) as f64
-    })
+    let mut rng = SplitMix64::seed_from_u64(seed);
+    Array2::from_shape_fn((n, dim), |_| rng.random::<f64>())
 }
 
 /// Every run the guard lets through under a limit allocates at most that

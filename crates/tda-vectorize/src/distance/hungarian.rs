@@ -612,17 +612,14 @@ fn dense(n: usize, m: usize, w: &[f64], wa: &[f64], wb: &[f64]) -> Vec<Option<us
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_xoshiro::SplitMix64;
 
     /// The two solvers find assignments of the same cost.
     #[test]
     fn sparse_and_dense_agree() {
-        let mut s: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut rnd = move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = SplitMix64::seed_from_u64(3);
+        let mut rnd = move || rng.random::<f64>();
         let ground = Ground::LINF;
         for case in 0..3000 {
             let (n, m) = ((rnd() * 13.0) as usize, (rnd() * 13.0) as usize);
