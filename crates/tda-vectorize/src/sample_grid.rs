@@ -58,14 +58,14 @@ macro_rules! sample_range_setters {
         }
 
         #[doc = concat!(
-                    "Takes the sample range from `diagrams` (all together): from the ",
-                    "smallest birth to the largest death of their pairs with a finite ",
-                    "birth and death, as gudhi's `", $gudhi, ".fit(diagrams)`. ",
-                    "See [the crate docs](crate#fitting-ranges-to-diagrams) for the ",
-                    "details (essential pairs, gudhi's default `keep_endpoints=False`, ",
-                    "diagrams without a finite pair). A range set after this call ",
-                    "replaces the fitted one."
-                )]
+                            "Takes the sample range from `diagrams` (all together): from the ",
+                            "smallest birth to the largest death of their pairs with a finite ",
+                            "birth and death, as gudhi's `", $gudhi, ".fit(diagrams)`. ",
+                            "See [the crate docs](crate#fitting-ranges-to-diagrams) for the ",
+                            "details (essential pairs, gudhi's default `keep_endpoints=False`, ",
+                            "diagrams without a finite pair). A range set after this call ",
+                            "replaces the fitted one."
+                        )]
         pub fn fit(mut self, diagrams: &[tda_persistence::Diagram]) -> Self {
             self.sample_range = $crate::sample_grid::SampleRange::fit(diagrams);
             self
