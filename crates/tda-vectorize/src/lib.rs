@@ -11,6 +11,12 @@
 //! value), and [`EntropySummary`] gudhi's entropy summary function.
 //! [`bottleneck`] and [`wasserstein`] are the exact distances between
 //! diagrams (gudhi's semantics; Hopcroft–Karp and Hungarian matchings).
+//! Two extractors serve PI-Net's experiments without a network library:
+//! [`pinet_targets`] turns a batch of multichannel signals into their
+//! PI-Net target images (sublevel H0 per channel, vectorised by a
+//! [`PersistenceImage`], in parallel) as one `Array4<f32>`, and
+//! [`StatFeatures`] computes the paper's 19 statistical features of
+//! 3-axis accelerometer frames.
 //!
 //! The math: a pair `(b, d)` is the interval `[b, d)` (persistence
 //! `p = d - b`). Its persistence-image contribution is a Gaussian of standard

@@ -10,12 +10,6 @@ use tda_persistence::sublevel::SignalH0;
 use crate::error::{Error, Result};
 use crate::{PersistenceImage, Vectorizer};
 
-/// The number of workers `par_iter` runs (rayon's default pool: one per
-/// CPU).
-fn rayon_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
 /// Exact persistence images of every channel of every signal: `signals` is
 /// `(batch, channels, length)`; each channel's 0-dimensional sublevel
 /// diagram ([`tda_persistence::sublevel::h0`]) is vectorised by `image`, giving `(batch,
@@ -61,7 +55,7 @@ pub fn pinet_targets(signals: ArrayView3<f64>, image: &PersistenceImage) -> Resu
             memory::bytes_of::<f32>(&[batch, channels, rows, cols]),
             // A worker's channel copy and the H0 engine's buffers (a few
             // words per sample), for each thread.
-            memory::bytes_of::<f64>(&[length, 8, rayon_threads()]),
+            memory::bytes_of::<f64>(&[length, 8, rayon::current_num_threads()]),
         ]),
     )?;
     // Checked here, in order, so the error names the first bad value
