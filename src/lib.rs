@@ -80,7 +80,8 @@ pub struct ReadmeDoctests;
 /// The names most programs need, in one `use`: diagrams of signals
 /// ([`sublevel`]), images ([`cubical`]) and point clouds ([`Rips`]); EMPH
 /// barcodes ([`barcode`], [`collection_barcode`]) and batch features
-/// ([`features`]); vectorisations and distances of diagrams. The networks
+/// ([`features`]); vectorisations and distances of diagrams, PI-Net's
+/// targets ([`pinet_targets`]) and statistical features. The networks
 /// (`tda_pinet::nn`) are imported from their crate.
 pub mod prelude {
     pub use tda_emph::{barcode, collection_barcode, features, FourierModes, Ray, RayCollection};
@@ -90,7 +91,7 @@ pub mod prelude {
         CriticalPair, Diagram, Metric, PersistencePair, Rips, SlidingWindow,
     };
     pub use tda_vectorize::{
-        bottleneck, wasserstein, BettiCurve, Essential, Grid, Landscape, Normalize,
-        PersistenceEntropy, PersistenceImage, Silhouette, Vectorizer, Weight,
+        bottleneck, pinet_targets, wasserstein, BettiCurve, Essential, Grid, Landscape, Normalize,
+        PersistenceEntropy, PersistenceImage, Silhouette, StatFeatures, Vectorizer, Weight,
     };
 }
