@@ -1,17 +1,10 @@
 //! Betti curves and landscapes: closed forms and essential policies.
 
-use tda_persistence::{Diagram, PersistencePair};
-use tda_vectorize::{BettiCurve, Essential, Landscape, Vectorizer};
+mod common;
 
-fn diagram(pairs: &[(f64, f64)]) -> Diagram {
-    Diagram::new(
-        0,
-        pairs
-            .iter()
-            .map(|&(b, d)| PersistencePair::new(b, d))
-            .collect(),
-    )
-}
+use common::diagram;
+use tda_persistence::Diagram;
+use tda_vectorize::{BettiCurve, Essential, Landscape, Vectorizer};
 
 #[test]
 fn tent_landscapes() {

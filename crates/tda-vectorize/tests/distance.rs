@@ -2,6 +2,10 @@
 //! (fixtures written by `tools/gen_distance_fixtures.py`), brute-force
 //! references on small diagrams, metric properties, errors.
 
+mod common;
+
+// `dg`: the name `diagram` is this file's proptest strategy.
+use common::{diagram as dg, load};
 use proptest::prelude::*;
 use serde_json::Value;
 use tda_persistence::sublevel::{h0, h0_superlevel};
@@ -15,10 +19,6 @@ const INF: f64 = f64::INFINITY;
 
 fn pp(b: f64, d: f64) -> PersistencePair {
     PersistencePair::new(b, d)
-}
-
-fn dg(pairs: &[(f64, f64)]) -> Diagram {
-    Diagram::new(0, pairs.iter().map(|&(b, d)| pp(b, d)).collect())
 }
 
 /// `|got - want| <= 1e-9 |want| + 1e-12`; infinities must match exactly.
@@ -195,16 +195,6 @@ fn check_matching(a: &Diagram, b: &Diagram, mt: &Matching, p: f64, q: f64) {
 // ---------------------------------------------------------------------------
 // Fixtures from gudhi and persim.
 
-fn load() -> Vec<Value> {
-    let path = format!(
-        "{}/tests/fixtures/distances.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(path).expect("fixture file");
-    let v: Value = serde_json::from_str(&text).expect("valid JSON");
-    v["cases"].as_array().expect("cases").clone()
-}
-
 fn json_diagram(v: &Value) -> Diagram {
     let pairs = v
         .as_array()
@@ -229,7 +219,7 @@ fn json_value(v: &Value) -> f64 {
 
 #[test]
 fn gudhi_fixtures() {
-    let cases = load();
+    let cases = load("distances.json");
     assert!(cases.len() >= 25);
     for case in &cases {
         let name = case["name"].as_str().expect("name");

@@ -3,27 +3,15 @@
 //! they give; and what `fit` does with essential pairs, NaN and diagrams
 //! that cannot give a range.
 
+mod common;
+
+use common::{assert_close, diagram, f, fixture_diagram, load, pair2};
 use serde_json::Value;
-use tda_persistence::{Diagram, PersistencePair};
+use tda_persistence::Diagram;
 use tda_vectorize::{
     BettiCurve, EntropySummary, Error, Essential, Grid, Landscape, PersistenceImage, Silhouette,
     Vectorizer,
 };
-
-fn load() -> Vec<Value> {
-    let path = format!("{}/tests/fixtures/fit.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(path).expect("fixture file");
-    let v: Value = serde_json::from_str(&text).expect("valid JSON");
-    v["cases"].as_array().expect("cases").clone()
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().expect("number")
-}
-
-fn pair2(v: &Value) -> (f64, f64) {
-    (f(&v[0]), f(&v[1]))
-}
 
 fn usize2(v: &Value) -> (usize, usize) {
     let u = |x: &Value| x.as_u64().expect("integer") as usize;
@@ -34,15 +22,7 @@ fn diagrams(v: &Value) -> Vec<Diagram> {
     v.as_array()
         .expect("diagrams")
         .iter()
-        .map(|d| {
-            let pairs = d
-                .as_array()
-                .expect("diagram")
-                .iter()
-                .map(|p| PersistencePair::new(f(&p[0]), p[1].as_f64().unwrap_or(f64::INFINITY)))
-                .collect();
-            Diagram::new(0, pairs)
-        })
+        .map(fixture_diagram)
         .collect()
 }
 
@@ -54,20 +34,6 @@ fn vectors(v: &Value) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// `|got - want| <= 1e-6 |want|` plus an absolute floor of 1e-12 times the
-/// largest expected value (as in `fixtures.rs`).
-fn assert_close(got: &[f32], want: &[f64], what: &str) {
-    assert_eq!(got.len(), want.len(), "{what}: length");
-    let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
-        let tol = 1e-6 * w.abs() + 1e-12 * scale;
-        assert!(
-            (g as f64 - w).abs() <= tol,
-            "{what}: index {i}: got {g}, want {w}"
-        );
-    }
-}
-
 fn assert_rows_close(got: &ndarray::Array2<f32>, want: &[Vec<f64>], what: &str) {
     assert_eq!(got.nrows(), want.len(), "{what}: rows");
     for (r, (row, want)) in got.rows().into_iter().zip(want).enumerate() {
@@ -77,7 +43,10 @@ fn assert_rows_close(got: &ndarray::Array2<f32>, want: &[Vec<f64>], what: &str) 
 }
 
 fn cases(kind: &str) -> Vec<Value> {
-    let all: Vec<Value> = load().into_iter().filter(|c| c["kind"] == kind).collect();
+    let all: Vec<Value> = load("fit.json")
+        .into_iter()
+        .filter(|c| c["kind"] == kind)
+        .collect();
     assert!(!all.is_empty(), "no {kind} cases");
     all
 }
@@ -262,21 +231,11 @@ fn curve_fit_equals_gudhi() {
     assert_eq!(checked, 3 * 16);
 }
 
-fn d(pairs: &[(f64, f64)]) -> Diagram {
-    Diagram::new(
-        0,
-        pairs
-            .iter()
-            .map(|&(b, d)| PersistencePair::new(b, d))
-            .collect(),
-    )
-}
-
 #[test]
 fn fit_leaves_out_essential_and_nan_pairs() {
     let ds = [
-        d(&[(1.0, 2.0), (-5.0, f64::INFINITY), (f64::NAN, 9.0)]),
-        d(&[(0.5, 3.0), (2.0, f64::NAN), (7.0, f64::NEG_INFINITY)]),
+        diagram(&[(1.0, 2.0), (-5.0, f64::INFINITY), (f64::NAN, 9.0)]),
+        diagram(&[(0.5, 3.0), (2.0, f64::NAN), (7.0, f64::NEG_INFINITY)]),
     ];
     // Whatever the essential policy.
     for policy in [
@@ -301,7 +260,7 @@ fn fit_leaves_out_essential_and_nan_pairs() {
     assert_eq!(pi.pers_range(), (1.0, 2.5));
     // Superlevel pairs are intervals (min, max), as in the transforms.
     let l = Landscape::builder()
-        .fit(&[d(&[(3.0, 1.0), (2.0, 4.0)])])
+        .fit(&[diagram(&[(3.0, 1.0), (2.0, 4.0)])])
         .build()
         .unwrap();
     assert_eq!(l.sample_range(), (1.0, 4.0));
@@ -309,7 +268,7 @@ fn fit_leaves_out_essential_and_nan_pairs() {
 
 #[test]
 fn later_settings_replace_a_fit() {
-    let ds = [d(&[(0.0, 2.0), (1.0, 5.0)])];
+    let ds = [diagram(&[(0.0, 2.0), (1.0, 5.0)])];
     let b = BettiCurve::builder()
         .fit(&ds)
         .sample_range(-1.0, 1.0)
@@ -346,10 +305,10 @@ fn later_settings_replace_a_fit() {
 
 #[test]
 fn fit_without_a_range_is_a_typed_error() {
-    let no_finite = [d(&[(0.0, f64::INFINITY)]), d(&[])];
-    let one_point = [d(&[(1.0, 1.0)]), d(&[(1.0, 1.0)])];
-    let same_birth = [d(&[(0.0, 1.0), (0.0, 3.0)])];
-    let same_pers = [d(&[(0.0, 1.0), (2.0, 3.0)])];
+    let no_finite = [diagram(&[(0.0, f64::INFINITY)]), diagram(&[])];
+    let one_point = [diagram(&[(1.0, 1.0)]), diagram(&[(1.0, 1.0)])];
+    let same_birth = [diagram(&[(0.0, 1.0), (0.0, 3.0)])];
+    let same_pers = [diagram(&[(0.0, 1.0), (2.0, 3.0)])];
     let cannot = |r: Result<(), Error>, name: &str| match r {
         Err(Error::CannotFit { name: n, .. }) => assert_eq!(n, name),
         other => panic!("{name}: {other:?}"),
@@ -392,7 +351,7 @@ fn fit_without_a_range_is_a_typed_error() {
     // Legacy: maxBD = max(0, max birth, max persistence) must be > 0.
     cannot(
         pi().grid(Grid::LegacyPersImage)
-            .fit(&[d(&[(-1.0, -1.0)])])
+            .fit(&[diagram(&[(-1.0, -1.0)])])
             .build()
             .map(drop),
         "birth_range",

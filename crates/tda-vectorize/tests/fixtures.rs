@@ -1,53 +1,10 @@
 //! Agreement with persim and gudhi, on fixtures written by
 //! `tools/gen_vectorize_fixtures.py`.
 
-use serde_json::Value;
-use tda_persistence::{Diagram, PersistencePair};
+mod common;
+
+use common::{assert_close, expected, f, fixture_diagram, load, pair2};
 use tda_vectorize::{BettiCurve, Essential, Grid, Landscape, PersistenceImage, Vectorizer, Weight};
-
-fn load(name: &str) -> Vec<Value> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(path).expect("fixture file");
-    let v: Value = serde_json::from_str(&text).expect("valid JSON");
-    v["cases"].as_array().expect("cases").clone()
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().expect("number")
-}
-
-fn pair2(v: &Value) -> (f64, f64) {
-    (f(&v[0]), f(&v[1]))
-}
-
-fn diagram(v: &Value) -> Diagram {
-    let pairs = v
-        .as_array()
-        .expect("diagram")
-        .iter()
-        .map(|p| PersistencePair::new(f(&p[0]), p[1].as_f64().unwrap_or(f64::INFINITY)))
-        .collect();
-    Diagram::new(0, pairs)
-}
-
-fn expected(v: &Value) -> Vec<f64> {
-    v.as_array().expect("expected").iter().map(f).collect()
-}
-
-/// `|got - want| <= 1e-6 |want|`, with an absolute floor of 1e-12 times the
-/// largest expected value (pixels far from every point sit at the 8-sigma
-/// truncation level).
-fn assert_close(got: &[f32], want: &[f64], what: &str) {
-    assert_eq!(got.len(), want.len(), "{what}: length");
-    let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
-        let tol = 1e-6 * w.abs() + 1e-12 * scale;
-        assert!(
-            (g as f64 - w).abs() <= tol,
-            "{what}: index {i}: got {g}, want {w}"
-        );
-    }
-}
 
 #[test]
 fn persistence_imager_contiguous() {
@@ -81,7 +38,7 @@ fn persistence_imager_contiguous() {
             .weight(weight)
             .build()
             .unwrap();
-        let got = pi.transform(&diagram(&case["diagram"])).unwrap();
+        let got = pi.transform(&fixture_diagram(&case["diagram"])).unwrap();
         assert_close(
             &got,
             &expected(&case["expected"]),
@@ -107,7 +64,7 @@ fn persim_persimage_legacy() {
             .sigma(f(&case["sigma"]))
             .build()
             .unwrap();
-        let got = pi.transform(&diagram(&case["diagram"])).unwrap();
+        let got = pi.transform(&fixture_diagram(&case["diagram"])).unwrap();
         assert_close(
             &got,
             &expected(&case["expected"]),
@@ -128,7 +85,7 @@ fn gudhi_landscapes_and_betti_curves() {
             "keep" => Essential::Keep,
             other => panic!("unknown policy {other}"),
         };
-        let d = diagram(&case["diagram"]);
+        let d = fixture_diagram(&case["diagram"]);
         let got = match case["kind"].as_str().unwrap() {
             "landscape" => {
                 let k = case["num_landscapes"].as_u64().unwrap() as usize;

@@ -9,6 +9,9 @@
 //! sane limit (1e12 bytes and more) and never allocated; the limit itself
 //! is never changed (it is process-wide and tests run in parallel).
 
+mod common;
+
+use common::linspace;
 use tda_persistence::{Diagram, MemoryError, PersistencePair};
 use tda_vectorize::{
     bottleneck, bottleneck_matching, wasserstein, wasserstein_matching, BettiCurve,
@@ -107,17 +110,6 @@ fn normal_mass(z0: f64, z1: f64) -> f64 {
 /// subtracted (no overflow for any finite values).
 fn pixel_mass(a: f64, b: f64, c: f64, s: f64) -> f64 {
     normal_mass(a / s - c / s, b / s - c / s)
-}
-
-/// numpy's linspace.
-fn linspace(a: f64, b: f64, n: usize) -> Vec<f64> {
-    if n == 1 {
-        return vec![a];
-    }
-    let step = (b - a) / (n - 1) as f64;
-    let mut v: Vec<f64> = (0..n).map(|i| a + i as f64 * step).collect();
-    v[n - 1] = b;
-    v
 }
 
 /// The contiguous-grid image (birth-major) of weighted points `(b, p, w)`,

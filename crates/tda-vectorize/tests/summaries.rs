@@ -3,9 +3,12 @@
 //! naive f64 references on random diagrams, closed forms, essential policies
 //! and one test per error variant.
 
+mod common;
+
+use common::{assert_close, diagram, expected, f, fixture_diagram, linspace, load, pair2};
 use proptest::prelude::*;
 use serde_json::Value;
-use tda_persistence::{Diagram, PersistencePair};
+use tda_persistence::Diagram;
 use tda_vectorize::{
     EntropyNormalization, EntropySummary, Error, Essential, PersistenceEntropy, Silhouette,
     Vectorizer,
@@ -13,75 +16,12 @@ use tda_vectorize::{
 
 // ---------------------------------------------------------------- helpers
 
-fn load(name: &str) -> Vec<Value> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(path).expect("fixture file");
-    let v: Value = serde_json::from_str(&text).expect("valid JSON");
-    v["cases"].as_array().expect("cases").clone()
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().expect("number")
-}
-
-fn fixture_diagram(v: &Value) -> Diagram {
-    let pairs = v
-        .as_array()
-        .expect("diagram")
-        .iter()
-        .map(|p| PersistencePair::new(f(&p[0]), p[1].as_f64().unwrap_or(f64::INFINITY)))
-        .collect();
-    Diagram::new(0, pairs)
-}
-
-fn expected(v: &Value) -> Vec<f64> {
-    v.as_array().expect("expected").iter().map(f).collect()
-}
-
 fn essential(v: &Value) -> Essential {
     match v.as_str() {
         Some("drop") => Essential::Drop,
         Some(other) => panic!("unknown essential policy {other}"),
         None => Essential::ClampDeath(f(v)),
     }
-}
-
-fn range(v: &Value) -> (f64, f64) {
-    (f(&v[0]), f(&v[1]))
-}
-
-fn diag(pairs: &[(f64, f64)]) -> Diagram {
-    Diagram::new(
-        0,
-        pairs
-            .iter()
-            .map(|&(b, d)| PersistencePair::new(b, d))
-            .collect(),
-    )
-}
-
-/// `|got - want| <= 1e-6 |want| + 1e-12 max|want|` (values are `f32`
-/// outputs; the floor absorbs gudhi's rounding of tents at bar ends).
-fn assert_close(got: &[f32], want: &[f64], what: &str) {
-    assert_eq!(got.len(), want.len(), "{what}: length");
-    let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
-        let tol = 1e-6 * w.abs() + 1e-12 * scale;
-        assert!(
-            (g as f64 - w).abs() <= tol,
-            "{what}: index {i}: got {g}, want {w}"
-        );
-    }
-}
-
-fn linspace(a: f64, b: f64, n: usize) -> Vec<f64> {
-    if n == 1 {
-        return vec![a];
-    }
-    let step = (b - a) / (n - 1) as f64;
-    let mut v: Vec<f64> = (0..n).map(|i| i as f64 * step + a).collect();
-    v[n - 1] = b;
-    v
 }
 
 /// The finite bars `(lo, hi)` of `d` under a Drop/ClampDeath policy.
@@ -170,7 +110,7 @@ fn gudhi_silhouette() {
     assert!(cases.len() >= 70);
     for (i, c) in cases.iter().enumerate() {
         let res = c["resolution"].as_u64().unwrap() as usize;
-        let (r0, r1) = range(&c["sample_range"]);
+        let (r0, r1) = pair2(&c["sample_range"]);
         let sil = Silhouette::builder()
             .power(f(&c["power"]))
             .sample_range(r0, r1)
@@ -235,7 +175,7 @@ fn gudhi_entropy_summary() {
     assert!(cases.len() >= 30);
     for (i, c) in cases.iter().enumerate() {
         let res = c["resolution"].as_u64().unwrap() as usize;
-        let (r0, r1) = range(&c["sample_range"]);
+        let (r0, r1) = pair2(&c["sample_range"]);
         let es = EntropySummary::builder()
             .sample_range(r0, r1)
             .resolution(res)
@@ -262,7 +202,7 @@ fn arb_diagram() -> impl Strategy<Value = Diagram> {
     let superlevel = (0.0f64..5.0, 0.0f64..2.0).prop_map(|(b, l)| (b, b - l));
     let essential = (0.0f64..4.0).prop_map(|b| (b, f64::INFINITY));
     let pair = prop_oneof![4 => quarter, 4 => smooth, 1 => superlevel, 1 => essential];
-    prop::collection::vec(pair, 0..30).prop_map(|v| diag(&v))
+    prop::collection::vec(pair, 0..30).prop_map(|v| diagram(&v))
 }
 
 fn arb_policy() -> impl Strategy<Value = Essential> {
@@ -364,7 +304,7 @@ proptest! {
 
 #[test]
 fn single_bar_silhouette_is_the_tent() {
-    let d = diag(&[(1.0, 3.0)]);
+    let d = diagram(&[(1.0, 3.0)]);
     for p in [0.0, 0.5, 1.0, 2.0, 7.0] {
         let s = Silhouette::new(p, (0.0, 4.0), 9).unwrap();
         assert_eq!(s.len(), 9);
@@ -377,7 +317,7 @@ fn single_bar_silhouette_is_the_tent() {
 
 #[test]
 fn two_equal_bars_give_the_tent() {
-    let d = diag(&[(1.0, 3.0), (1.0, 3.0)]);
+    let d = diagram(&[(1.0, 3.0), (1.0, 3.0)]);
     for p in [0.0, 1.0, 3.0] {
         let s = Silhouette::new(p, (0.0, 4.0), 9).unwrap();
         assert_eq!(
@@ -390,7 +330,7 @@ fn two_equal_bars_give_the_tent() {
 #[test]
 fn two_bars_weighted_means() {
     // [0, 4] (length 4, tent peak 2 at t = 2) and [1, 2] (length 1, peak 0.5 at 1.5).
-    let d = diag(&[(0.0, 4.0), (1.0, 2.0)]);
+    let d = diagram(&[(0.0, 4.0), (1.0, 2.0)]);
     let at = |p: f64| {
         let s = Silhouette::new(p, (1.5, 1.5), 1).unwrap();
         s.transform(&d).unwrap()[0]
@@ -407,24 +347,24 @@ fn two_bars_weighted_means() {
 fn zero_length_bars() {
     // p = 0 counts every bar (gudhi: weight 0^0 = 1), diluting the mean;
     // p > 0 gives them weight 0.
-    let d = diag(&[(1.0, 3.0), (2.0, 2.0)]);
+    let d = diagram(&[(1.0, 3.0), (2.0, 2.0)]);
     let s0 = Silhouette::new(0.0, (2.0, 2.0), 1).unwrap();
     assert_eq!(s0.transform(&d).unwrap(), vec![0.5]);
     let s1 = Silhouette::new(1.0, (2.0, 2.0), 1).unwrap();
     assert_eq!(s1.transform(&d).unwrap(), vec![1.0]);
     // Only zero-length bars, or nothing at all: zeros.
-    let z = diag(&[(2.0, 2.0), (1.0, 1.0)]);
+    let z = diagram(&[(2.0, 2.0), (1.0, 1.0)]);
     for p in [0.0, 1.0] {
         let s = Silhouette::new(p, (0.0, 4.0), 5).unwrap();
         assert_eq!(s.transform(&z).unwrap(), vec![0.0; 5]);
-        assert_eq!(s.transform(&diag(&[])).unwrap(), vec![0.0; 5]);
+        assert_eq!(s.transform(&diagram(&[])).unwrap(), vec![0.0; 5]);
     }
     // Entropy ignores zero-length bars.
     let e = PersistenceEntropy::new();
     assert_eq!(
-        e.entropy(&diag(&[(0.0, 1.0), (0.0, 3.0), (5.0, 5.0)]))
+        e.entropy(&diagram(&[(0.0, 1.0), (0.0, 3.0), (5.0, 5.0)]))
             .unwrap(),
-        e.entropy(&diag(&[(0.0, 1.0), (0.0, 3.0)])).unwrap()
+        e.entropy(&diagram(&[(0.0, 1.0), (0.0, 3.0)])).unwrap()
     );
     assert_eq!(e.entropy(&z).unwrap(), 0.0);
 }
@@ -432,7 +372,7 @@ fn zero_length_bars() {
 #[test]
 fn entropy_of_equal_bars_is_log_n() {
     for n in [1usize, 2, 3, 7, 64] {
-        let d = diag(&vec![(0.5, 2.5); n]);
+        let d = diagram(&vec![(0.5, 2.5); n]);
         let h = PersistenceEntropy::new().entropy(&d).unwrap();
         assert!((h - (n as f64).ln()).abs() < 1e-12, "n = {n}: {h}");
         let h2 = PersistenceEntropy::builder()
@@ -463,12 +403,12 @@ fn entropy_of_equal_bars_is_log_n() {
 #[test]
 fn undefined_entropy_values() {
     let e = PersistenceEntropy::new();
-    assert_eq!(e.transform(&diag(&[])).unwrap(), vec![0.0]);
+    assert_eq!(e.transform(&diagram(&[])).unwrap(), vec![0.0]);
     let gbuilder = PersistenceEntropy::builder().undefined_value(-1.0);
     let g = gbuilder.clone().build().unwrap();
-    assert_eq!(g.transform(&diag(&[])).unwrap(), vec![-1.0]);
+    assert_eq!(g.transform(&diagram(&[])).unwrap(), vec![-1.0]);
     // A single bar: E = 0, log n = 0.
-    let one = diag(&[(0.0, 3.0)]);
+    let one = diagram(&[(0.0, 3.0)]);
     assert_eq!(g.entropy(&one).unwrap(), 0.0);
     let gb = gbuilder
         .clone()
@@ -481,19 +421,22 @@ fn undefined_entropy_values() {
         .normalization(EntropyNormalization::LogTotalLength)
         .build()
         .unwrap();
-    assert_eq!(gt.entropy(&diag(&[(0.0, 0.5), (1.0, 1.5)])).unwrap(), -1.0);
+    assert_eq!(
+        gt.entropy(&diagram(&[(0.0, 0.5), (1.0, 1.5)])).unwrap(),
+        -1.0
+    );
     assert!(gt.entropy(&one).unwrap().abs() < 1e-15);
     let nan = PersistenceEntropy::builder()
         .undefined_value(f64::NAN)
         .build()
         .unwrap();
-    assert!(nan.transform(&diag(&[])).unwrap()[0].is_nan());
+    assert!(nan.transform(&diagram(&[])).unwrap()[0].is_nan());
 }
 
 #[test]
 fn entropy_summary_closed_form() {
     // Bars [0, 1) and [0, 3): q = 1/4, 3/4 on samples 0, 0.5, ..., 3.
-    let d = diag(&[(0.0, 1.0), (0.0, 3.0)]);
+    let d = diagram(&[(0.0, 1.0), (0.0, 3.0)]);
     let (a, b) = (-(0.25f64 * 0.25f64.ln()), -(0.75f64 * 0.75f64.ln()));
     let es = EntropySummary::builder()
         .sample_range(0.0, 3.0)
@@ -509,17 +452,17 @@ fn entropy_summary_closed_form() {
     assert!(es.normalized());
     assert_close(&es.transform(&d).unwrap(), &want_n, "normalised summary");
     // Empty, and a single bar (entropy 0 everywhere): zeros.
-    assert_eq!(es.transform(&diag(&[])).unwrap(), vec![0.0; 7]);
-    assert_eq!(es.transform(&diag(&[(0.0, 2.0)])).unwrap(), vec![0.0; 7]);
+    assert_eq!(es.transform(&diagram(&[])).unwrap(), vec![0.0; 7]);
+    assert_eq!(es.transform(&diagram(&[(0.0, 2.0)])).unwrap(), vec![0.0; 7]);
 }
 
 // ------------------------------------------------------- essential policies
 
 #[test]
 fn essential_policies() {
-    let with_inf = diag(&[(0.0, 2.0), (1.0, f64::INFINITY), (0.5, 1.0)]);
-    let dropped = diag(&[(0.0, 2.0), (0.5, 1.0)]);
-    let clamped = diag(&[(0.0, 2.0), (1.0, 4.0), (0.5, 1.0)]);
+    let with_inf = diagram(&[(0.0, 2.0), (1.0, f64::INFINITY), (0.5, 1.0)]);
+    let dropped = diagram(&[(0.0, 2.0), (0.5, 1.0)]);
+    let clamped = diagram(&[(0.0, 2.0), (1.0, 4.0), (0.5, 1.0)]);
     let clamp = Essential::ClampDeath(4.0);
 
     let silb = Silhouette::builder()
@@ -567,8 +510,8 @@ fn essential_policies() {
     let low = Essential::ClampDeath(0.0);
     let sill = silb.essential(low).build().unwrap();
     assert_eq!(
-        sill.transform(&diag(&[(2.0, f64::INFINITY)])).unwrap(),
-        sil.transform(&diag(&[(0.0, 2.0)])).unwrap()
+        sill.transform(&diagram(&[(2.0, f64::INFINITY)])).unwrap(),
+        sil.transform(&diagram(&[(0.0, 2.0)])).unwrap()
     );
 }
 
@@ -733,8 +676,8 @@ fn entropy_summary_needs_two_samples() {
 
 #[test]
 fn non_finite_input() {
-    let bad = diag(&[(0.0, 1.0), (f64::NAN, 2.0)]);
-    let bad_death = diag(&[(0.0, 1.0), (0.5, 2.0), (1.0, f64::NAN)]);
+    let bad = diagram(&[(0.0, 1.0), (f64::NAN, 2.0)]);
+    let bad_death = diagram(&[(0.0, 1.0), (0.5, 2.0), (1.0, f64::NAN)]);
     let sil = Silhouette::new(1.0, (0.0, 1.0), 4).unwrap();
     let ent = PersistenceEntropy::new();
     let es = EntropySummary::new((0.0, 1.0), 4).unwrap();
@@ -748,10 +691,10 @@ fn non_finite_input() {
             v.transform(&bad_death).unwrap_err(),
             Error::NonFinite { index: 2 }
         );
-        let batch = v.transform_batch(&[diag(&[]), bad.clone()]).unwrap_err();
+        let batch = v.transform_batch(&[diagram(&[]), bad.clone()]).unwrap_err();
         assert_eq!(batch, Error::NonFinite { index: 1 });
     }
-    let inf_birth = diag(&[(f64::NEG_INFINITY, 1.0)]);
+    let inf_birth = diagram(&[(f64::NEG_INFINITY, 1.0)]);
     assert_eq!(
         ent.entropy(&inf_birth).unwrap_err(),
         Error::NonFinite { index: 0 }
@@ -760,7 +703,7 @@ fn non_finite_input() {
 
 #[test]
 fn length_mismatch() {
-    let d = diag(&[(0.0, 1.0)]);
+    let d = diagram(&[(0.0, 1.0)]);
     let sil = Silhouette::new(1.0, (0.0, 1.0), 4).unwrap();
     let mut out = vec![0.0f32; 3];
     assert_eq!(
