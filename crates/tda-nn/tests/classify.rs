@@ -1,15 +1,14 @@
 //! Classifiers: shapes, bad input, overfitting a tiny problem, seeded
 //! reproducibility, checkpoint round trips.
 
+mod common;
+
 use candle_core::{DType, Device, Tensor};
-use candle_nn::{VarBuilder, VarMap};
+use candle_nn::VarMap;
+use common::vb;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::SplitMix64;
 use tda_nn::*;
-
-fn vb(vars: &VarMap) -> VarBuilder<'_> {
-    VarBuilder::from_varmap(vars, DType::F32, &Device::Cpu)
-}
 
 fn small_mlp(inputs: usize, classes: usize) -> MlpConfig {
     MlpConfig {

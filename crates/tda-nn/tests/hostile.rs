@@ -10,8 +10,8 @@
 mod common;
 
 use candle_core::{DType, Device, Tensor};
-use candle_nn::{Optimizer, ParamsAdamW, VarBuilder, VarMap};
-use common::snapshot;
+use candle_nn::{Optimizer, ParamsAdamW, VarMap};
+use common::{snapshot, vb};
 use tda_nn::metrics::{self, mean_sd, ConfusionMatrix};
 use tda_nn::pool::{max_pool_same, pad_same};
 use tda_nn::*;
@@ -22,10 +22,6 @@ const MAX: f64 = f64::MAX;
 type Check = dyn Fn(&Error) -> bool;
 /// The smallest positive subnormal.
 const TINY: f64 = 5e-324;
-
-fn vb(vars: &VarMap) -> VarBuilder<'_> {
-    VarBuilder::from_varmap(vars, DType::F32, &Device::Cpu)
-}
 
 /// A refusal by the memory guard, with an estimate over 1e12 bytes (or an
 /// overflow), before anything was allocated.

@@ -3,18 +3,13 @@
 //! `candle_nn::seq()`, gradients flow through the trait's forward pass to
 //! the input and the parameters, and errors keep their message.
 
+mod common;
+
 use candle_core::{DType, Device, Module, ModuleT, Tensor, Var};
-use candle_nn::{VarBuilder, VarMap};
+use candle_nn::VarMap;
+use common::{values, vb};
 use tda_nn::layers::{MaxPoolSame, SameConv, SameDeconv, SeededDropout};
 use tda_nn::*;
-
-fn vb(vars: &VarMap) -> VarBuilder<'_> {
-    VarBuilder::from_varmap(vars, DType::F32, &Device::Cpu)
-}
-
-fn values(t: &Tensor) -> Vec<f32> {
-    t.flatten_all().unwrap().to_vec1::<f32>().unwrap()
-}
 
 fn signal_cfg() -> SignalPiNetConfig {
     SignalPiNetConfig {

@@ -1,14 +1,13 @@
 //! PI-Net shapes, bad input, exact targets, and a tiny overfitting run.
 
+mod common;
+
 use candle_core::{DType, Device, Tensor};
-use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarBuilder, VarMap};
+use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarMap};
+use common::vb;
 use ndarray::Array3;
 use tda_nn::*;
 use tda_vectorize::{Grid, Normalize, PersistenceImage};
-
-fn vb(vars: &VarMap) -> VarBuilder<'_> {
-    VarBuilder::from_varmap(vars, DType::F32, &Device::Cpu)
-}
 
 fn small_signal(length: usize, channels: usize, resolution: usize) -> SignalPiNetConfig {
     SignalPiNetConfig {
