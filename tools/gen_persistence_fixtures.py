@@ -3,7 +3,8 @@
 Usage (from the repository root, in a venv with `pip install numpy scipy gudhi ripser`):
     python tools/gen_persistence_fixtures.py
 
-Writes crates/tda-persistence/tests/fixtures/sublevel.json and cubical.json.
+Writes crates/tda-persistence/tests/fixtures/sublevel.json and cubical.json
+(with gudhi's critical pixels of every image, as row-major indices).
 Essential deaths are written as null (their sign follows the filtration:
 +inf for sublevel, -inf for superlevel). gudhi works in float64 (compared
 exactly); ripser.py works in float32 (compared after rounding to f32).
@@ -29,6 +30,25 @@ def gudhi_cubical(**kw):
     cc = gudhi.CubicalComplex(**kw)
     cc.compute_persistence(homology_coeff_field=2, min_persistence=0)
     return cc
+
+
+def critical_pixels(cc, kw, shape):
+    """gudhi's critical cells as row-major pixel indices: per dimension, the
+    [birth, death] pixels of the finite pairs (sorted) and the birth pixels
+    of the essential ones. `vertices_of_persistence_pairs` (vertices=) and
+    `cofaces_of_persistence_pairs` (top_dimensional_cells=) index pixels in
+    column-major order."""
+    h, w = shape
+    regular, essential = (cc.vertices_of_persistence_pairs() if kw == "vertices"
+                          else cc.cofaces_of_persistence_pairs())
+    row_major = lambda i: int(i % h) * w + int(i // h)
+    out = {}
+    for d in (0, 1):
+        reg = regular[d] if d < len(regular) else np.zeros((0, 2), dtype=int)
+        ess = essential[d] if d < len(essential) else np.zeros(0, dtype=int)
+        out[f"h{d}"] = sorted([row_major(b), row_major(e)] for b, e in np.asarray(reg).reshape(-1, 2))
+        out[f"h{d}_essential"] = sorted(row_major(b) for b in np.asarray(ess).ravel())
+    return out
 
 
 def ripser_lowerstar(x):
@@ -98,6 +118,7 @@ for name, img in images.items():
     for key, kw in (("vertices", "vertices"), ("top_dimensional_cells", "top_dimensional_cells")):
         cc = gudhi_cubical(**{kw: img})
         rec[key] = {f"h{d}": pairs(cc.persistence_intervals_in_dimension(d)) for d in (0, 1)}
+        rec[key]["critical"] = critical_pixels(cc, kw, img.shape)
     img_out.append(rec)
 
 os.makedirs(OUT, exist_ok=True)

@@ -12,6 +12,11 @@
 //!   gudhi `CubicalComplex(top_dimensional_cells=img)`; squares sharing only a
 //!   corner touch, so components are 8-connected.
 //!
+//! [`lower_star_2d_with_critical`] also gives the pixels that create and
+//! destroy each pair (gudhi's `vertices_of_persistence_pairs` and
+//! `cofaces_of_persistence_pairs`), which differentiable layers use to route
+//! gradients to the pixel values that set births and deaths.
+//!
 //! # Algorithm
 //!
 //! H0 is the elder rule on the pixel graph: pixels enter in the order
@@ -32,7 +37,7 @@
 
 use ndarray::ArrayView2;
 
-use crate::diagram::{Diagram, PersistencePair};
+use crate::diagram::{CriticalPair, Diagram};
 use crate::error::{check_finite, Result};
 use crate::memory;
 
@@ -110,6 +115,64 @@ pub fn lower_star_2d_with(
     image: ArrayView2<f64>,
     connectivity: Connectivity,
 ) -> Result<Vec<Diagram>> {
+    let (x, critical) = critical_pixels(image, connectivity)?;
+    let value = |i: usize| x[i];
+    Ok(critical
+        .into_iter()
+        .enumerate()
+        .map(|(dim, crit)| Diagram::new(dim, crit.iter().map(|c| c.pair(value)).collect()))
+        .collect())
+}
+
+/// [`lower_star_2d_with`] and, for each diagram, the pixels that create and
+/// destroy its pairs (row-major indices into `image`), in the order of the
+/// diagram's pairs: one `(diagram, critical)` per dimension, H0 then H1.
+///
+/// A pair's birth is `image` at `birth_index` and its death `image` at
+/// `death_index` (`None` for the essential H0 class, born at the global
+/// minimum). In H0 the birth pixel is the minimum of the dying component
+/// and the death pixel the one whose entry merges it into an older one; in
+/// H1 the birth pixel is the one whose entry closes the loop and the death
+/// pixel the maximum of the hole it bounds (the last pixel to fill it).
+/// These are gudhi's `vertices_of_persistence_pairs` ([`Connectivity::Four`],
+/// `CubicalComplex(vertices=image)`) and `cofaces_of_persistence_pairs`
+/// ([`Connectivity::Eight`], `top_dimensional_cells=image`), whose indices
+/// are column-major: equal where the values are distinct; between equal
+/// values the choice follows ties broken by the row-major index.
+///
+/// ```
+/// use ndarray::array;
+/// use tda_persistence::cubical::{lower_star_2d_with_critical, Connectivity};
+/// let img = array![[0.0, 0.0, 0.0], [0.0, 5.0, 0.0], [0.0, 0.0, 0.0]];
+/// let dims = lower_star_2d_with_critical(img.view(), Connectivity::Four).unwrap();
+/// let (h1, critical) = &dims[1];
+/// assert_eq!((h1.pairs[0].birth, h1.pairs[0].death), (0.0, 5.0));
+/// assert_eq!(critical[0].death_index, Some(4)); // the peak fills the hole
+/// ```
+///
+/// # Errors
+/// As [`lower_star_2d`].
+pub fn lower_star_2d_with_critical(
+    image: ArrayView2<f64>,
+    connectivity: Connectivity,
+) -> Result<Vec<(Diagram, Vec<CriticalPair>)>> {
+    let (x, critical) = critical_pixels(image, connectivity)?;
+    Ok(critical
+        .into_iter()
+        .enumerate()
+        .map(|(dim, crit)| {
+            let both = crit.into_iter().map(|c| (c.pair(|i| x[i]), c)).collect();
+            Diagram::with_critical(dim, both)
+        })
+        .collect())
+}
+
+/// The image's values (row-major) and the critical pixels of its H0 and H1
+/// pairs, unsorted (the essential H0 class first).
+fn critical_pixels(
+    image: ArrayView2<f64>,
+    connectivity: Connectivity,
+) -> Result<(Vec<f64>, [Vec<CriticalPair>; 2])> {
     let (h, w) = image.dim();
     // Checked before the values are read: a broadcast view may be far
     // larger than the memory behind it.
@@ -124,21 +187,32 @@ pub fn lower_star_2d_with(
     order.sort_unstable_by(|&a, &b| (x[a] + 0.0).total_cmp(&(x[b] + 0.0)).then(a.cmp(&b)));
 
     let grid = Grid { h, w };
-    let mut h0 = vec![PersistencePair::new(x[order[0]], f64::INFINITY)];
+    let mut h0 = vec![CriticalPair {
+        birth_index: order[0],
+        death_index: None,
+    }];
     h0.extend(
         grid.elder_merges(&x, &order, connectivity, false)
             .into_iter()
-            .map(|(b, d)| PersistencePair::new(x[b], x[d])),
+            .map(|(born, dies)| CriticalPair {
+                birth_index: born,
+                death_index: Some(dies),
+            }),
     );
 
-    // Superlevel pass over the dual graph: pixels by decreasing value.
+    // Superlevel pass over the dual graph: pixels by decreasing value. A
+    // dual component born at its maximum `younger` and merged at `at` is
+    // the loop [x[at], x[younger]).
     order.reverse();
     let h1 = grid
         .elder_merges(&x, &order, connectivity.dual(), true)
         .into_iter()
-        .map(|(younger, at)| PersistencePair::new(x[at], x[younger]))
+        .map(|(younger, at)| CriticalPair {
+            birth_index: at,
+            death_index: Some(younger),
+        })
         .collect();
-    Ok(vec![Diagram::new(0, h0), Diagram::new(1, h1)])
+    Ok((x, [h0, h1]))
 }
 
 struct Grid {

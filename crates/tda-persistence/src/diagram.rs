@@ -56,6 +56,17 @@ pub struct CriticalPair {
     pub death_index: Option<usize>,
 }
 
+impl CriticalPair {
+    /// The pair of values these indices point at: `value(birth_index)` and
+    /// `value(death_index)`, `+inf` for an essential class (sublevel).
+    pub(crate) fn pair(&self, value: impl Fn(usize) -> f64) -> PersistencePair {
+        PersistencePair::new(
+            value(self.birth_index),
+            self.death_index.map_or(f64::INFINITY, &value),
+        )
+    }
+}
+
 /// The persistence diagram of one homology dimension.
 ///
 /// Pairs are listed in a deterministic order: by birth, then death
@@ -73,6 +84,21 @@ impl Diagram {
     pub fn new(dim: usize, mut pairs: Vec<PersistencePair>) -> Self {
         sort_canonical(&mut pairs, &mut SortScratch::default());
         Self { dim, pairs }
+    }
+
+    /// A diagram of dimension `dim` from pairs and their critical indices,
+    /// sorted together into canonical order (equal pairs by birth index,
+    /// so the order is deterministic): `critical[i]` belongs to `pairs[i]`.
+    pub(crate) fn with_critical(
+        dim: usize,
+        mut both: Vec<(PersistencePair, CriticalPair)>,
+    ) -> (Self, Vec<CriticalPair>) {
+        both.sort_unstable_by(|a, b| {
+            a.0.canonical_cmp(&b.0)
+                .then(a.1.birth_index.cmp(&b.1.birth_index))
+        });
+        let (pairs, critical) = both.into_iter().unzip();
+        (Self { dim, pairs }, critical)
     }
 
     /// Number of pairs, essential ones included.

@@ -270,13 +270,7 @@ impl SignalH0 {
                 },
             )
         }));
-        // Canonical order by (birth, death); the birth index makes ties deterministic.
-        both.sort_unstable_by(|a, b| {
-            a.0.canonical_cmp(&b.0)
-                .then(a.1.birth_index.cmp(&b.1.birth_index))
-        });
-        let (pairs, crit) = both.into_iter().unzip();
-        (Diagram { dim: 0, pairs }, crit)
+        Diagram::with_critical(0, both)
     }
 }
 

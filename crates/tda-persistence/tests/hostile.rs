@@ -18,7 +18,9 @@ use ndarray::{Array2, Array3, ArrayView2, Axis, ShapeBuilder};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::SplitMix64;
-use tda_persistence::cubical::{lower_star_2d, lower_star_2d_with, Connectivity};
+use tda_persistence::cubical::{
+    lower_star_2d, lower_star_2d_with, lower_star_2d_with_critical, Connectivity,
+};
 use tda_persistence::memory::{self, MemoryError, DEFAULT_LIMIT};
 use tda_persistence::rips::{Metric, Rips, RipsBuilder, Storage};
 use tda_persistence::sublevel::{self, SignalH0};
@@ -383,11 +385,15 @@ fn cubical_lower_star() {
         ];
         for (img, e) in table {
             assert_eq!(same_error(lower_star_2d_with(img, c).unwrap_err()), e);
-            cases += 1;
+            assert_eq!(
+                same_error(lower_star_2d_with_critical(img, c).unwrap_err()),
+                e
+            );
+            cases += 2;
         }
     }
     report(
-        "cubical::lower_star_2d / lower_star_2d_with (Four, Eight)",
+        "cubical::lower_star_2d / lower_star_2d_with / lower_star_2d_with_critical (Four, Eight)",
         cases,
     );
 }

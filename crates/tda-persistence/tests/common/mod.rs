@@ -40,6 +40,17 @@ pub struct SignalFixture {
 pub struct CubicalDiagrams {
     pub h0: Vec<Bar>,
     pub h1: Vec<Bar>,
+    pub critical: CriticalPixels,
+}
+
+/// gudhi's critical pixels (row-major): `[birth, death]` of the finite
+/// pairs, sorted, and the birth pixels of the essential classes.
+#[derive(Deserialize)]
+pub struct CriticalPixels {
+    pub h0: Vec<(usize, usize)>,
+    pub h0_essential: Vec<usize>,
+    pub h1: Vec<(usize, usize)>,
+    pub h1_essential: Vec<usize>,
 }
 
 #[derive(Deserialize)]
