@@ -17,6 +17,10 @@ Writes one list to each of two files:
   default labels), `macro_f1` (f1_score(average="macro", zero_division=0),
   default labels: those present in y_true or y_pred) and `confusion`
   (confusion_matrix(labels=range(classes)), rows = true class).
+- `roc_auc` (also in metrics.json): seeded multi-label (y_true, scores)
+  cases, ties among scores included, with scikit-learn's per-label
+  `roc_auc_score(y_true[:, t], scores[:, t])` (null for a label with one
+  class, where scikit-learn raises) and their mean over the other labels.
 - `frames` (crates/tda-vectorize/tests/fixtures/stat_features.json): seeded 3 x L accelerometer frames (one with a constant axis)
   with the 19 PI-Net statistical features computed by numpy in the crate's
   order: mean (3), var (ddof 0, 3), RMS (3), corr xy, xz, yz (np.corrcoef,
@@ -35,6 +39,7 @@ from sklearn.metrics import (
     f1_score,
     precision_score,
     recall_score,
+    roc_auc_score,
 )
 
 OUT = os.path.join("crates", "tda-nn", "tests", "fixtures", "metrics.json")
@@ -83,6 +88,47 @@ def features(frame):
     out = np.concatenate([mean, var, rms, corr, d, mags])
     assert out.shape == (19,)
     return [float(v) for v in out]
+
+
+def roc_case(name, y, scores):
+    y = np.asarray(y, dtype=int)
+    scores = np.asarray(scores, dtype=float)
+    per_tag = []
+    for t in range(y.shape[1]):
+        if len(np.unique(y[:, t])) < 2:
+            per_tag.append(None)
+        else:
+            per_tag.append(float(roc_auc_score(y[:, t], scores[:, t])))
+    areas = [a for a in per_tag if a is not None]
+    both = [t for t, a in enumerate(per_tag) if a is not None]
+    if both:
+        # average=None on the labels with both classes gives the same areas.
+        assert np.allclose(roc_auc_score(y[:, both], scores[:, both], average=None), areas, rtol=0, atol=0)
+    return {
+        "name": name,
+        "y_true": y.tolist(),
+        "scores": scores.tolist(),
+        "per_tag": per_tag,
+        "mean": float(np.mean(areas)) if areas else None,
+    }
+
+
+def roc_cases():
+    rng = np.random.default_rng(20261129)
+    out = []
+    y = (rng.random((40, 5)) < 0.4).astype(int)
+    out.append(roc_case("continuous 40x5", y, 0.5 * y + rng.random((40, 5))))
+    y = (rng.random((60, 4)) < 0.3).astype(int)
+    out.append(roc_case("scores rounded to 0.1 (ties) 60x4", y, np.round(0.3 * y + rng.random((60, 4)), 1)))
+    y = (rng.random((30, 3)) < 0.5).astype(int)
+    y[:, 1] = 1
+    out.append(roc_case("a label with one class", y, rng.integers(0, 4, (30, 3)) / 4.0))
+    out.append(roc_case("all scores tied", [[0], [1], [1], [0], [1]], [[0.5]] * 5))
+    out.append(roc_case("perfect and inverse", [[0, 1], [0, 1], [1, 0], [1, 0]],
+                        [[0.1, 0.1], [0.2, 0.2], [0.8, 0.8], [0.9, 0.9]]))
+    out.append(roc_case("negative and huge scores", [[0], [1], [0], [1], [1]],
+                        [[-1e300], [1e300], [-0.0], [0.0], [-5.0]]))
+    return out
 
 
 def frame_case(name, frame):
@@ -134,11 +180,15 @@ def main():
     frames.append(frame_case("z linear in x", f))
     frames.append(frame_case("large offset", rng.normal(0.0, 1e-3, (3, 20)) + 1e4))
 
-    for path, key, items in ((OUT, "classification", cases), (OUT_FRAMES, "frames", frames)):
+    outputs = (
+        (OUT, {"classification": cases, "roc_auc": roc_cases()}),
+        (OUT_FRAMES, {"frames": frames}),
+    )
+    for path, items in outputs:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as fh:
-            json.dump({"generator": "tools/gen_metrics_fixtures.py", key: items}, fh)
-        print("wrote", path, len(items), key)
+            json.dump({"generator": "tools/gen_metrics_fixtures.py", **items}, fh)
+        print("wrote", path, {k: len(v) for k, v in items.items()})
 
 
 if __name__ == "__main__":

@@ -14,10 +14,10 @@
 //! with persistence images, [`CnnPiFusion`] (the MLP's fusion is a
 //! concatenation of feature matrices at its input), trained with
 //! [`ClassifierTrainer`] (cross-entropy, on the same loop) and scored with
-//! [`metrics`] (accuracy, per-class and weighted F1, confusion matrices, as
-//! scikit-learn computes them). What needs no candle lives in
-//! `tda-vectorize`: the PI-Net targets as an array, and the paper's 19
-//! statistical features of accelerometer frames
+//! [`metrics`] (accuracy, per-class and weighted F1, confusion matrices,
+//! per-label ROC-AUC, as scikit-learn computes them). What needs no candle
+//! lives in `tda-vectorize`: the PI-Net targets as an array, and the
+//! paper's 19 statistical features of accelerometer frames
 //! ([`tda_vectorize::StatFeatures`]).
 //!
 //! Layout, one concept per folder:

@@ -1,5 +1,9 @@
 //! Classification metrics (scikit-learn semantics).
 //!
+//! Single-label classes: the confusion matrix and what derives from it
+//! (below). Multi-label scores: the per-label ROC-AUC and its mean
+//! ([`roc_auc`], [`mean_roc_auc`]), the Persistent CNN's tagging metric.
+//!
 //! [`ConfusionMatrix`] counts (true class, predicted class) pairs of labels
 //! `0..classes`, and derives the metrics exactly as scikit-learn does with
 //! `zero_division=0`:
@@ -37,6 +41,10 @@ use ndarray::{Array2, ArrayView2};
 use tda_persistence::memory;
 
 use crate::error::{Error, Result};
+
+mod roc_auc;
+
+pub use roc_auc::{mean_roc_auc, roc_auc, TagAuc};
 
 /// Confusion matrix of a single-label classification into `classes`
 /// classes: `counts[[t, p]]` is the number of samples of true class `t`
