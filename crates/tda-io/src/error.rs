@@ -129,6 +129,42 @@ pub enum Error {
         /// The value.
         value: f64,
     },
+    /// A WAV file cannot be read: not a RIFF/WAVE file, a malformed or
+    /// truncated header or data chunk, or an unsupported sample format
+    /// (supported: 8, 16, 24 and 32-bit integer PCM and 32-bit float).
+    #[error("{path}: cannot read the WAV file: {message}")]
+    Wav {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A signal's sample rate differs from the one an audio transform was
+    /// configured for (there is no resampling).
+    #[error("the signal is sampled at {found} Hz but the transform expects {expected} Hz (resample it first)")]
+    SampleRate {
+        /// The configured rate in Hz.
+        expected: u32,
+        /// The signal's rate in Hz.
+        found: u32,
+    },
+    /// An audio sample is NaN or infinite.
+    #[error("sample {index} is not finite ({value})")]
+    NonFiniteSample {
+        /// 0-based index in the (mono) signal.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// An audio transform's parameter is impossible (zero, odd where it must
+    /// be even, or leaving mel filters empty).
+    #[error("invalid audio parameter `{name}`: {message}")]
+    AudioParameter {
+        /// The parameter, as the builder names it.
+        name: &'static str,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// `Result` with this crate's [`Error`].
