@@ -156,6 +156,20 @@ pub enum Error {
         /// The value.
         value: f64,
     },
+    /// An audio sample too large in magnitude for the spectrum to be
+    /// represented (beyond [`crate::audio::MAX_SAMPLE`]; audio lies in
+    /// `[-1, 1]`).
+    #[error(
+        "sample {index} = {value} is beyond ±{limit}, where its power spectrum would overflow"
+    )]
+    SampleOutOfRange {
+        /// 0-based index in the (mono) signal.
+        index: usize,
+        /// The value.
+        value: f64,
+        /// The largest magnitude accepted.
+        limit: f64,
+    },
     /// An audio transform's parameter is impossible (zero, odd where it must
     /// be even, or leaving mel filters empty).
     #[error("invalid audio parameter `{name}`: {message}")]

@@ -342,6 +342,23 @@ fn non_finite_samples_are_typed_errors_naming_the_index() {
 }
 
 #[test]
+fn magnitudes_whose_spectrum_would_overflow_are_refused() {
+    let mut lm = LogMel::builder().build().unwrap();
+    // At the limit every value is finite (the worst case: a full-scale
+    // constant at the limit, the window's whole sum in one bin).
+    let at_limit = vec![tda_io::audio::MAX_SAMPLE; 2048];
+    let x = lm.transform(&at_limit, 16000).unwrap();
+    assert!(x.iter().all(|v| v.is_finite()));
+    let mut over = vec![0.0; 100];
+    over[7] = -1e101;
+    let e = lm.transform(&over, 16000).unwrap_err();
+    assert!(
+        matches!(e, Error::SampleOutOfRange { index: 7, value, .. } if value == -1e101),
+        "{e}"
+    );
+}
+
+#[test]
 fn impossible_parameters_are_refused_at_build() {
     let name_of = |b: tda_io::audio::LogMelBuilder| match b.build() {
         Err(Error::AudioParameter { name, .. }) => name,

@@ -2,6 +2,12 @@
 
 use std::sync::Arc;
 
+/// The largest sample magnitude [`LogMel::transform`] accepts: far above
+/// audio's `[-1, 1]`, and low enough that no power spectrum (at most
+/// `(n_fft * MAX_SAMPLE)^2` per bin), mel band or `10000 * mel` overflows
+/// `f64` for any `n_fft` a signal in memory allows.
+pub const MAX_SAMPLE: f64 = 1e100;
+
 use ndarray::{Array2, ArrayView2};
 use rustfft::num_complex::Complex;
 use rustfft::{Fft, FftPlanner};
@@ -246,8 +252,9 @@ impl LogMel {
     ///
     /// [`Error::SampleRate`] if `sample_rate` is not the configured one (no
     /// resampling); [`Error::NonFiniteSample`] naming the first NaN or
-    /// infinite sample; [`Error::TooLarge`] if the output would exceed the
-    /// memory limit.
+    /// infinite sample; [`Error::SampleOutOfRange`] naming the first of
+    /// magnitude above [`MAX_SAMPLE`]; [`Error::TooLarge`] if the output
+    /// would exceed the memory limit.
     pub fn transform(&mut self, signal: &[f64], sample_rate: u32) -> Result<Array2<f64>> {
         if sample_rate != self.sample_rate {
             return Err(Error::SampleRate {
@@ -259,6 +266,13 @@ impl LogMel {
             return Err(Error::NonFiniteSample {
                 index,
                 value: signal[index],
+            });
+        }
+        if let Some(index) = signal.iter().position(|x| x.abs() > MAX_SAMPLE) {
+            return Err(Error::SampleOutOfRange {
+                index,
+                value: signal[index],
+                limit: MAX_SAMPLE,
             });
         }
         let frames = self.frames(signal.len());

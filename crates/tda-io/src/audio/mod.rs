@@ -34,7 +34,8 @@
 //!   returns the transpose.
 //!
 //! Signals must have the configured sample rate (there is no resampling:
-//! [`crate::Error::SampleRate`] otherwise) and finite samples.
+//! [`crate::Error::SampleRate`] otherwise) and finite samples of magnitude
+//! at most [`MAX_SAMPLE`].
 //!
 //! ```
 //! use tda_io::audio::{LogMel, Wav};
@@ -53,5 +54,5 @@ mod log_mel;
 pub mod mel;
 mod wav;
 
-pub use log_mel::{LogMel, LogMelBuilder};
+pub use log_mel::{LogMel, LogMelBuilder, MAX_SAMPLE};
 pub use wav::{read_wav, Wav};
