@@ -23,7 +23,8 @@
 //! Layout, one concept per folder:
 //! - [`layers`]: convolutions, the transposed convolution, pooling,
 //!   seeded dropout, Keras batch norm, seeded Keras initialisation
-//!   ([`init_keras`]);
+//!   ([`init_keras`]), the Persistent CNN's landscape layer
+//!   ([`LandscapeLayer`]);
 //! - [`models`]: the PI-Nets on a shared encoder, the MLP, the CNN, the
 //!   fusion, behind the [`PiNet`] and [`Classifier`] traits;
 //! - [`train`]: [`TrainConfig`], the shared loop, the two trainers,
@@ -88,7 +89,7 @@ mod validate;
 
 pub use device::device;
 pub use error::{Error, Result};
-pub use layers::{init_keras, pool};
+pub use layers::{init_keras, pool, LandscapeConfig, LandscapeLayer};
 pub use models::{
     Classifier, Cnn, CnnConfig, CnnInput, CnnPiFusion, CnnPiFusionConfig, FusionInput, ImagePiNet,
     ImagePiNetConfig, Mlp, MlpConfig, PiNet, Samples, SignalPiNet, SignalPiNetConfig,

@@ -13,6 +13,9 @@
 //! - [`MaxPoolSame`], [`max_pool_same`], [`pad_same`] (`pool.rs`):
 //!   overlapping "same" max-pooling with a backward pass, and the zero
 //!   padding of the convolutions.
+//! - [`LandscapeLayer`] (`landscape.rs`): the Persistent CNN's
+//!   persistence-landscape layer, differentiable through the critical
+//!   values (candle has no persistence).
 //! - [`SeededDropout`] (`dropout.rs`): dropout whose masks depend on a seed.
 //! - [`keras_batch_norm`] (`batch_norm.rs`): candle's batch norm configured
 //!   as Keras configures it.
@@ -27,6 +30,7 @@ mod conv;
 mod deconv;
 mod dropout;
 mod init;
+mod landscape;
 pub mod pool;
 
 pub use batch_norm::{keras_batch_norm, keras_batch_norm_config};
@@ -34,4 +38,5 @@ pub use conv::SameConv;
 pub use deconv::SameDeconv;
 pub use dropout::SeededDropout;
 pub use init::init_keras;
+pub use landscape::{EssentialPolicy, Filtration, LandscapeConfig, LandscapeLayer};
 pub use pool::{max_pool_same, pad_same, MaxPoolSame};
