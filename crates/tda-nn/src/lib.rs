@@ -89,7 +89,7 @@ mod validate;
 
 pub use device::device;
 pub use error::{Error, Result};
-pub use layers::{init_keras, pool, LandscapeConfig, LandscapeLayer};
+pub use layers::{init_keras, pool, LandscapeConfig, LandscapeLayer, PersistenceImageLayer};
 pub use models::{
     Classifier, Cnn, CnnConfig, CnnInput, CnnPiFusion, CnnPiFusionConfig, FusionInput, ImagePiNet,
     ImagePiNetConfig, Mlp, MlpConfig, PiNet, Samples, SignalPiNet, SignalPiNetConfig,

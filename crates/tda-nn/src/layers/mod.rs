@@ -16,6 +16,9 @@
 //! - [`LandscapeLayer`] (`landscape.rs`): the Persistent CNN's
 //!   persistence-landscape layer, differentiable through the critical
 //!   values (candle has no persistence).
+//! - [`PersistenceImageLayer`] (`persistence_image.rs`): exact persistence
+//!   images of each curve's sublevel diagram, differentiable through the
+//!   critical values.
 //! - [`SeededDropout`] (`dropout.rs`): dropout whose masks depend on a seed.
 //! - [`keras_batch_norm`] (`batch_norm.rs`): candle's batch norm configured
 //!   as Keras configures it.
@@ -31,6 +34,7 @@ mod deconv;
 mod dropout;
 mod init;
 mod landscape;
+mod persistence_image;
 pub mod pool;
 
 pub use batch_norm::{keras_batch_norm, keras_batch_norm_config};
@@ -39,4 +43,5 @@ pub use deconv::SameDeconv;
 pub use dropout::SeededDropout;
 pub use init::init_keras;
 pub use landscape::{EssentialPolicy, Filtration, LandscapeConfig, LandscapeLayer};
+pub use persistence_image::PersistenceImageLayer;
 pub use pool::{max_pool_same, pad_same, MaxPoolSame};
