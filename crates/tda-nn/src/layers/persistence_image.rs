@@ -13,7 +13,7 @@ use candle_core::{DType, Module, Tensor, D};
 use rayon::prelude::*;
 use tda_persistence::memory;
 use tda_persistence::sublevel::h0_with_critical;
-use tda_vectorize::{Essential, Grid, Normalize, PersistenceImage, Weight};
+use tda_vectorize::{Essential, Normalize, PersistenceImage, Weight};
 
 use crate::error::{Error, Result};
 
@@ -28,17 +28,17 @@ use crate::error::{Error, Result};
 /// (birth x persistence) the exact integral
 /// `p * (Phi((x1 - b)/s) - Phi((x0 - b)/s)) * (Phi((y1 - p)/s) - Phi((y0 - p)/s))`,
 /// `Phi(z) = (1 + erf(z / sqrt 2)) / 2`, exactly
-/// [`PersistenceImage::transform`]'s values on the same diagram (to the
+/// [`PersistenceImage::transform`](tda_vectorize::Vectorizer::transform)'s values on the same diagram (to the
 /// rounding of `erf`); then each image is normalised as configured.
 ///
 /// Output `(batch, channels, rows, cols)` in the input's dtype and device,
-/// in tda-vectorize's [`Grid::Contiguous`] layout: `rows = nx` birth
+/// in tda-vectorize's [`Grid::Contiguous`](tda_vectorize::Grid::Contiguous) layout: `rows = nx` birth
 /// pixels ascending, `cols = ny` persistence pixels ascending
 /// (`out[b, c, i, j]` is birth pixel `i`, persistence pixel `j`; flattened
-/// row-major it is [`PersistenceImage::transform`]'s vector).
+/// row-major it is [`PersistenceImage::transform`](tda_vectorize::Vectorizer::transform)'s vector).
 ///
-/// Supported: [`Grid::Contiguous`] (the legacy grid
-/// [`Grid::LegacyPersImage`] is not supported yet), [`Weight::Persistence`],
+/// Supported: [`Grid::Contiguous`](tda_vectorize::Grid::Contiguous) (the legacy grid
+/// [`Grid::LegacyPersImage`](tda_vectorize::Grid::LegacyPersImage) is not supported yet), [`Weight::Persistence`],
 /// [`Essential::Drop`], any threshold and every [`Normalize`] (by the
 /// image's maximum or sum where that is `> 0`; an all-zero image stays
 /// zero).
@@ -68,23 +68,12 @@ pub struct PersistenceImageLayer {
     normalize: Normalize,
 }
 
-/// tda-vectorize's pixel edges: `n` points from `start` to `end` (the last
-/// exactly `end`), ranges of finite width (checked when the image is built).
-fn linspace(start: f64, end: f64, n: usize) -> Vec<f64> {
-    let step = (end - start) / (n - 1) as f64;
-    let mut v: Vec<f64> = (0..n).map(|i| i as f64 * step + start).collect();
-    if let Some(last) = v.last_mut() {
-        *last = end;
-    }
-    v
-}
-
 impl PersistenceImageLayer {
     /// The layer of a built persistence image's parameters.
     ///
     /// # Errors
     /// [`Error::InvalidConfig`] naming what the layer does not support:
-    /// `grid` [`Grid::LegacyPersImage`], a `weight` other than
+    /// `grid` [`Grid::LegacyPersImage`](tda_vectorize::Grid::LegacyPersImage), a `weight` other than
     /// [`Weight::Persistence`], an `essential` policy other than
     /// [`Essential::Drop`].
     pub fn new(pi: &PersistenceImage) -> Result<Self> {
@@ -95,13 +84,13 @@ impl PersistenceImageLayer {
                 reason,
             })
         };
-        if pi.grid() != Grid::Contiguous {
+        let Some((birth_edges, pers_edges)) = pi.pixel_edges() else {
             return unsupported(
                 "grid",
                 format!("{:?}", pi.grid()),
                 "the layer supports Grid::Contiguous only (the legacy grid is not supported yet)",
             );
-        }
+        };
         if pi.weight() != Weight::Persistence {
             return unsupported(
                 "weight",
@@ -116,12 +105,9 @@ impl PersistenceImageLayer {
                 "the layer drops essential pairs: use Essential::Drop",
             );
         }
-        let (nx, ny) = pi.resolution();
-        let (b0, b1) = pi.birth_range();
-        let (p0, p1) = pi.pers_range();
         Ok(Self {
-            birth_edges: linspace(b0, b1, nx + 1),
-            pers_edges: linspace(p0, p1, ny + 1),
+            birth_edges,
+            pers_edges,
             sigma: pi.sigma(),
             min_persistence: pi.min_persistence(),
             normalize: pi.normalize(),

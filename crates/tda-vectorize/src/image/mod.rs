@@ -24,6 +24,7 @@ pub use grid::Grid;
 pub use weight::Weight;
 
 use crate::error::{Error, Result};
+use crate::sample_grid::linspace;
 use crate::validate::{check_len, to_f32, validate_diagram};
 use crate::vectorizer::{Essential, Vectorizer};
 use builder::Params;
@@ -178,6 +179,18 @@ impl PersistenceImage {
     /// Number of pixels `(nx, ny)` along the birth and persistence axes.
     pub fn resolution(&self) -> (usize, usize) {
         self.params.resolution
+    }
+
+    /// The pixel edges of [`Grid::Contiguous`]: `nx + 1` along the birth
+    /// axis and `ny + 1` along the persistence axis, each
+    /// `linspace(start, end, n + 1)` of its range (the last edge exactly
+    /// `end`), the same the transform integrates over. `None` for
+    /// [`Grid::LegacyPersImage`], whose edges depend on each diagram.
+    pub fn pixel_edges(&self) -> Option<(Vec<f64>, Vec<f64>)> {
+        let (nx, ny) = self.params.resolution;
+        let ((b0, b1), (p0, p1)) = (self.params.birth_range, self.params.pers_range);
+        (self.params.grid == Grid::Contiguous)
+            .then(|| (linspace(b0, b1, nx + 1), linspace(p0, p1, ny + 1)))
     }
 
     /// Standard deviation of the Gaussians.
