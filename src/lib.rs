@@ -78,11 +78,15 @@ pub use tda_vectorize as vectorize;
 pub struct ReadmeDoctests;
 
 /// The names most programs need, in one `use`: diagrams of signals
-/// ([`sublevel`]), images ([`cubical`]) and point clouds ([`Rips`]); EMPH
-/// barcodes ([`barcode`], [`collection_barcode`]) and batch features
-/// ([`features`]); vectorisations and distances of diagrams, PI-Net's
-/// targets ([`pinet_targets`]) and statistical features. The networks
-/// (`tda_pinet::nn`) are imported from their crate.
+/// ([`sublevel`](persistence::sublevel)), images
+/// ([`cubical`](persistence::cubical)) and point clouds
+/// ([`Rips`](persistence::Rips)); EMPH barcodes
+/// ([`barcode`](emph::barcode),
+/// [`collection_barcode`](emph::collection_barcode)) and batch features
+/// ([`features`](emph::features)); vectorisations and distances of
+/// diagrams, PI-Net's targets ([`pinet_targets`](vectorize::pinet_targets))
+/// and statistical features. The networks (`tda_pinet::nn`) are imported
+/// from their crate.
 pub mod prelude {
     pub use tda_emph::{barcode, collection_barcode, features, FourierModes, Ray, RayCollection};
     pub use tda_persistence::cubical::{self, Connectivity};
