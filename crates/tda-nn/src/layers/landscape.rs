@@ -9,11 +9,12 @@
 //! and the selected tents written in tensor ops, so gradients reach the
 //! input through the critical values only.
 
-use candle_core::{DType, Module, Tensor};
+use candle_core::{Module, Tensor};
 use rayon::prelude::*;
 use tda_persistence::sublevel::{h0_superlevel_with_critical, h0_with_critical};
 use tda_persistence::{memory, CriticalPair};
 
+use super::curves::{curve_dims, finite_host_copy, index_tensor};
 use crate::error::{Error, Result};
 
 /// Which filtration of each segment the diagram is of.
@@ -176,26 +177,13 @@ impl LandscapeLayer {
     /// indices or the output are over [`tda_persistence::memory::limit`];
     /// [`Error::Candle`] from the tensor operations.
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let &[batch, channels, length] = x.dims() else {
-            return Err(Error::Shape {
-                name: "x",
-                expected: "(batch, channels, length)".into(),
-                got: x.dims().to_vec(),
-            });
-        };
+        let (batch, channels, length) = curve_dims(x)?;
         let seg = self.cfg.segment;
         if length < seg {
             return Err(Error::Shape {
                 name: "x",
                 expected: format!("(batch, channels, length >= segment = {seg})"),
                 got: x.dims().to_vec(),
-            });
-        }
-        if !x.dtype().is_float() {
-            return Err(Error::Incompatible {
-                name: "x",
-                expected: "a floating dtype".into(),
-                got: format!("{:?}", x.dtype()),
             });
         }
         let segments = length / seg;
@@ -217,14 +205,7 @@ impl LandscapeLayer {
         if rows == 0 {
             return Ok(Tensor::zeros(&out_dims, x.dtype(), x.device())?);
         }
-        let host = flat.to_dtype(DType::F64)?.to_vec1::<f64>()?;
-        if let Some(i) = host.iter().position(|v| !v.is_finite()) {
-            return Err(Error::NonFinite {
-                name: "x",
-                index: vec![i / (channels * length), (i / length) % channels, i % length],
-                value: host[i],
-            });
-        }
+        let host = finite_host_copy(&flat, channels, length)?;
         let per_row: Vec<Selection> = host
             .par_chunks(length)
             .enumerate()
@@ -242,15 +223,7 @@ impl LandscapeLayer {
             mask.extend(s.mask);
         }
         let dev = x.device();
-        let index = |v: Vec<usize>| -> Result<Tensor> {
-            Ok(if host.len() <= u32::MAX as usize {
-                let v: Vec<u32> = v.into_iter().map(|i| i as u32).collect();
-                Tensor::from_vec(v, total, dev)?
-            } else {
-                let v: Vec<i64> = v.into_iter().map(|i| i as i64).collect();
-                Tensor::from_vec(v, total, dev)?
-            })
-        };
+        let index = |v: Vec<usize>| index_tensor(v, host.len(), dev);
         let lo = flat.index_select(&index(lo)?, 0)?.reshape(&out_dims)?;
         let hi = flat.index_select(&index(hi)?, 0)?.reshape(&out_dims)?;
         let mask = Tensor::from_vec(mask, &out_dims, dev)?.to_dtype(x.dtype())?;

@@ -30,6 +30,7 @@
 
 mod batch_norm;
 mod conv;
+mod curves;
 mod deconv;
 mod dropout;
 mod init;

@@ -9,12 +9,13 @@
 //! ops (`erf`, a batched matrix product), so gradients reach the input
 //! through the critical values only.
 
-use candle_core::{DType, Module, Tensor, D};
+use candle_core::{Module, Tensor, D};
 use rayon::prelude::*;
 use tda_persistence::memory;
 use tda_persistence::sublevel::h0_with_critical;
 use tda_vectorize::{Essential, Normalize, PersistenceImage, Weight};
 
+use super::curves::{curve_dims, finite_host_copy, index_tensor};
 use crate::error::{Error, Result};
 
 /// Persistence images of the sublevel 0-dimensional diagrams of every
@@ -131,20 +132,7 @@ impl PersistenceImageLayer {
     /// [`tda_persistence::memory::limit`], checked before anything is
     /// allocated; [`Error::Candle`] from the tensor operations.
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let &[batch, channels, length] = x.dims() else {
-            return Err(Error::Shape {
-                name: "x",
-                expected: "(batch, channels, length)".into(),
-                got: x.dims().to_vec(),
-            });
-        };
-        if !x.dtype().is_float() {
-            return Err(Error::Incompatible {
-                name: "x",
-                expected: "a floating dtype".into(),
-                got: format!("{:?}", x.dtype()),
-            });
-        }
+        let (batch, channels, length) = curve_dims(x)?;
         let (nx, ny) = self.shape();
         let curves = batch * channels;
         let out_dims = [batch, channels, nx, ny];
@@ -166,14 +154,7 @@ impl PersistenceImageLayer {
         if curves == 0 || length == 0 {
             return Ok(Tensor::zeros(&out_dims, x.dtype(), x.device())?);
         }
-        let host = flat.to_dtype(DType::F64)?.to_vec1::<f64>()?;
-        if let Some(i) = host.iter().position(|v| !v.is_finite()) {
-            return Err(Error::NonFinite {
-                name: "x",
-                index: vec![i / (channels * length), (i / length) % channels, i % length],
-                value: host[i],
-            });
-        }
+        let host = finite_host_copy(&flat, channels, length)?;
         let per_curve: Vec<Vec<(usize, usize)>> = host
             .par_chunks(length)
             .enumerate()
@@ -200,15 +181,7 @@ impl PersistenceImageLayer {
         }
         let dev = x.device();
         let dtype = x.dtype();
-        let index = |v: Vec<usize>| -> Result<Tensor> {
-            Ok(if host.len() <= u32::MAX as usize {
-                let v: Vec<u32> = v.into_iter().map(|i| i as u32).collect();
-                Tensor::from_vec(v, total, dev)?
-            } else {
-                let v: Vec<i64> = v.into_iter().map(|i| i as i64).collect();
-                Tensor::from_vec(v, total, dev)?
-            })
-        };
+        let index = |v: Vec<usize>| index_tensor(v, host.len(), dev);
         let shape = (curves, pairs, 1);
         let b = flat.index_select(&index(bi)?, 0)?.reshape(shape)?;
         let d = flat.index_select(&index(di)?, 0)?.reshape(shape)?;
