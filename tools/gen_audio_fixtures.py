@@ -28,6 +28,18 @@ into crates/tda-io/tests/fixtures/audio/:
   `filters.mel(sr=16000, n_fft=512, n_mels=128, dtype=float64)` over
   frequency (per filter) and over filters (per FFT bin).
 
+- three MP3 clips at 16 kHz written with soundfile (libsndfile's LAME
+  encoder, which stores a LAME `Info` header with the encoder delay and
+  padding): `chirp_mono.mp3` (the chirp, mono, constant bitrate),
+  `chord_stereo.mp3` (the chord, stereo, constant bitrate) and
+  `noise_vbr.mp3` (12345 samples of seeded noise, mono, variable bitrate);
+- `mp3.json`: per MP3, the file name, sample rate, channel count and frame
+  count soundfile decodes (libsndfile with mpg123, gapless), soundfile's
+  decoded samples (float32 values, exact in their shortest repr) of every
+  `stride`-th frame (rows = frames, `stride` stored), and rows `0, 4, 8,
+  ...` of the log-mel spectrogram above of the decoded signal averaged over
+  channels (7 significant digits).
+
 Floats are written with Python's round-trip repr.
 """
 
@@ -148,6 +160,48 @@ def main():
     out["filter_sums"] = [float(x) for x in basis.sum(axis=1)]
     out["bin_sums"] = [float(x) for x in basis.sum(axis=0)]
     with open(os.path.join(OUT, "log_mel.json"), "w") as f:
+        json.dump(out, f)
+        f.write("\n")
+    mp3_fixtures(chirp, chord, rng)
+
+
+def f32(x):
+    """The shortest repr that reads back as the same float32."""
+    return float(np.format_float_positional(np.float32(x), unique=True, trim="-"))
+
+
+def mp3_fixtures(chirp, chord, rng):
+    noise = np.clip(0.3 * rng.standard_normal(12345), -0.99, 0.99)
+    clips = [
+        ("chirp_mono.mp3", chirp, "CONSTANT"),
+        ("chord_stereo.mp3", chord, "CONSTANT"),
+        ("noise_vbr.mp3", noise, "VARIABLE"),
+    ]
+    stride = 40
+    out = {"sample_rate": SR, "stride": stride, "clips": []}
+    for name, data, mode in clips:
+        path = os.path.join(OUT, name)
+        sf.write(
+            path, data, SR, format="MP3", subtype="MPEG_LAYER_III",
+            bitrate_mode=mode, compression_level=0.6,
+        )
+        back, sr = sf.read(path, dtype="float64", always_2d=True)
+        back32, _ = sf.read(path, dtype="float32", always_2d=True)
+        assert sr == SR and np.array_equal(back, back32.astype(np.float64))
+        assert back.shape[0] == len(data), "soundfile's decode is not gapless"
+        lm = log_mel(back.mean(axis=1))
+        out["clips"].append(
+            {
+                "file": name,
+                "sample_rate": sr,
+                "channels": back.shape[1],
+                "frames": back.shape[0],
+                "samples": [[f32(x) for x in row] for row in back[::stride]],
+                "log_mel_shape": list(lm.shape),
+                "log_mel_rows_by_4": [[float("%.7g" % x) for x in row] for row in lm[::4]],
+            }
+        )
+    with open(os.path.join(OUT, "mp3.json"), "w") as f:
         json.dump(out, f)
         f.write("\n")
 

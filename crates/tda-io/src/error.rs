@@ -179,6 +179,164 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A compressed audio file (MP3) cannot be decoded; `kind` says why.
+    #[error("{path}: cannot decode the audio file: {kind}: {message}")]
+    Audio {
+        /// The file.
+        path: PathBuf,
+        /// The class of problem.
+        kind: AudioErrorKind,
+        /// Details (the decoder's own words where it gave some).
+        message: String,
+    },
+    /// A MagnaTagATune annotation file (`annotations_final.csv`) is
+    /// malformed; `line` is 1-based (1 is the header).
+    #[error("{path}, line {line}: {problem}")]
+    Annotations {
+        /// The annotation file.
+        path: PathBuf,
+        /// 1-based line number where the offending record starts.
+        line: usize,
+        /// What is wrong.
+        problem: AnnotationProblem,
+    },
+    /// No directory holding MagnaTagATune's audio folders (`0` to `f`) was
+    /// found where `tagging::TagSet::open_dir`
+    /// looked.
+    #[error("no MagnaTagATune audio folders (0 .. f) in {}", searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" or "))]
+    AudioRootNotFound {
+        /// The directories searched, in order.
+        searched: Vec<PathBuf>,
+    },
+    /// More tags were asked for than a tag set has, or none.
+    #[error("asked for the {requested} most frequent tags of a set with {available} tags")]
+    TagCount {
+        /// Tags asked for.
+        requested: usize,
+        /// Tags in the set.
+        available: usize,
+    },
+    /// A spectrogram has another number of mel bands than expected (by a
+    /// fitted `audio::MelStandardizer`, or the
+    /// first spectrogram of a fit set).
+    #[error("{} has {found} mel bands, expected {expected}", clip.map_or_else(|| "the spectrogram".to_string(), |c| format!("spectrogram {c}")))]
+    MelCount {
+        /// Mel bands expected.
+        expected: usize,
+        /// Mel bands found.
+        found: usize,
+        /// Index of the offending spectrogram in a fit set, if any.
+        clip: Option<usize>,
+    },
+    /// A spectrogram value is NaN or infinite.
+    #[error("{}frame {frame}, mel band {mel} is not finite ({value})", clip.map_or_else(String::new, |c| format!("spectrogram {c}, ")))]
+    NonFiniteFrame {
+        /// Index of the spectrogram in a fit set, if any.
+        clip: Option<usize>,
+        /// 0-based frame (row).
+        frame: usize,
+        /// 0-based mel band (column).
+        mel: usize,
+        /// The value.
+        value: f64,
+    },
+}
+
+/// Why a compressed audio file could not be decoded ([`Error::Audio`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AudioErrorKind {
+    /// No supported container or stream was recognised (a text file, an
+    /// empty file, random bytes).
+    NotAudio,
+    /// The stream was recognised but is malformed: a corrupt frame, or the
+    /// decoder failed.
+    Corrupt,
+    /// The file ends before the stream does (inside a frame, or fewer
+    /// frames than its header announces).
+    Truncated,
+    /// The container holds a codec or feature this build does not decode.
+    Unsupported,
+    /// The container holds no audio track.
+    NoAudioTrack,
+    /// The stream announces zero channels.
+    NoChannels,
+    /// Channel count or sample rate change in the middle of the stream.
+    InconsistentStream,
+}
+
+impl std::fmt::Display for AudioErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::NotAudio => "not a supported audio file",
+            Self::Corrupt => "corrupt stream",
+            Self::Truncated => "truncated",
+            Self::Unsupported => "unsupported codec or feature",
+            Self::NoAudioTrack => "no audio track",
+            Self::NoChannels => "zero channels",
+            Self::InconsistentStream => "the stream changes its format",
+        })
+    }
+}
+
+/// What is wrong in a MagnaTagATune annotation file ([`Error::Annotations`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AnnotationProblem {
+    /// The header lacks a required column (`clip_id` or `mp3_path`), or
+    /// names a column twice, or has no tag column.
+    Header(String),
+    /// A row has another number of fields than the header.
+    FieldCount {
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in this row.
+        got: usize,
+    },
+    /// A tag value is neither `0` nor `1`.
+    TagValue {
+        /// The tag column's name.
+        column: String,
+        /// The field's text (at most 40 characters).
+        text: String,
+    },
+    /// A clip id appears a second time.
+    DuplicateClip {
+        /// The clip id.
+        id: String,
+        /// The line where it first appeared.
+        first_line: usize,
+    },
+    /// An `mp3_path` is empty, absolute or leaves the audio root (`..`),
+    /// or (for a split) is not in one of the folders `0` .. `f`.
+    BadPath(String),
+    /// The record is not valid tab-separated text (bad quoting, not UTF-8).
+    Syntax(String),
+    /// The file has a header but no clip rows.
+    NoClips,
+}
+
+impl std::fmt::Display for AnnotationProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Header(m) => write!(f, "bad header: {m}"),
+            Self::FieldCount { expected, got } => {
+                write!(f, "expected {expected} fields as in the header, got {got}")
+            }
+            Self::TagValue { column, text } => {
+                write!(
+                    f,
+                    "column `{column}`: tag value `{text}` is neither 0 nor 1"
+                )
+            }
+            Self::DuplicateClip { id, first_line } => {
+                write!(f, "clip id `{id}` already appeared on line {first_line}")
+            }
+            Self::BadPath(m) => write!(f, "bad mp3_path: {m}"),
+            Self::Syntax(m) => write!(f, "{m}"),
+            Self::NoClips => write!(f, "no clip rows after the header"),
+        }
+    }
 }
 
 /// `Result` with this crate's [`Error`].

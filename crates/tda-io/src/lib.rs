@@ -20,8 +20,9 @@
 //! - [`csv`]: numeric CSV tables (e.g. sensor recordings), all columns or
 //!   selected ones by name, optionally gzip-compressed (`.gz`).
 //! - [`npy`]: NumPy `.npy` arrays, read and written with dtype and shape checks.
-//! - [`audio`]: WAV files ([`read_wav`]) and the Persistent CNN's log-mel
-//!   spectrogram input ([`LogMel`], librosa's `melspectrogram` semantics).
+//! - [`audio`]: WAV and MP3 files ([`read_wav`], [`read_audio`]) and the
+//!   Persistent CNN's log-mel spectrogram input ([`LogMel`], librosa's
+//!   `melspectrogram` semantics).
 //! - [`png`]: PNG plots: an RGB [`png::Canvas`] with a built-in pixel font
 //!   and heatmaps, greyscale images and confusion-matrix figures.
 //!
@@ -53,5 +54,5 @@ pub mod png;
 pub mod ts;
 
 pub use atomic::{clean_stale_temp_files, write_file, STALE_AFTER};
-pub use audio::{read_wav, LogMel, LogMelBuilder, Wav};
-pub use error::{Error, Result};
+pub use audio::{read_audio, read_wav, LogMel, LogMelBuilder, Wav};
+pub use error::{AnnotationProblem, AudioErrorKind, Error, Result};

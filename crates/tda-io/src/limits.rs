@@ -27,6 +27,29 @@ pub(crate) fn push_checked<T>(
     Ok(())
 }
 
+/// Makes room for `additional` more elements in `vec`: when its capacity
+/// is short, grows it to at least twice its capacity (at least 256), after
+/// checking that the new capacity plus `held` bytes stays within `limit`
+/// bytes ([`crate::Error::TooLarge`] naming `what` otherwise).
+pub(crate) fn reserve_checked<T>(
+    vec: &mut Vec<T>,
+    additional: usize,
+    what: &'static str,
+    held: u64,
+    limit: u64,
+) -> Result<()> {
+    let needed = vec.len().checked_add(additional);
+    if needed.is_some_and(|n| n <= vec.capacity()) {
+        return Ok(());
+    }
+    let new_cap = needed.and_then(|n| vec.capacity().checked_mul(2).map(|c| c.max(256).max(n)));
+    let bytes = new_cap.and_then(|c| memory::sum(&[memory::bytes_of::<T>(&[c]), Some(held)]));
+    memory::check_against(what, bytes, limit)?;
+    let extra = new_cap.unwrap_or(0) - vec.len();
+    vec.reserve_exact(extra);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +83,24 @@ mod tests {
         let e = push_checked(&mut v, 1, "bytes", u64::MAX, u64::MAX).unwrap_err();
         assert!(matches!(e, Error::TooLarge(m) if m.estimated_bytes == u64::MAX));
         assert!(v.is_empty());
+    }
+
+    #[test]
+    fn reserve_grows_by_doubling_within_the_limit() {
+        let mut v: Vec<f64> = Vec::new();
+        reserve_checked(&mut v, 10, "values", 0, 4096).unwrap();
+        assert_eq!(v.capacity(), 256);
+        v.resize(250, 0.0);
+        reserve_checked(&mut v, 6, "values", 0, 4096).unwrap();
+        assert_eq!(v.capacity(), 256);
+        // 257 elements need 512 (4096 bytes): fits exactly.
+        reserve_checked(&mut v, 7, "values", 0, 4096).unwrap();
+        assert_eq!(v.capacity(), 512);
+        v.resize(512, 0.0);
+        let e = reserve_checked(&mut v, 1, "values", 0, 4096).unwrap_err();
+        assert!(matches!(e, Error::TooLarge(m) if m.estimated_bytes == 8192));
+        let e = reserve_checked(&mut v, usize::MAX, "values", 0, u64::MAX).unwrap_err();
+        assert!(matches!(e, Error::TooLarge(m) if m.estimated_bytes == u64::MAX));
+        assert_eq!(v.capacity(), 512);
     }
 }

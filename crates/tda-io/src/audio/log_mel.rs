@@ -309,6 +309,21 @@ impl LogMel {
         Ok(out)
     }
 
+    /// The log-mel spectrogram of an audio file (MP3 or WAV, read by
+    /// [`read_audio`](super::read_audio)), its channels averaged
+    /// ([`Wav::mono`]): decode, mix down, transform. The file must have the
+    /// configured sample rate (nothing is resampled).
+    ///
+    /// # Errors
+    ///
+    /// As [`read_audio`](super::read_audio) for the file, then as
+    /// [`LogMel::transform`] ([`Error::SampleRate`] for a file at another
+    /// rate).
+    pub fn transform_file(&mut self, path: impl AsRef<std::path::Path>) -> Result<Array2<f64>> {
+        let wav = super::read_audio(path)?;
+        self.transform_wav(&wav)
+    }
+
     /// The log-mel spectrogram of a WAV file's channels averaged
     /// ([`Wav::mono`]).
     ///

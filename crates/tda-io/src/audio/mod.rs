@@ -4,6 +4,9 @@
 //! [`read_wav`] decodes a WAV file (integer PCM of 8 to 32 bits or 32-bit
 //! float, any number of channels) into a [`Wav`] of `f64` samples, shape
 //! `(frames, channels)`; [`Wav::mono`] averages the channels.
+//! [`read_audio`] reads MP3 as well (with `symphonia`, gapless: as many
+//! samples as libsndfile/mpg123 decode) and sends WAV to [`read_wav`];
+//! [`LogMel::transform_file`] goes from a file to the network's input.
 //!
 //! [`LogMel`] computes the network's input
 //!
@@ -50,9 +53,11 @@
 //! assert_eq!(x.dim(), (4, 128));
 //! ```
 
+mod decode;
 mod log_mel;
 pub mod mel;
 mod wav;
 
+pub use decode::read_audio;
 pub use log_mel::{LogMel, LogMelBuilder, MAX_SAMPLE};
 pub use wav::{read_wav, Wav};
