@@ -354,3 +354,37 @@ fn batch_matches_single_and_thread_count() {
     assert_eq!(one, batch);
     assert_eq!(pi.transform_batch(&[]).unwrap().dim(), (0, 30));
 }
+
+/// `pixel_bounds` are the intervals the transform integrates over: one
+/// point's image is its weight times the outer product of the Gaussian's
+/// masses on them (quadrature), placed as [`Grid`] documents, on both grids.
+#[test]
+fn pixel_bounds_are_the_integrated_intervals() {
+    let dgm = Diagram::new(0, vec![PersistencePair::new(0.3, 0.75)]);
+    let (b, p, s) = (0.3, 0.45, 0.07);
+    for grid in [Grid::Contiguous, Grid::LegacyPersImage] {
+        let pi = PersistenceImage::builder()
+            .birth_range(-0.2, 1.0)
+            .pers_range(0.0, 0.9)
+            .resolution(7, 5)
+            .sigma(s)
+            .grid(grid)
+            .build()
+            .unwrap();
+        let (bx, py) = pi.pixel_bounds();
+        assert_eq!((bx.len(), py.len()), (7, 5));
+        // Legacy weights are divided by the largest (here the only) weight.
+        let w = if grid == Grid::Contiguous { p } else { 1.0 };
+        let img = pi.transform(&dgm).unwrap();
+        for (i, x) in bx.iter().enumerate() {
+            for (j, y) in py.iter().enumerate() {
+                let want = w * integrate_density(b, s, x[0], x[1]) * integrate_density(p, s, y[0], y[1]);
+                let at = match grid {
+                    Grid::Contiguous => i * 5 + j,
+                    Grid::LegacyPersImage => (5 - 1 - j) * 7 + i,
+                };
+                assert!((f64::from(img[at]) - want).abs() < 1e-6, "{grid:?} ({i}, {j})");
+            }
+        }
+    }
+}

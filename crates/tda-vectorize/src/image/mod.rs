@@ -24,7 +24,6 @@ pub use grid::Grid;
 pub use weight::Weight;
 
 use crate::error::{Error, Result};
-use crate::sample_grid::linspace;
 use crate::validate::{check_len, to_f32, validate_diagram};
 use crate::vectorizer::{Essential, Vectorizer};
 use builder::Params;
@@ -181,16 +180,15 @@ impl PersistenceImage {
         self.params.resolution
     }
 
-    /// The pixel edges of [`Grid::Contiguous`]: `nx + 1` along the birth
-    /// axis and `ny + 1` along the persistence axis, each
-    /// `linspace(start, end, n + 1)` of its range (the last edge exactly
-    /// `end`), the same the transform integrates over. `None` for
-    /// [`Grid::LegacyPersImage`], whose edges depend on each diagram.
-    pub fn pixel_edges(&self) -> Option<(Vec<f64>, Vec<f64>)> {
-        let (nx, ny) = self.params.resolution;
-        let ((b0, b1), (p0, p1)) = (self.params.birth_range, self.params.pers_range);
-        (self.params.grid == Grid::Contiguous)
-            .then(|| (linspace(b0, b1, nx + 1), linspace(p0, p1, ny + 1)))
+    /// Each pixel's interval `[lower, upper]` along the birth axis (`nx`)
+    /// and the persistence axis (`ny`), ascending: the intervals the
+    /// transform integrates each point's Gaussian over. For
+    /// [`Grid::Contiguous`] they tile the ranges (`linspace(start, end, n +
+    /// 1)`, the last edge exactly `end`); for [`Grid::LegacyPersImage`]
+    /// they are persim 0.1's lower edges plus the common pixel width (see
+    /// there). Where they sit in the output: see [`Grid`].
+    pub fn pixel_bounds(&self) -> (Vec<[f64; 2]>, Vec<[f64; 2]>) {
+        (self.bx.bounds(), self.py.bounds())
     }
 
     /// Standard deviation of the Gaussians.

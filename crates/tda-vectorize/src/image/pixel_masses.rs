@@ -145,6 +145,15 @@ impl PixelAxis {
         }
     }
 
+    /// Each pixel's interval `[lower, upper]`, ascending: the bounds the
+    /// masses integrate over.
+    pub(crate) fn bounds(&self) -> Vec<[f64; 2]> {
+        match &self.edges {
+            Edges::Contiguous(edges) => edges.windows(2).map(|w| [w[0], w[1]]).collect(),
+            Edges::Legacy { lower, width } => lower.iter().map(|&l| [l, l + width]).collect(),
+        }
+    }
+
     /// Number of pixels.
     pub(crate) fn len(&self) -> usize {
         match &self.edges {
