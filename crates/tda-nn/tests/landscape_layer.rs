@@ -1,54 +1,84 @@
-//! The Persistent CNN's landscape layer: values equal to
-//! `tda_vectorize::Landscape` on each segment's diagram, gradients equal to
-//! finite differences, composition with `candle_nn::seq()`, typed errors.
+//! The landscape layer: values equal to `tda_vectorize::Landscape` on the
+//! diagram of each curve, segment or image, gradients equal to finite
+//! differences, composition with `candle_nn::seq()`, typed errors.
+
+mod common;
 
 use candle_core::{DType, Device, Module, Tensor, Var};
-use rand::{Rng, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
-use tda_nn::layers::{EssentialPolicy, Filtration, LandscapeConfig, LandscapeLayer};
+use common::persistence::{check_gradients, distinct, random, reference_diagram, to_host};
+use tda_nn::layers::{DiagramConfig, EssentialPolicy, Filtration, LandscapeConfig, LandscapeLayer};
 use tda_nn::Error;
-use tda_persistence::sublevel::{h0, h0_superlevel};
-use tda_persistence::{Diagram, PersistencePair};
+use tda_persistence::cubical::Connectivity;
 use tda_vectorize::{Landscape, Vectorizer};
 
-fn random(n: usize, lo: f64, hi: f64, seed: u64) -> Vec<f64> {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    (0..n).map(|_| rng.random_range(lo..hi)).collect()
+/// `n` samples evenly spaced on `[lo, hi]`, as `tda_vectorize::Landscape`
+/// places them.
+fn samples(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    Landscape::new(1, (lo, hi), n).unwrap().samples().to_vec()
 }
 
-/// The segment's diagram as the layer reads it: the essential pair
-/// replaced or dropped per policy, short pairs dropped.
-fn segment_diagram(seg: &[f64], cfg: &LandscapeConfig) -> Diagram {
-    let superlevel = cfg.filtration == Filtration::Superlevel;
-    let d = if superlevel {
-        h0_superlevel(seg).unwrap()
-    } else {
-        h0(seg).unwrap()
-    };
-    let max = seg.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let min = seg.iter().copied().fold(f64::INFINITY, f64::min);
-    let pairs = d
-        .pairs
-        .iter()
-        .filter_map(|p| {
-            if p.death.is_finite() {
-                Some(*p)
-            } else if cfg.essential == EssentialPolicy::Drop {
-                None
-            } else if superlevel {
-                Some(PersistencePair::new(max, min))
-            } else {
-                Some(PersistencePair::new(min, max))
+/// Checks the layer's output on `values` (`dims`, curves or images) against
+/// `tda_vectorize::Landscape` on each unit's reference diagram, in f64 and
+/// f32; returns the number of positive values.
+fn assert_equals_reference(
+    cfg: &LandscapeConfig,
+    values: &[f64],
+    dims: &[usize],
+    case: &str,
+) -> usize {
+    let layer = LandscapeLayer::new(cfg.clone()).unwrap();
+    let (n, k) = (cfg.samples.len(), cfg.num_landscapes);
+    let reference = Landscape::new(k, (cfg.samples[0], cfg.samples[n - 1]), n).unwrap();
+    assert_eq!(
+        reference.samples(),
+        cfg.samples,
+        "samples must be a linspace"
+    );
+    let image = (dims.len() == 4).then(|| (dims[2], dims[3]));
+    let row_len: usize = dims[2..].iter().product();
+    let unit_len = cfg.diagram.segment.unwrap_or(row_len);
+    let per_row = row_len / unit_len;
+    let mut out_dims = dims[..2].to_vec();
+    if cfg.diagram.segment.is_some() {
+        out_dims.push(per_row);
+    }
+    out_dims.extend([k, n]);
+    let mut positive = 0;
+    for dtype in [DType::F64, DType::F32] {
+        let x = Tensor::from_slice(values, dims, &Device::Cpu)
+            .unwrap()
+            .to_dtype(dtype)
+            .unwrap();
+        let host = to_host(&x);
+        let y = layer.forward(&x).unwrap();
+        assert_eq!(y.dims(), out_dims.as_slice(), "{case}");
+        assert_eq!(y.dtype(), dtype);
+        let y = to_host(&y);
+        for (u, unit) in host
+            .chunks(row_len)
+            .flat_map(|row| row.chunks_exact(unit_len).take(per_row))
+            .enumerate()
+        {
+            let d = reference_diagram(unit, image, &cfg.diagram, cfg.min_persistence);
+            let want = reference.transform(&d).unwrap();
+            let got = &y[u * k * n..(u + 1) * k * n];
+            for (i, (&g, &w)) in got.iter().zip(&want).enumerate() {
+                let tol = if dtype == DType::F64 { 1e-6 } else { 2e-6 };
+                assert!(
+                    (g - f64::from(w)).abs() <= tol,
+                    "{case} {dtype:?} unit {u} slot {i}: {g} vs {w}"
+                );
+                positive += usize::from(g > 0.0);
             }
-        })
-        .filter(|p| (p.death - p.birth).abs() > cfg.min_persistence)
-        .collect();
-    Diagram::new(0, pairs)
+        }
+    }
+    positive
 }
 
 #[test]
-fn values_equal_tda_vectorize_landscapes() {
-    let (batch, channels, length, seg, k) = (3, 2, 45, 10, 3);
+fn values_equal_tda_vectorize_landscapes_of_segments() {
+    let (batch, channels, length, k) = (3, 2, 45, 3);
+    let samples = samples(-0.5, 4.5, 23);
     for (case, (filtration, essential, min_persistence)) in [
         (Filtration::Superlevel, EssentialPolicy::SegmentRange, 0.0),
         (Filtration::Sublevel, EssentialPolicy::SegmentRange, 0.0),
@@ -58,138 +88,132 @@ fn values_equal_tda_vectorize_landscapes() {
     .into_iter()
     .enumerate()
     {
-        let reference = Landscape::new(k, (-0.5, 4.5), 23).unwrap();
         let cfg = LandscapeConfig {
-            filtration,
-            segment: seg,
+            diagram: DiagramConfig {
+                filtration,
+                segment: Some(10),
+                essential,
+                ..DiagramConfig::default()
+            },
             num_landscapes: k,
-            samples: reference.samples().to_vec(),
+            samples: samples.clone(),
             min_persistence,
-            essential,
         };
-        let layer = LandscapeLayer::new(cfg.clone()).unwrap();
         let values = random(batch * channels * length, -1.0, 5.0, case as u64);
-        for dtype in [DType::F64, DType::F32] {
-            let x = Tensor::from_vec(values.clone(), (batch, channels, length), &Device::Cpu)
-                .unwrap()
-                .to_dtype(dtype)
-                .unwrap();
-            let host: Vec<f64> = x
-                .flatten_all()
-                .unwrap()
-                .to_dtype(DType::F64)
-                .unwrap()
-                .to_vec1()
-                .unwrap();
-            let y = layer.forward(&x).unwrap();
-            assert_eq!(y.dims(), &[batch, channels, length / seg, k, 23]);
-            assert_eq!(y.dtype(), dtype);
-            let y: Vec<f64> = y
-                .flatten_all()
-                .unwrap()
-                .to_dtype(DType::F64)
-                .unwrap()
-                .to_vec1()
-                .unwrap();
-            let per_segment = k * 23;
-            let mut positive = 0;
-            for (r, row) in host.chunks(length).enumerate() {
-                for s in 0..length / seg {
-                    let d = segment_diagram(&row[s * seg..(s + 1) * seg], &cfg);
-                    let want = reference.transform(&d).unwrap();
-                    let at = (r * (length / seg) + s) * per_segment;
-                    let got = &y[at..at + per_segment];
-                    for (i, (&g, &w)) in got.iter().zip(&want).enumerate() {
-                        let tol = if dtype == DType::F64 { 1e-6 } else { 2e-6 };
-                        assert!(
-                            (g - f64::from(w)).abs() <= tol,
-                            "case {case} {dtype:?} row {r} segment {s} slot {i}: {g} vs {w}"
-                        );
-                        positive += usize::from(g > 0.0);
-                    }
-                }
+        let positive = assert_equals_reference(
+            &cfg,
+            &values,
+            &[batch, channels, length],
+            &format!("case {case}"),
+        );
+        assert!(
+            positive > 100,
+            "case {case}: only {positive} positive values"
+        );
+    }
+}
+
+#[test]
+fn values_equal_tda_vectorize_landscapes_of_whole_curves_and_images() {
+    let samples = samples(-0.2, 4.76, 17);
+    let mut case = 0;
+    for filtration in [Filtration::Sublevel, Filtration::Superlevel] {
+        for essential in [EssentialPolicy::Drop, EssentialPolicy::SegmentRange] {
+            // Whole curves: no segment axis.
+            let diagram = DiagramConfig {
+                filtration,
+                essential,
+                ..DiagramConfig::default()
+            };
+            let cfg = LandscapeConfig {
+                diagram: diagram.clone(),
+                num_landscapes: 4,
+                samples: samples.clone(),
+                min_persistence: 0.1,
+            };
+            let values = random(2 * 3 * 37, 0.0, 5.0, 100 + case);
+            assert!(assert_equals_reference(&cfg, &values, &[2, 3, 37], "curves") > 50);
+            // Images, both dimensions and connectivities (H1 has no essential class).
+            for (dimension, connectivity) in [
+                (0, Connectivity::Four),
+                (0, Connectivity::Eight),
+                (1, Connectivity::Four),
+                (1, Connectivity::Eight),
+            ] {
+                let diagram = DiagramConfig {
+                    dimension,
+                    connectivity,
+                    ..diagram.clone()
+                };
+                let cfg = LandscapeConfig {
+                    diagram,
+                    ..cfg.clone()
+                };
+                // Grey levels with ties (quantised), as images have.
+                let values: Vec<f64> = random(2 * 2 * 9 * 7, 0.0, 5.0, 200 + case)
+                    .iter()
+                    .map(|v| (v * 4.0).round() / 4.0)
+                    .collect();
+                let what =
+                    format!("images {filtration:?} {essential:?} H{dimension} {connectivity:?}");
+                assert!(
+                    assert_equals_reference(&cfg, &values, &[2, 2, 9, 7], &what) > 20,
+                    "{what}"
+                );
+                case += 1;
             }
-            assert!(
-                positive > 100,
-                "case {case}: only {positive} positive values"
-            );
         }
     }
 }
 
 #[test]
 fn gradients_equal_finite_differences() {
-    let (batch, channels, length) = (2, 2, 26);
+    let samples: Vec<f64> = (0..12).map(|i| -0.45 + 0.41 * f64::from(i)).collect();
     for filtration in [Filtration::Superlevel, Filtration::Sublevel] {
-        let layer = LandscapeLayer::new(LandscapeConfig {
+        // Segmented curves: the tail (indices 24, 25 of each curve) is
+        // dropped and has zero gradient.
+        let diagram = DiagramConfig {
             filtration,
-            segment: 8,
+            segment: Some(8),
+            essential: EssentialPolicy::SegmentRange,
+            ..DiagramConfig::default()
+        };
+        let layer = LandscapeLayer::new(LandscapeConfig {
+            diagram,
             num_landscapes: 3,
-            samples: (0..12).map(|i| -0.45 + 0.41 * f64::from(i)).collect(),
-            ..LandscapeConfig::default()
+            samples: samples.clone(),
+            min_persistence: 0.0,
         })
         .unwrap();
-        let n = batch * channels * length;
-        // Distinct values (a shuffled grid plus jitter) on [-0.5, 4.5].
-        let mut values: Vec<f64> = (0..n).map(|i| -0.5 + 5.0 * i as f64 / n as f64).collect();
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
-        for i in (1..n).rev() {
-            values.swap(i, rng.random_range(0..=i));
-        }
-        let jitter = random(n, 0.0, 0.01, 12);
-        for (v, j) in values.iter_mut().zip(jitter) {
-            *v += j;
-        }
-        let weights = random(batch * channels * 3 * 3 * 12, -1.0, 1.0, 13);
-        let w = Tensor::from_vec(weights, (batch, channels, 3, 3, 12), &Device::Cpu).unwrap();
-        let loss = |v: &[f64]| -> f64 {
-            let x = Tensor::from_slice(v, (batch, channels, length), &Device::Cpu).unwrap();
-            let y = layer.forward(&x).unwrap();
-            y.mul(&w).unwrap().sum_all().unwrap().to_scalar().unwrap()
-        };
-        let x = Var::from_tensor(
-            &Tensor::from_slice(&values, (batch, channels, length), &Device::Cpu).unwrap(),
-        )
-        .unwrap();
-        let l = layer
-            .forward(x.as_tensor())
-            .unwrap()
-            .mul(&w)
-            .unwrap()
-            .sum_all()
-            .unwrap();
-        let grads = l.backward().unwrap();
-        let g: Vec<f64> = grads
-            .get(x.as_tensor())
-            .unwrap()
-            .flatten_all()
-            .unwrap()
-            .to_vec1()
-            .unwrap();
-        let eps = 1e-6;
-        let mut nonzero = 0;
-        for i in 0..n {
-            let mut plus = values.clone();
-            plus[i] += eps;
-            let mut minus = values.clone();
-            minus[i] -= eps;
-            let fd = (loss(&plus) - loss(&minus)) / (2.0 * eps);
-            assert!(
-                (fd - g[i]).abs() <= 1e-6 * (1.0 + fd.abs()),
-                "{filtration:?} index {i}: autograd {} vs finite differences {fd}",
-                g[i]
-            );
-            nonzero += usize::from(g[i] != 0.0);
-        }
+        let values = distinct(2 * 2 * 26, -0.5, 4.5, 11);
+        let g = check_gradients(|x| layer.forward(x).unwrap(), &values, &[2, 2, 26], 13);
         assert!(
-            nonzero > 10,
-            "{filtration:?}: only {nonzero} nonzero gradients"
+            g.iter().filter(|&&v| v != 0.0).count() > 10,
+            "{filtration:?}"
         );
-        // The tail (index 24, 25 of each curve) is dropped: zero gradient.
-        for r in 0..batch * channels {
-            assert_eq!(g[r * length + 24], 0.0);
-            assert_eq!(g[r * length + 25], 0.0);
+        for r in 0..4 {
+            assert_eq!((g[r * 26 + 24], g[r * 26 + 25]), (0.0, 0.0));
         }
+        // Images: holes of the superlevel or sublevel filtration.
+        let diagram = DiagramConfig {
+            filtration,
+            dimension: 1,
+            connectivity: Connectivity::Eight,
+            ..DiagramConfig::default()
+        };
+        let layer = LandscapeLayer::new(LandscapeConfig {
+            diagram,
+            num_landscapes: 2,
+            samples: samples.clone(),
+            min_persistence: 0.0,
+        })
+        .unwrap();
+        let values = distinct(2 * 6 * 6, -0.5, 4.5, 21);
+        let g = check_gradients(|x| layer.forward(x).unwrap(), &values, &[1, 2, 6, 6], 23);
+        assert!(
+            g.iter().filter(|&&v| v != 0.0).count() > 4,
+            "{filtration:?} images"
+        );
     }
 }
 
@@ -197,7 +221,10 @@ fn gradients_equal_finite_differences() {
 fn padded_slots_have_zero_values_and_gradients() {
     // Constant curves have no pairs at all: every slot is padding.
     let layer = LandscapeLayer::new(LandscapeConfig {
-        segment: 4,
+        diagram: DiagramConfig {
+            segment: Some(4),
+            ..DiagramConfig::persistent_cnn()
+        },
         ..LandscapeConfig::default()
     })
     .unwrap();
@@ -228,7 +255,10 @@ fn padded_slots_have_zero_values_and_gradients() {
 #[test]
 fn composes_with_candle_nn_seq() {
     let layer = LandscapeLayer::new(LandscapeConfig {
-        segment: 16,
+        diagram: DiagramConfig {
+            segment: Some(16),
+            ..DiagramConfig::persistent_cnn()
+        },
         ..LandscapeConfig::default()
     })
     .unwrap();
@@ -255,7 +285,25 @@ fn config_errors_name_the_field() {
         other => panic!("expected InvalidConfig, got {other:?}"),
     };
     let d = LandscapeConfig::default;
-    assert_eq!(field(LandscapeConfig { segment: 0, ..d() }), "segment");
+    let diagram = |segment, dimension| DiagramConfig {
+        segment,
+        dimension,
+        ..DiagramConfig::persistent_cnn()
+    };
+    assert_eq!(
+        field(LandscapeConfig {
+            diagram: diagram(Some(0), 0),
+            ..d()
+        }),
+        "segment"
+    );
+    assert_eq!(
+        field(LandscapeConfig {
+            diagram: diagram(None, 2),
+            ..d()
+        }),
+        "dimension"
+    );
     assert_eq!(
         field(LandscapeConfig {
             num_landscapes: 0,
@@ -319,6 +367,37 @@ fn input_errors_are_typed() {
         }
         other => panic!("expected NonFinite, got {other:?}"),
     }
+    // Images: segments cut curves only; curves have no holes; the index
+    // of a non-finite pixel is [batch, channel, row, column].
+    let image = Tensor::zeros((2, 3, 8, 8), DType::F32, &dev).unwrap();
+    assert!(matches!(
+        layer.forward(&image),
+        Err(Error::Incompatible { name: "x", .. })
+    ));
+    let holes = LandscapeLayer::new(LandscapeConfig {
+        diagram: DiagramConfig {
+            dimension: 1,
+            ..DiagramConfig::default()
+        },
+        ..LandscapeConfig::default()
+    })
+    .unwrap();
+    assert!(matches!(
+        holes.forward(&Tensor::zeros((2, 3, 40), DType::F32, &dev).unwrap()),
+        Err(Error::Incompatible { name: "x", .. })
+    ));
+    let mut v = vec![0.0f32; 2 * 3 * 8 * 8];
+    v[64 * 5 + 8 * 6 + 2] = f32::NEG_INFINITY; // batch 1, channel 2, row 6, column 2
+    let x = Tensor::from_vec(v, (2, 3, 8, 8), &dev).unwrap();
+    match holes.forward(&x) {
+        Err(Error::NonFinite { index, .. }) => assert_eq!(index, vec![1, 2, 6, 2]),
+        other => panic!("expected NonFinite, got {other:?}"),
+    }
+    let rank5 = Tensor::zeros((1, 1, 1, 4, 4), DType::F32, &dev).unwrap();
+    assert!(matches!(
+        holes.forward(&rank5),
+        Err(Error::Shape { name: "x", .. })
+    ));
     // 10^6 landscapes x 10^6 samples: refused before anything is allocated.
     let huge = LandscapeLayer::new(LandscapeConfig {
         num_landscapes: 1_000_000,

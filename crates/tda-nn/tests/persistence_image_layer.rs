@@ -1,27 +1,24 @@
 //! The persistence-image layer: values equal to
-//! `tda_vectorize::PersistenceImage` on each curve's sublevel diagram,
-//! gradients equal to finite differences, composition with
-//! `candle_nn::seq()`, typed errors.
+//! `tda_vectorize::PersistenceImage` on the diagram of each curve, segment
+//! or image (both grids), gradients equal to finite differences,
+//! composition with `candle_nn::seq()`, typed errors.
 
-use candle_core::{DType, Device, Module, Tensor, Var};
-use rand::{Rng, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
-use tda_nn::layers::PersistenceImageLayer;
+mod common;
+
+use candle_core::{DType, Device, Module, Tensor};
+use common::persistence::{check_gradients, distinct, random, reference_diagram, to_host};
+use tda_nn::layers::{DiagramConfig, EssentialPolicy, Filtration, PersistenceImageLayer};
 use tda_nn::Error;
-use tda_persistence::sublevel::h0;
+use tda_persistence::cubical::Connectivity;
 use tda_vectorize::{Essential, Grid, Normalize, PersistenceImage, Vectorizer, Weight};
 
-fn random(n: usize, lo: f64, hi: f64, seed: u64) -> Vec<f64> {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    (0..n).map(|_| rng.random_range(lo..hi)).collect()
-}
-
-fn image(normalize: Normalize, min_persistence: Option<f64>) -> PersistenceImage {
+fn image(grid: Grid, normalize: Normalize, min_persistence: Option<f64>) -> PersistenceImage {
     let b = PersistenceImage::builder()
         .birth_range(-1.5, 5.5)
         .pers_range(0.0, 6.0)
         .resolution(14, 9)
         .sigma(0.4)
+        .grid(grid)
         .normalize(normalize);
     match min_persistence {
         Some(t) => b.min_persistence(t),
@@ -31,127 +28,189 @@ fn image(normalize: Normalize, min_persistence: Option<f64>) -> PersistenceImage
     .unwrap()
 }
 
-fn to_host(t: &Tensor) -> Vec<f64> {
-    t.flatten_all()
-        .unwrap()
-        .to_dtype(DType::F64)
-        .unwrap()
-        .to_vec1()
-        .unwrap()
+/// Checks the layer's output on `values` (`dims`) against
+/// `PersistenceImage::transform` of each unit's reference diagram, in f64
+/// (1e-6) and f32 (1e-4), relative to each reference image's maximum;
+/// returns the number of units with a nonzero image.
+fn assert_equals_reference(
+    pi: &PersistenceImage,
+    diagram: &DiagramConfig,
+    values: &[f64],
+    dims: &[usize],
+    case: &str,
+) -> usize {
+    let layer = PersistenceImageLayer::new(pi, diagram.clone()).unwrap();
+    assert_eq!(layer.shape(), pi.shape());
+    let (rows, cols) = pi.shape();
+    let image = (dims.len() == 4).then(|| (dims[2], dims[3]));
+    let row_len: usize = dims[2..].iter().product();
+    let unit_len = diagram.segment.unwrap_or(row_len);
+    let per_row = row_len / unit_len;
+    let mut out_dims = dims[..2].to_vec();
+    if diagram.segment.is_some() {
+        out_dims.push(per_row);
+    }
+    out_dims.extend([rows, cols]);
+    let min_persistence = pi.min_persistence().unwrap_or(0.0);
+    let mut nonzero = 0;
+    for dtype in [DType::F64, DType::F32] {
+        let x = Tensor::from_slice(values, dims, &Device::Cpu)
+            .unwrap()
+            .to_dtype(dtype)
+            .unwrap();
+        let host = to_host(&x);
+        let y = layer.forward(&x).unwrap();
+        assert_eq!(y.dims(), out_dims.as_slice(), "{case}");
+        assert_eq!(y.dtype(), dtype);
+        let y = to_host(&y);
+        let units = host
+            .chunks(row_len)
+            .flat_map(|row| row.chunks_exact(unit_len).take(per_row));
+        for (u, unit) in units.enumerate() {
+            let d = reference_diagram(unit, image, diagram, min_persistence);
+            let want = pi.transform(&d).unwrap();
+            let got = &y[u * rows * cols..(u + 1) * rows * cols];
+            let max = want.iter().copied().fold(0.0f32, f32::max);
+            if max == 0.0 {
+                assert!(got.iter().all(|&g| g == 0.0), "{case} unit {u}: zeros");
+                continue;
+            }
+            nonzero += 1;
+            let rel = if dtype == DType::F64 { 1e-6 } else { 1e-4 };
+            for (i, (&g, &w)) in got.iter().zip(&want).enumerate() {
+                assert!(
+                    (g - f64::from(w)).abs() <= rel * f64::from(max),
+                    "{case} {dtype:?} unit {u} pixel {i}: {g} vs {w}"
+                );
+            }
+        }
+    }
+    nonzero
 }
 
 #[test]
-fn values_equal_tda_vectorize_images() {
+fn values_equal_tda_vectorize_images_of_curves() {
     let (batch, channels, length) = (3, 2, 40);
-    for (case, (normalize, min_persistence)) in [
-        (Normalize::None, None),
-        (Normalize::Max, None),
-        (Normalize::None, Some(0.8)),
-        (Normalize::Max, Some(0.8)),
-        (Normalize::Sum, Some(0.3)),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let pi = image(normalize, min_persistence);
-        let layer = PersistenceImageLayer::new(&pi).unwrap();
-        assert_eq!(layer.shape(), pi.shape());
-        let (rows, cols) = pi.shape();
-        let mut values = random(batch * channels * length, -1.0, 5.0, case as u64);
-        // One constant curve: no finite pair, an all-zero image.
-        values[length..2 * length].fill(2.0);
-        for dtype in [DType::F64, DType::F32] {
-            let x = Tensor::from_vec(values.clone(), (batch, channels, length), &Device::Cpu)
-                .unwrap()
-                .to_dtype(dtype)
-                .unwrap();
-            let host = to_host(&x);
-            let y = layer.forward(&x).unwrap();
-            assert_eq!(y.dims(), &[batch, channels, rows, cols]);
-            assert_eq!(y.dtype(), dtype);
-            let y = to_host(&y);
-            for (r, row) in host.chunks(length).enumerate() {
-                let want = pi.transform(&h0(row).unwrap()).unwrap();
-                let got = &y[r * rows * cols..(r + 1) * rows * cols];
-                let max = want.iter().copied().fold(0.0f32, f32::max);
-                if r == 1 {
-                    assert_eq!(max, 0.0);
-                    assert!(got.iter().all(|&g| g == 0.0), "case {case}: constant curve");
-                    continue;
-                }
-                assert!(max > 0.0, "case {case} row {r}: empty reference");
-                let rel = if dtype == DType::F64 { 1e-6 } else { 1e-4 };
-                for (i, (&g, &w)) in got.iter().zip(&want).enumerate() {
-                    assert!(
-                        (g - f64::from(w)).abs() <= rel * f64::from(max),
-                        "case {case} {dtype:?} row {r} pixel {i}: {g} vs {w}"
-                    );
-                }
-                if normalize == Normalize::Max {
-                    let gmax = got.iter().copied().fold(0.0, f64::max);
-                    assert!((gmax - 1.0).abs() < 1e-5, "case {case}: max {gmax}");
-                }
+    let mut case = 0;
+    for grid in [Grid::Contiguous, Grid::LegacyPersImage] {
+        for (normalize, min_persistence) in [
+            (Normalize::None, None),
+            (Normalize::Max, None),
+            (Normalize::None, Some(0.8)),
+            (Normalize::Max, Some(0.8)),
+            (Normalize::Sum, Some(0.3)),
+        ] {
+            let pi = image(grid, normalize, min_persistence);
+            let mut values = random(batch * channels * length, -1.0, 5.0, case);
+            // One constant curve: no finite pair, an all-zero image.
+            values[length..2 * length].fill(2.0);
+            let what = format!("{grid:?} {normalize:?} {min_persistence:?}");
+            let dims = [batch, channels, length];
+            let whole =
+                assert_equals_reference(&pi, &DiagramConfig::default(), &values, &dims, &what);
+            assert_eq!(whole, 2 * (batch * channels - 1), "{what}");
+            // Superlevel sets of segments, the essential class made finite.
+            let diagram = DiagramConfig {
+                filtration: Filtration::Superlevel,
+                segment: Some(13),
+                essential: EssentialPolicy::SegmentRange,
+                ..DiagramConfig::default()
+            };
+            let segments = assert_equals_reference(&pi, &diagram, &values, &dims, &what);
+            assert!(segments > 20, "{what}: {segments}");
+            case += 1;
+        }
+    }
+}
+
+#[test]
+fn values_equal_tda_vectorize_images_of_images() {
+    let mut case = 0;
+    for grid in [Grid::Contiguous, Grid::LegacyPersImage] {
+        for filtration in [Filtration::Sublevel, Filtration::Superlevel] {
+            for (dimension, connectivity) in [
+                (0, Connectivity::Four),
+                (0, Connectivity::Eight),
+                (1, Connectivity::Four),
+                (1, Connectivity::Eight),
+            ] {
+                let pi = image(grid, Normalize::Max, Some(0.3));
+                let diagram = DiagramConfig {
+                    filtration,
+                    dimension,
+                    connectivity,
+                    essential: EssentialPolicy::SegmentRange,
+                    ..DiagramConfig::default()
+                };
+                // Quantised values: ties, as in images.
+                let values: Vec<f64> = random(2 * 2 * 9 * 8, 0.0, 5.0, 50 + case)
+                    .iter()
+                    .map(|v| (v * 4.0).round() / 4.0)
+                    .collect();
+                let what = format!("{grid:?} {filtration:?} H{dimension} {connectivity:?}");
+                let nonzero = assert_equals_reference(&pi, &diagram, &values, &[2, 2, 9, 8], &what);
+                assert!(nonzero >= 6, "{what}: {nonzero}");
+                case += 1;
             }
         }
     }
 }
 
+/// PI-Net's image recipe (legacy grid, 50 x 50, sigma 0.05, bars of one
+/// grey level dropped, max-normalised) on 8-bit images flattened
+/// row-major, as its published targets are computed.
+#[test]
+fn pinet_image_recipe_on_flattened_8_bit_images() {
+    let pi = PersistenceImage::pinet_image();
+    let values: Vec<f64> = random(2 * 3 * 1024, 0.0, 256.0, 77)
+        .iter()
+        .map(|v| v.floor() / 255.0)
+        .collect();
+    let n = assert_equals_reference(
+        &pi,
+        &DiagramConfig::default(),
+        &values,
+        &[2, 3, 1024],
+        "pinet",
+    );
+    assert_eq!(n, 2 * 6);
+}
+
 #[test]
 fn gradients_equal_finite_differences() {
-    let (batch, channels, length) = (2, 2, 13);
-    let n = batch * channels * length;
-    // Distinct values (a shuffled grid plus jitter) on [-0.5, 4.5].
-    let mut values: Vec<f64> = (0..n).map(|i| -0.5 + 5.0 * i as f64 / n as f64).collect();
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
-    for i in (1..n).rev() {
-        values.swap(i, rng.random_range(0..=i));
-    }
-    for (v, j) in values.iter_mut().zip(random(n, 0.0, 0.01, 12)) {
-        *v += j;
-    }
-    for normalize in [Normalize::None, Normalize::Max, Normalize::Sum] {
-        let pi = image(normalize, Some(0.2));
-        let layer = PersistenceImageLayer::new(&pi).unwrap();
-        let (rows, cols) = pi.shape();
-        let weights = random(n / length * rows * cols, -1.0, 1.0, 13);
-        let w = Tensor::from_vec(weights, (batch, channels, rows, cols), &Device::Cpu).unwrap();
-        let loss = |v: &[f64]| -> f64 {
-            let x = Tensor::from_slice(v, (batch, channels, length), &Device::Cpu).unwrap();
-            let y = layer.forward(&x).unwrap();
-            y.mul(&w).unwrap().sum_all().unwrap().to_scalar().unwrap()
-        };
-        let x = Var::from_tensor(
-            &Tensor::from_slice(&values, (batch, channels, length), &Device::Cpu).unwrap(),
-        )
-        .unwrap();
-        let l = layer
-            .forward(x.as_tensor())
-            .unwrap()
-            .mul(&w)
-            .unwrap()
-            .sum_all()
-            .unwrap();
-        let grads = l.backward().unwrap();
-        let g = to_host(grads.get(x.as_tensor()).unwrap());
-        let eps = 1e-6;
-        let mut nonzero = 0;
-        for i in 0..n {
-            let mut plus = values.clone();
-            plus[i] += eps;
-            let mut minus = values.clone();
-            minus[i] -= eps;
-            let fd = (loss(&plus) - loss(&minus)) / (2.0 * eps);
-            assert!(
-                (fd - g[i]).abs() <= 1e-6 * (1.0 + fd.abs()),
-                "{normalize:?} index {i}: autograd {} vs finite differences {fd}",
-                g[i]
-            );
-            nonzero += usize::from(g[i] != 0.0);
+    for grid in [Grid::Contiguous, Grid::LegacyPersImage] {
+        for normalize in [Normalize::None, Normalize::Max, Normalize::Sum] {
+            let pi = image(grid, normalize, Some(0.2));
+            let layer = PersistenceImageLayer::new(&pi, DiagramConfig::default()).unwrap();
+            let values = distinct(2 * 2 * 13, -0.5, 4.5, 11);
+            let g = check_gradients(|x| layer.forward(x).unwrap(), &values, &[2, 2, 13], 13);
+            let nonzero = g.iter().filter(|&&v| v != 0.0).count();
+            assert!(nonzero > 10, "{grid:?} {normalize:?}: {nonzero}");
         }
+        // Images: superlevel holes, segments of curves.
+        let pi = image(grid, Normalize::Max, None);
+        let holes = DiagramConfig {
+            filtration: Filtration::Superlevel,
+            dimension: 1,
+            ..DiagramConfig::default()
+        };
+        let layer = PersistenceImageLayer::new(&pi, holes).unwrap();
+        let values = distinct(2 * 6 * 6, -0.5, 4.5, 21);
+        let g = check_gradients(|x| layer.forward(x).unwrap(), &values, &[1, 2, 6, 6], 23);
         assert!(
-            nonzero > 10,
-            "{normalize:?}: only {nonzero} nonzero gradients"
+            g.iter().filter(|&&v| v != 0.0).count() > 4,
+            "{grid:?} images"
         );
+        let segments = DiagramConfig {
+            segment: Some(6),
+            essential: EssentialPolicy::SegmentRange,
+            ..DiagramConfig::default()
+        };
+        let layer = PersistenceImageLayer::new(&pi, segments).unwrap();
+        let values = distinct(2 * 14, -0.5, 4.5, 31);
+        let g = check_gradients(|x| layer.forward(x).unwrap(), &values, &[1, 2, 14], 33);
+        // The tail (12, 13) is dropped.
+        assert_eq!((g[12], g[13], g[26], g[27]), (0.0, 0.0, 0.0, 0.0));
     }
 }
 
@@ -165,7 +224,7 @@ fn composes_with_candle_nn_seq() {
         .normalize(Normalize::Max)
         .build()
         .unwrap();
-    let layer = PersistenceImageLayer::new(&pi).unwrap();
+    let layer = PersistenceImageLayer::new(&pi, DiagramConfig::default()).unwrap();
     let net = candle_nn::seq().add(layer).add_fn(|y| y.flatten_from(2));
     let x = Tensor::randn(0f32, 1.0, (4, 3, 50), &Device::Cpu).unwrap();
     let y = net.forward(&x).unwrap();
@@ -177,34 +236,50 @@ fn composes_with_candle_nn_seq() {
 
 #[test]
 fn unsupported_configurations_are_refused() {
-    let field = |pi: PersistenceImage| match PersistenceImageLayer::new(&pi) {
-        Err(Error::InvalidConfig { name, .. }) => name,
-        other => panic!("expected InvalidConfig, got {other:?}"),
-    };
+    let field =
+        |pi: PersistenceImage| match PersistenceImageLayer::new(&pi, DiagramConfig::default()) {
+            Err(Error::InvalidConfig { name, .. }) => name,
+            other => panic!("expected InvalidConfig, got {other:?}"),
+        };
     let b = PersistenceImage::builder;
-    assert_eq!(field(PersistenceImage::pinet_signal()), "grid");
-    let legacy = b().grid(Grid::LegacyPersImage).build().unwrap();
-    assert_eq!(field(legacy), "grid");
     for weight in [Weight::Constant, Weight::Power(2.0)] {
         assert_eq!(field(b().weight(weight).build().unwrap()), "weight");
     }
     let clamp = b().essential(Essential::ClampDeath(1.0)).build().unwrap();
     assert_eq!(field(clamp), "essential");
-    assert!(PersistenceImageLayer::new(&b().build().unwrap()).is_ok());
+    let ok =
+        |pi: PersistenceImage| PersistenceImageLayer::new(&pi, DiagramConfig::default()).is_ok();
+    assert!(ok(b().build().unwrap()));
+    assert!(ok(PersistenceImage::pinet_signal()));
+    let bad_diagram = DiagramConfig {
+        dimension: 2,
+        ..DiagramConfig::default()
+    };
+    assert!(matches!(
+        PersistenceImageLayer::new(&b().build().unwrap(), bad_diagram),
+        Err(Error::InvalidConfig {
+            name: "dimension",
+            ..
+        })
+    ));
 }
 
 #[test]
 fn input_errors_are_typed() {
-    let layer = PersistenceImageLayer::new(&image(Normalize::Max, None)).unwrap();
+    let layer = PersistenceImageLayer::new(
+        &image(Grid::Contiguous, Normalize::Max, None),
+        DiagramConfig::default(),
+    )
+    .unwrap();
     let dev = Device::Cpu;
     let rank2 = Tensor::zeros((4, 64), DType::F32, &dev).unwrap();
     assert!(matches!(
         layer.forward(&rank2),
         Err(Error::Shape { name: "x", .. })
     ));
-    let rank4 = Tensor::zeros((1, 4, 64, 1), DType::F32, &dev).unwrap();
+    let rank5 = Tensor::zeros((1, 4, 64, 1, 1), DType::F32, &dev).unwrap();
     assert!(matches!(
-        layer.forward(&rank4),
+        layer.forward(&rank5),
         Err(Error::Shape { name: "x", .. })
     ));
     let ints = Tensor::zeros((2, 3, 40), DType::U32, &dev).unwrap();
@@ -231,6 +306,7 @@ fn input_errors_are_typed() {
             .resolution(500, 500)
             .build()
             .unwrap(),
+        DiagramConfig::default(),
     )
     .unwrap();
     let x = Tensor::zeros((100, 100, 200), DType::F32, &dev).unwrap();

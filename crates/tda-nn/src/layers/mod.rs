@@ -13,12 +13,11 @@
 //! - [`MaxPoolSame`], [`max_pool_same`], [`pad_same`] (`pool.rs`):
 //!   overlapping "same" max-pooling with a backward pass, and the zero
 //!   padding of the convolutions.
-//! - [`LandscapeLayer`] (`landscape.rs`): the Persistent CNN's
-//!   persistence-landscape layer, differentiable through the critical
-//!   values (candle has no persistence).
-//! - [`PersistenceImageLayer`] (`persistence_image.rs`): exact persistence
-//!   images of each curve's sublevel diagram, differentiable through the
-//!   critical values.
+//! - [`LandscapeLayer`], [`PersistenceImageLayer`], [`DiagramConfig`]
+//!   (`persistence/`): persistence landscapes (the Persistent CNN's
+//!   layer) and exact persistence images of the diagrams of curves,
+//!   segments or images, differentiable through the critical values
+//!   (candle has no persistence).
 //! - [`SeededDropout`] (`dropout.rs`): dropout whose masks depend on a seed.
 //! - [`keras_batch_norm`] (`batch_norm.rs`): candle's batch norm configured
 //!   as Keras configures it.
@@ -30,12 +29,10 @@
 
 mod batch_norm;
 mod conv;
-mod curves;
 mod deconv;
 mod dropout;
 mod init;
-mod landscape;
-mod persistence_image;
+mod persistence;
 pub mod pool;
 
 pub use batch_norm::{keras_batch_norm, keras_batch_norm_config};
@@ -43,6 +40,8 @@ pub use conv::SameConv;
 pub use deconv::SameDeconv;
 pub use dropout::SeededDropout;
 pub use init::init_keras;
-pub use landscape::{EssentialPolicy, Filtration, LandscapeConfig, LandscapeLayer};
-pub use persistence_image::PersistenceImageLayer;
+pub use persistence::{
+    DiagramConfig, EssentialPolicy, Filtration, LandscapeConfig, LandscapeLayer,
+    PersistenceImageLayer,
+};
 pub use pool::{max_pool_same, pad_same, MaxPoolSame};

@@ -4,6 +4,8 @@
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
 
+pub mod persistence;
+
 /// A builder of `f32` variables on the CPU, stored in `vars`.
 pub fn vb(vars: &VarMap) -> VarBuilder<'_> {
     VarBuilder::from_varmap(vars, DType::F32, &Device::Cpu)

@@ -1,0 +1,337 @@
+//! Which persistence diagrams a persistence layer reads from its input
+//! ([`DiagramConfig`]), how the input splits into the units it takes one
+//! diagram of (curves, segments of curves, images), and the critical
+//! indices of each unit's kept pairs, computed on the host.
+
+use candle_core::Tensor;
+use ndarray::ArrayView2;
+use tda_persistence::cubical::{lower_star_2d_with_critical, Connectivity};
+use tda_persistence::sublevel::SignalH0;
+use tda_persistence::CriticalPair;
+
+use crate::error::{Error, Result};
+
+/// Which filtration of each curve or image the diagram is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Filtration {
+    /// Sublevel sets: minima are born, pairs have `birth <= death`.
+    #[default]
+    Sublevel,
+    /// Superlevel sets (the Persistent CNN's): maxima are born, pairs have
+    /// `birth >= death`.
+    Superlevel,
+}
+
+/// What becomes of the essential class (infinite death) of each curve,
+/// segment or image's 0-dimensional diagram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EssentialPolicy {
+    /// Dropped.
+    #[default]
+    Drop,
+    /// Replaced by the finite pair (max, min) of the segment for
+    /// superlevel, (min, max) for sublevel (the Persistent CNN's): its
+    /// critical indices are the segment's first argmax and argmin (first
+    /// in row-major order for images).
+    SegmentRange,
+}
+
+/// Which persistence diagram of its input a persistence layer reads.
+///
+/// A rank-3 input `(batch, channels, length)` holds curves: each curve,
+/// or each of its `segment`-long pieces, gives its 0-dimensional
+/// sublevel or superlevel diagram ([`tda_persistence::sublevel`]). A
+/// rank-4 input `(batch, channels, height, width)` holds images: each
+/// gives the `dimension`-dimensional diagram of its cubical lower-star
+/// (or upper-star) filtration ([`tda_persistence::cubical`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiagramConfig {
+    /// Sublevel or superlevel sets (default [`Filtration::Sublevel`]).
+    pub filtration: Filtration,
+    /// Curves: cut each curve into non-overlapping segments of this length
+    /// (the tail shorter than a segment is dropped), one diagram each, and
+    /// give the output a `segments` axis after `channels`. `None` (the
+    /// default): one diagram per curve. Images take `None` only.
+    pub segment: Option<usize>,
+    /// Images: the homology dimension, 0 (components) or 1 (holes).
+    /// Curves: 0 only. Default 0.
+    pub dimension: usize,
+    /// Images: which pixels are adjacent in dimension 0 (dimension 1 uses
+    /// the other by duality; default [`Connectivity::Four`], gudhi's
+    /// `CubicalComplex(vertices=...)`).
+    pub connectivity: Connectivity,
+    /// The essential class of dimension 0 (default [`EssentialPolicy::Drop`]).
+    pub essential: EssentialPolicy,
+}
+
+impl Default for DiagramConfig {
+    fn default() -> Self {
+        Self {
+            filtration: Filtration::Sublevel,
+            segment: None,
+            dimension: 0,
+            connectivity: Connectivity::Four,
+            essential: EssentialPolicy::Drop,
+        }
+    }
+}
+
+impl DiagramConfig {
+    /// The Persistent CNN's diagrams (Liu, Jeng & Yang 2016): superlevel
+    /// H0 of non-overlapping segments of 32 steps, the essential class
+    /// replaced by the segment's range.
+    pub fn persistent_cnn() -> Self {
+        Self {
+            filtration: Filtration::Superlevel,
+            segment: Some(32),
+            essential: EssentialPolicy::SegmentRange,
+            ..Self::default()
+        }
+    }
+
+    /// Checks the fields that do not depend on the input.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for `segment` `Some(0)` or a `dimension`
+    /// above 1.
+    pub(crate) fn validate(&self) -> Result<()> {
+        if self.segment == Some(0) {
+            return Err(Error::InvalidConfig {
+                name: "segment",
+                value: "Some(0)".into(),
+                reason: "segments must hold a value",
+            });
+        }
+        if self.dimension > 1 {
+            return Err(Error::InvalidConfig {
+                name: "dimension",
+                value: self.dimension.to_string(),
+                reason: "curves and images have diagrams of dimension 0 and 1 only",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A persistence layer's input as the units it takes one diagram of: the
+/// curves, their segments or the images, each `unit_len` contiguous values
+/// of the flattened input.
+#[derive(Debug, Clone)]
+pub(crate) struct Units {
+    /// The input's dimensions (for error indices).
+    pub dims: Vec<usize>,
+    /// The output's leading dimensions: `[batch, channels]`, then
+    /// `segments` for segmented curves.
+    pub lead: Vec<usize>,
+    /// Curves or images: `batch * channels`.
+    pub rows: usize,
+    /// Values in each row of the flattened input.
+    pub row_len: usize,
+    /// Units per row (segments, or 1).
+    pub per_row: usize,
+    /// Values in each unit.
+    pub unit_len: usize,
+    /// `(height, width)` of image units; `None` for curves.
+    pub image: Option<(usize, usize)>,
+}
+
+impl Units {
+    /// How `x` splits into units under `cfg` (validated).
+    ///
+    /// # Errors
+    /// [`Error::Shape`] for a rank other than 3 or 4, or curves shorter than
+    /// one segment; [`Error::Incompatible`] for an integer dtype, a
+    /// segmented config on images or dimension 1 on curves.
+    pub fn of(x: &Tensor, cfg: &DiagramConfig) -> Result<Self> {
+        if !x.dtype().is_float() {
+            return Err(Error::Incompatible {
+                name: "x",
+                expected: "a floating dtype".into(),
+                got: format!("{:?}", x.dtype()),
+            });
+        }
+        let dims = x.dims().to_vec();
+        let incompatible = |expected: &str| {
+            Err(Error::Incompatible {
+                name: "x",
+                expected: expected.into(),
+                got: format!("{dims:?}"),
+            })
+        };
+        match *dims.as_slice() {
+            [batch, channels, length] => {
+                if cfg.dimension != 0 {
+                    return incompatible(
+                        "(batch, channels, height, width) images: curves have 0-dimensional diagrams only",
+                    );
+                }
+                let unit_len = cfg.segment.unwrap_or(length);
+                if length < unit_len {
+                    return Err(Error::Shape {
+                        name: "x",
+                        expected: format!("(batch, channels, length >= segment = {unit_len})"),
+                        got: dims,
+                    });
+                }
+                let per_row = length.checked_div(unit_len).unwrap_or(1);
+                let mut lead = vec![batch, channels];
+                if cfg.segment.is_some() {
+                    lead.push(per_row);
+                }
+                Ok(Self {
+                    dims,
+                    lead,
+                    rows: batch * channels,
+                    row_len: length,
+                    per_row,
+                    unit_len,
+                    image: None,
+                })
+            }
+            [batch, channels, height, width] => {
+                if cfg.segment.is_some() {
+                    return incompatible(
+                        "(batch, channels, length) curves: segments cut curves, not images (segment: None)",
+                    );
+                }
+                let unit_len = height.saturating_mul(width);
+                Ok(Self {
+                    lead: vec![batch, channels],
+                    rows: batch * channels,
+                    row_len: unit_len,
+                    per_row: 1,
+                    unit_len,
+                    image: Some((height, width)),
+                    dims,
+                })
+            }
+            _ => Err(Error::Shape {
+                name: "x",
+                expected:
+                    "(batch, channels, length) curves or (batch, channels, height, width) images"
+                        .into(),
+                got: dims,
+            }),
+        }
+    }
+
+    /// Number of units (diagrams).
+    pub fn count(&self) -> usize {
+        self.rows * self.per_row
+    }
+
+    /// Number of values of the input.
+    pub fn elements(&self) -> usize {
+        self.rows * self.row_len
+    }
+
+    /// The output's dimensions: the leading ones, then `tail`.
+    pub fn out_dims(&self, tail: &[usize]) -> Vec<usize> {
+        self.lead.iter().chain(tail).copied().collect()
+    }
+}
+
+/// The critical pairs of the units of one row at a time, as flat input
+/// indices `(birth, death)`, with the reusable buffers of the H0 engine
+/// (one per worker: rayon's `map_init`).
+pub(crate) struct PairFinder<'a> {
+    cfg: &'a DiagramConfig,
+    units: &'a Units,
+    min_persistence: f64,
+    h0: SignalH0,
+    negated: Vec<f64>,
+}
+
+impl<'a> PairFinder<'a> {
+    /// A finder keeping the pairs with persistence `|death - birth| >
+    /// min_persistence`.
+    pub fn new(cfg: &'a DiagramConfig, units: &'a Units, min_persistence: f64) -> Self {
+        Self {
+            cfg,
+            units,
+            min_persistence,
+            h0: SignalH0::default(),
+            negated: Vec::new(),
+        }
+    }
+
+    /// The kept pairs of each unit of row `r` (its values `row`), as flat
+    /// indices into the whole input, in the diagram's order.
+    ///
+    /// # Errors
+    /// [`Error::Persistence`] from the diagram (the values are finite).
+    pub fn row(&mut self, r: usize, row: &[f64]) -> Result<Vec<Vec<(usize, usize)>>> {
+        let (per_row, len) = (self.units.per_row, self.units.unit_len);
+        (0..per_row)
+            .map(|s| {
+                let unit = &row[s * len..(s + 1) * len];
+                let critical = self.critical(unit)?;
+                Ok(self.kept(unit, critical, r * self.units.row_len + s * len))
+            })
+            .collect()
+    }
+
+    /// The critical pairs of one unit's diagram.
+    fn critical(&mut self, unit: &[f64]) -> Result<Vec<CriticalPair>> {
+        let superlevel = self.cfg.filtration == Filtration::Superlevel;
+        if unit.is_empty() {
+            return Ok(Vec::new());
+        }
+        let Some((h, w)) = self.units.image else {
+            let (_, critical) = if superlevel {
+                self.h0.superlevel_with_critical(unit)?
+            } else {
+                self.h0.sublevel_with_critical(unit)?
+            };
+            return Ok(critical);
+        };
+        // Upper-star = lower-star of the negated image: same cells, same
+        // critical indices.
+        let values: &[f64] = if superlevel {
+            self.negated.clear();
+            self.negated.extend(unit.iter().map(|v| -v));
+            &self.negated
+        } else {
+            unit
+        };
+        let view = ArrayView2::from_shape((h, w), values).map_err(|_| Error::Shape {
+            name: "x",
+            expected: "images of height x width values".into(),
+            got: self.units.dims.clone(),
+        })?;
+        let dims = lower_star_2d_with_critical(view, self.cfg.connectivity)?;
+        Ok(dims
+            .into_iter()
+            .nth(self.cfg.dimension)
+            .map(|(_, critical)| critical)
+            .unwrap_or_default())
+    }
+
+    /// The pairs of `critical` that the essential policy and the threshold
+    /// keep, as `(birth, death)` flat indices (`offset` is the unit's).
+    fn kept(
+        &self,
+        unit: &[f64],
+        critical: Vec<CriticalPair>,
+        offset: usize,
+    ) -> Vec<(usize, usize)> {
+        let superlevel = self.cfg.filtration == Filtration::Superlevel;
+        let first = |better: fn(f64, f64) -> bool| {
+            (1..unit.len()).fold(0, |m, i| if better(unit[i], unit[m]) { i } else { m })
+        };
+        critical
+            .into_iter()
+            .filter_map(|c| {
+                let death = match (c.death_index, self.cfg.essential) {
+                    (Some(d), _) => d,
+                    (None, EssentialPolicy::Drop) => return None,
+                    (None, EssentialPolicy::SegmentRange) if superlevel => first(|a, b| a < b),
+                    (None, EssentialPolicy::SegmentRange) => first(|a, b| a > b),
+                };
+                let persistence = (unit[death] - unit[c.birth_index]).abs();
+                (persistence > self.min_persistence)
+                    .then_some((offset + c.birth_index, offset + death))
+            })
+            .collect()
+    }
+}
