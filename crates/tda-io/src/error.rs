@@ -201,7 +201,7 @@ pub enum Error {
         problem: AnnotationProblem,
     },
     /// No directory holding MagnaTagATune's audio folders (`0` to `f`) was
-    /// found where `tagging::TagSet::open_dir`
+    /// found where [`TagSet::open_dir`](crate::tagging::TagSet::open_dir)
     /// looked.
     #[error("no MagnaTagATune audio folders (0 .. f) in {}", searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" or "))]
     AudioRootNotFound {

@@ -23,6 +23,8 @@
 //! - [`audio`]: WAV and MP3 files ([`read_wav`], [`read_audio`]) and the
 //!   Persistent CNN's log-mel spectrogram input ([`LogMel`], librosa's
 //!   `melspectrogram` semantics).
+//! - [`tagging`]: multi-label music tagging sets in MagnaTagATune's layout
+//!   ([`tagging::TagSet`]: annotations, clips, top tags, the usual split).
 //! - [`png`]: PNG plots: an RGB [`png::Canvas`] with a built-in pixel font
 //!   and heatmaps, greyscale images and confusion-matrix figures.
 //!
@@ -51,6 +53,7 @@ mod error;
 mod limits;
 pub mod npy;
 pub mod png;
+pub mod tagging;
 pub mod ts;
 
 pub use atomic::{clean_stale_temp_files, write_file, STALE_AFTER};
