@@ -40,6 +40,11 @@ into crates/tda-io/tests/fixtures/audio/:
   ...` of the log-mel spectrogram above of the decoded signal averaged over
   channels (7 significant digits).
 
+- `standardize.json`: three seeded spectrogram-like arrays (5, 7 and 4
+  frames x 6 bands, band 3 constant, log-mel-like magnitudes), numpy's
+  `mean(axis=0)` and `std(axis=0)` (population) of their concatenation,
+  and the third array standardised with them (constant band divided by 1).
+
 Floats are written with Python's round-trip repr.
 """
 
@@ -163,6 +168,25 @@ def main():
         json.dump(out, f)
         f.write("\n")
     mp3_fixtures(chirp, chord, rng)
+    standardize_fixture(np.random.default_rng(2014))
+
+
+def standardize_fixture(rng):
+    xs = [rng.gamma(2.0, 1.5, size=(n, 6)) + 3.0 for n in (5, 7, 4)]
+    for x in xs:
+        x[:, 3] = 2.5
+    cat = np.concatenate(xs)
+    mean, std = cat.mean(axis=0), cat.std(axis=0)
+    y = (xs[2] - mean) / np.where(std > 0, std, 1.0)
+    out = {
+        "spectrograms": [rows(x) for x in xs],
+        "mean": [float(v) for v in mean],
+        "std": [float(v) for v in std],
+        "third_standardized": rows(y),
+    }
+    with open(os.path.join(OUT, "standardize.json"), "w") as f:
+        json.dump(out, f)
+        f.write("\n")
 
 
 def f32(x):

@@ -171,7 +171,9 @@ pub enum Error {
         limit: f64,
     },
     /// An audio transform's parameter is impossible (zero, odd where it must
-    /// be even, or leaving mel filters empty).
+    /// be even, or leaving mel filters empty), or a stored mel-band moment
+    /// of a [`MelStandardizer`](crate::audio::MelStandardizer) is not
+    /// finite (or a standard deviation negative).
     #[error("invalid audio parameter `{name}`: {message}")]
     AudioParameter {
         /// The parameter, as the builder names it.
@@ -217,7 +219,7 @@ pub enum Error {
         available: usize,
     },
     /// A spectrogram has another number of mel bands than expected (by a
-    /// fitted `audio::MelStandardizer`, or the
+    /// fitted [`MelStandardizer`](crate::audio::MelStandardizer), or the
     /// first spectrogram of a fit set).
     #[error("{} has {found} mel bands, expected {expected}", clip.map_or_else(|| "the spectrogram".to_string(), |c| format!("spectrogram {c}")))]
     MelCount {

@@ -22,7 +22,8 @@
 //! - [`npy`]: NumPy `.npy` arrays, read and written with dtype and shape checks.
 //! - [`audio`]: WAV and MP3 files ([`read_wav`], [`read_audio`]) and the
 //!   Persistent CNN's log-mel spectrogram input ([`LogMel`], librosa's
-//!   `melspectrogram` semantics).
+//!   `melspectrogram` semantics), standardised per mel band
+//!   ([`MelStandardizer`]).
 //! - [`tagging`]: multi-label music tagging sets in MagnaTagATune's layout
 //!   ([`tagging::TagSet`]: annotations, clips, top tags, the usual split).
 //! - [`png`]: PNG plots: an RGB [`png::Canvas`] with a built-in pixel font
@@ -57,5 +58,5 @@ pub mod tagging;
 pub mod ts;
 
 pub use atomic::{clean_stale_temp_files, write_file, STALE_AFTER};
-pub use audio::{read_audio, read_wav, LogMel, LogMelBuilder, Wav};
+pub use audio::{read_audio, read_wav, LogMel, LogMelBuilder, MelStandardizer, Wav};
 pub use error::{AnnotationProblem, AudioErrorKind, Error, Result};

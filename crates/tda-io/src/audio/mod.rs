@@ -6,7 +6,9 @@
 //! `(frames, channels)`; [`Wav::mono`] averages the channels.
 //! [`read_audio`] reads MP3 as well (with `symphonia`, gapless: as many
 //! samples as libsndfile/mpg123 decode) and sends WAV to [`read_wav`];
-//! [`LogMel::transform_file`] goes from a file to the network's input.
+//! [`LogMel::transform_file`] goes from a file to the network's input, and
+//! [`MelStandardizer`] standardises it per mel band with moments fitted on
+//! the training clips.
 //!
 //! [`LogMel`] computes the network's input
 //!
@@ -56,8 +58,10 @@
 mod decode;
 mod log_mel;
 pub mod mel;
+mod standardize;
 mod wav;
 
 pub use decode::read_audio;
 pub use log_mel::{LogMel, LogMelBuilder, MAX_SAMPLE};
+pub use standardize::MelStandardizer;
 pub use wav::{read_wav, Wav};
