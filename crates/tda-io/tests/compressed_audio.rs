@@ -260,3 +260,34 @@ fn random_frame_bodies_never_panic() {
         }
     }
 }
+
+/// An ID3v2 tag before the stream and an ID3v1 tag after it (as tagged
+/// MP3s carry) are skipped: the same samples decode.
+#[test]
+fn id3_tags_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(fixture_dir().join("chirp_mono.mp3")).unwrap();
+    // ID3v2.3 with one TIT2 (title) frame.
+    let title = b"\x00a chirp";
+    let mut frame = b"TIT2".to_vec();
+    frame.extend_from_slice(&(title.len() as u32).to_be_bytes());
+    frame.extend_from_slice(&[0, 0]);
+    frame.extend_from_slice(title);
+    let size = frame.len() as u32;
+    let mut tagged = b"ID3\x03\x00\x00".to_vec();
+    tagged.extend_from_slice(&[
+        (size >> 21 & 0x7f) as u8,
+        (size >> 14 & 0x7f) as u8,
+        (size >> 7 & 0x7f) as u8,
+        (size & 0x7f) as u8,
+    ]);
+    tagged.extend_from_slice(&frame);
+    tagged.extend_from_slice(&bytes);
+    let mut v1 = b"TAG".to_vec();
+    v1.resize(128, b' ');
+    tagged.extend_from_slice(&v1);
+    let p = dir.path().join("tagged.mp3");
+    std::fs::write(&p, &tagged).unwrap();
+    let plain = read_audio(fixture_dir().join("chirp_mono.mp3")).unwrap();
+    assert_eq!(read_audio(&p).unwrap(), plain);
+}
