@@ -9,12 +9,13 @@
 //! ops (`erf`, a batched matrix product), so gradients reach the input
 //! through the critical values only.
 
-use candle_core::{Module, Tensor, D};
+use candle_core::{Module, Tensor};
 use rayon::prelude::*;
 use tda_persistence::memory;
 use tda_vectorize::{Essential, Grid, Normalize, PersistenceImage, Weight};
 
 use super::diagrams::{DiagramConfig, PairFinder, Units};
+use super::fused::{self, PixelMasses};
 use super::input::{finite_host_copy, index_tensor};
 use crate::error::{Error, Result};
 
@@ -77,67 +78,14 @@ pub struct PersistenceImageLayer {
     diagram: DiagramConfig,
     /// The output's rows: birth pixels (contiguous grid) or persistence
     /// pixels, descending (legacy grid).
-    rows: PixelAxis,
+    rows: PixelMasses,
     /// The output's columns: persistence pixels (contiguous grid) or
     /// birth pixels (legacy grid).
-    cols: PixelAxis,
+    cols: PixelMasses,
     /// The legacy grid (weights divided by the diagram's largest).
     legacy: bool,
-    sigma: f64,
     min_persistence: f64,
     normalize: Normalize,
-}
-
-/// The pixel intervals along one axis of the output, as the points where
-/// the normal CDF is evaluated: pixel `i` is `[edges[lower + i],
-/// edges[upper + i]]`.
-#[derive(Debug, Clone, PartialEq)]
-struct PixelAxis {
-    edges: Vec<f64>,
-    lower: usize,
-    upper: usize,
-    len: usize,
-}
-
-impl PixelAxis {
-    /// From pixel bounds; tiling pixels share their edges.
-    fn new(bounds: &[[f64; 2]]) -> Self {
-        let len = bounds.len();
-        let tiles = bounds.windows(2).all(|w| w[0][1] == w[1][0]);
-        if tiles {
-            let mut edges: Vec<f64> = bounds.iter().map(|b| b[0]).collect();
-            edges.extend(bounds.last().map(|b| b[1]));
-            Self {
-                edges,
-                lower: 0,
-                upper: 1,
-                len,
-            }
-        } else {
-            let edges = bounds
-                .iter()
-                .map(|b| b[0])
-                .chain(bounds.iter().map(|b| b[1]));
-            Self {
-                edges: edges.collect(),
-                lower: 0,
-                upper: len,
-                len,
-            }
-        }
-    }
-
-    /// Gaussian masses `Phi((hi - c)/s) - Phi((lo - c)/s)` of every pixel
-    /// for every centre: `(units, pairs, 1)` -> `(units, pairs, len)`;
-    /// `scale = 1 / (s sqrt 2)`.
-    fn masses(&self, centre: &Tensor, scale: f64) -> Result<Tensor> {
-        let (dev, dtype) = (centre.device(), centre.dtype());
-        let e = Tensor::from_slice(&self.edges, (1, 1, self.edges.len()), dev)?.to_dtype(dtype)?;
-        let erf = e.broadcast_sub(centre)?.affine(scale, 0.0)?.erf()?;
-        let hi = erf.narrow(D::Minus1, self.upper, self.len)?;
-        let lo = erf.narrow(D::Minus1, self.lower, self.len)?;
-        Ok((hi - lo)?.affine(0.5, 0.0)?)
-    }
 }
 
 impl PersistenceImageLayer {
@@ -174,18 +122,24 @@ impl PersistenceImageLayer {
         }
         let (birth, mut pers) = pi.pixel_bounds();
         let legacy = pi.grid() == Grid::LegacyPersImage;
+        let sigma = pi.sigma();
         let (rows, cols) = if legacy {
             pers.reverse();
-            (PixelAxis::new(&pers), PixelAxis::new(&birth))
+            (
+                PixelMasses::new(&pers, sigma),
+                PixelMasses::new(&birth, sigma),
+            )
         } else {
-            (PixelAxis::new(&birth), PixelAxis::new(&pers))
+            (
+                PixelMasses::new(&birth, sigma),
+                PixelMasses::new(&pers, sigma),
+            )
         };
         Ok(Self {
             diagram,
             rows,
             cols,
             legacy,
-            sigma: pi.sigma(),
             min_persistence: pi.min_persistence().unwrap_or(0.0),
             normalize: pi.normalize(),
         })
@@ -215,6 +169,12 @@ impl PersistenceImageLayer {
     /// are over [`tda_persistence::memory::limit`], checked before anything
     /// is allocated; [`Error::Candle`] from the tensor operations.
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        self.forward_with(x, fused::applies_to(x))
+    }
+
+    /// [`Self::forward`] with the fused CPU kernels (`fused`, where they
+    /// apply) or candle's generic ops.
+    pub(crate) fn forward_with(&self, x: &Tensor, fused: bool) -> Result<Tensor> {
         let units = Units::of(x, &self.diagram)?;
         let (rows, cols) = self.shape();
         let out_dims = units.out_dims(&[rows, cols]);
@@ -229,7 +189,7 @@ impl PersistenceImageLayer {
         } else {
             units.unit_len / 2 + 1
         };
-        let edges = self.rows.edges.len() + self.cols.edges.len();
+        let edges = self.rows.edges() + self.cols.edges();
         memory::check(
             "persistence image layer",
             memory::sum(&[
@@ -282,15 +242,11 @@ impl PersistenceImageLayer {
         if self.legacy {
             weight = divide_where_positive(&weight, &weight.max_keepdim(1)?)?;
         }
-        let scale = 1.0 / (self.sigma * std::f64::consts::SQRT_2);
         let (row_centre, col_centre) = if self.legacy { (&p, &b) } else { (&b, &p) };
         // (units, pairs, rows) and (units, pairs, cols), the weight on the
         // columns' side; the image is their product over the pairs.
-        let row_masses = self.rows.masses(row_centre, scale)?;
-        let col_masses = self
-            .cols
-            .masses(col_centre, scale)?
-            .broadcast_mul(&weight)?;
+        let row_masses = self.rows.apply(row_centre, fused)?;
+        let col_masses = self.cols.apply(col_centre, fused)?.broadcast_mul(&weight)?;
         let image = row_masses
             .transpose(1, 2)?
             .contiguous()?

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use tda_persistence::memory;
 
 use super::diagrams::{DiagramConfig, PairFinder, Units};
+use super::fused::{self, Tents, EMPTY};
 use super::input::{finite_host_copy, index_tensor};
 use crate::error::{Error, Result};
 
@@ -89,11 +90,10 @@ pub struct LandscapeLayer {
 }
 
 /// One row's selection: for each (unit, landscape, sample) slot the
-/// flat input indices of its interval's ends, and whether it is filled.
+/// flat input indices of its interval's ends ([`EMPTY`] for none).
 struct Selection {
     lo: Vec<usize>,
     hi: Vec<usize>,
-    mask: Vec<f64>,
 }
 
 impl LandscapeLayer {
@@ -157,12 +157,19 @@ impl LandscapeLayer {
     /// [`tda_persistence::memory::limit`]; [`Error::Candle`] from the
     /// tensor operations.
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        self.forward_with(x, fused::applies_to(x))
+    }
+
+    /// [`Self::forward`] with the fused CPU kernels (`fused`, where they
+    /// apply) or candle's generic ops.
+    pub(crate) fn forward_with(&self, x: &Tensor, fused: bool) -> Result<Tensor> {
         let units = Units::of(x, &self.cfg.diagram)?;
         let (k, n) = (self.cfg.num_landscapes, self.cfg.samples.len());
         let out_dims = units.out_dims(&[k, n]);
         // Host: the input copy; per output element two indices and a mask
         // (24 bytes); device: gathered ends, mask, differences and the
-        // result (8 tensors of the output's size at f64).
+        // result (8 tensors of the output's size at f64; the fused CPU
+        // kernel needs less).
         memory::check(
             "landscape layer",
             memory::sum(&[
@@ -185,18 +192,29 @@ impl LandscapeLayer {
             )
             .collect::<Result<_>>()?;
         let total = units.count() * k * n;
-        let (mut lo, mut hi, mut mask) = (
-            Vec::with_capacity(total),
-            Vec::with_capacity(total),
-            Vec::with_capacity(total),
-        );
+        let (mut lo, mut hi) = (Vec::with_capacity(total), Vec::with_capacity(total));
         for s in per_row {
             lo.extend(s.lo);
             hi.extend(s.hi);
-            mask.extend(s.mask);
         }
+        let samples = self.cfg.samples.clone();
+        if fused && fused::applies_to(x) {
+            let tents = flat.apply_op1(Tents { lo, hi, samples })?;
+            return Ok(tents.reshape(out_dims)?);
+        }
+        // Other devices and dtypes: gathers and elementwise ops; empty
+        // slots gather index 0 and are masked.
         let dev = x.device();
-        let index = |v: Vec<usize>| index_tensor(v, host.len(), dev);
+        let mask: Vec<f64> = lo
+            .iter()
+            .map(|&i| f64::from(u8::from(i != EMPTY)))
+            .collect();
+        let valid = |v: Vec<usize>| -> Vec<usize> {
+            v.into_iter()
+                .map(|i| if i == EMPTY { 0 } else { i })
+                .collect()
+        };
+        let index = |v: Vec<usize>| index_tensor(valid(v), host.len(), dev);
         let lo = flat
             .index_select(&index(lo)?, 0)?
             .reshape(out_dims.as_slice())?;
@@ -204,7 +222,7 @@ impl LandscapeLayer {
             .index_select(&index(hi)?, 0)?
             .reshape(out_dims.as_slice())?;
         let mask = Tensor::from_vec(mask, out_dims.as_slice(), dev)?.to_dtype(x.dtype())?;
-        let t = Tensor::from_slice(&self.cfg.samples, n, dev)?.to_dtype(x.dtype())?;
+        let t = Tensor::from_vec(samples, n, dev)?.to_dtype(x.dtype())?;
         let rise = t.broadcast_sub(&lo)?;
         let fall = hi.broadcast_sub(&t)?;
         Ok(rise.minimum(&fall)?.relu()?.mul(&mask)?)
@@ -215,12 +233,9 @@ impl LandscapeLayer {
     fn select(&self, host: &[f64], units: Vec<Vec<(usize, usize)>>) -> Selection {
         let (k, n) = (self.cfg.num_landscapes, self.cfg.samples.len());
         let len = units.len() * k * n;
-        // Empty slots point at any valid index: their mask is 0.
-        let anywhere = units.iter().flatten().map(|p| p.0).next().unwrap_or(0);
         let mut sel = Selection {
-            lo: vec![anywhere; len],
-            hi: vec![anywhere; len],
-            mask: vec![0.0; len],
+            lo: vec![EMPTY; len],
+            hi: vec![EMPTY; len],
         };
         // Per slot of one sample: (tent, lo, hi), descending.
         let mut top: Vec<(f64, usize, usize)> = Vec::with_capacity(k);
@@ -243,7 +258,6 @@ impl LandscapeLayer {
                     let o = (s * k + j) * n + i;
                     sel.lo[o] = lo;
                     sel.hi[o] = hi;
-                    sel.mask[o] = 1.0;
                 }
             }
         }

@@ -19,6 +19,7 @@
 //! - `input.rs`: the finite host copy and the index tensors both use.
 
 mod diagrams;
+mod fused;
 mod image;
 mod input;
 mod landscape;

@@ -1,0 +1,386 @@
+//! Fused CPU kernels of the persistence layers, as candle custom ops with
+//! their backward passes: the landscape layer's tents ([`Tents`]) and the
+//! image layer's pixel masses ([`PixelMasses`]).
+//!
+//! Written in candle's generic ops, each of these is a chain of a dozen
+//! kernels over tensors of the output's size (gathers, broadcasts,
+//! `minimum`, `relu`, `erf`, masks) with as many again in the backward
+//! pass, most of the layers' time; fused, each is one pass over its
+//! output forward and one backward. They run on CPU tensors of `f32` or
+//! `f64`; the layers use the generic ops on other devices and dtypes, and
+//! the tests check that both give the same values and gradients.
+
+use candle_core::{CpuStorage, CustomOp1, Device, Layout, Shape, Tensor, WithDType, D};
+
+/// A slot of [`Tents`] with no pair: its value and gradient are 0.
+pub(super) const EMPTY: usize = usize::MAX;
+
+/// Whether the fused kernels take `x`: a CPU tensor of `f32` or `f64`.
+pub(super) fn applies_to(x: &Tensor) -> bool {
+    matches!(x.device(), Device::Cpu)
+        && matches!(x.dtype(), candle_core::DType::F32 | candle_core::DType::F64)
+}
+
+/// The contiguous values of a CPU storage of `T`.
+fn values<'a, T: WithDType>(
+    storage: &'a CpuStorage,
+    layout: &Layout,
+) -> candle_core::Result<&'a [T]> {
+    let (start, end) = layout
+        .contiguous_offsets()
+        .ok_or_else(|| candle_core::Error::Msg("fused kernel: input not contiguous".into()))?;
+    Ok(&T::cpu_storage_as_slice(storage)?[start..end])
+}
+
+/// The host values of a tensor as `f64`.
+fn host(t: &Tensor) -> candle_core::Result<Vec<f64>> {
+    t.flatten_all()?
+        .to_dtype(candle_core::DType::F64)?
+        .to_vec1()
+}
+
+/// The landscape layer's selected tents: output slot `o` is
+/// `max(0, min(t - x[lo[o]], x[hi[o]] - t))` at sample `t =
+/// samples[o % samples.len()]`, 0 where `lo[o]` is [`EMPTY`]. Input: the
+/// layer's input flattened.
+pub(super) struct Tents {
+    pub lo: Vec<usize>,
+    pub hi: Vec<usize>,
+    pub samples: Vec<f64>,
+}
+
+impl Tents {
+    fn forward<T: WithDType>(&self, x: &[T]) -> Vec<T> {
+        let n = self.samples.len();
+        self.lo
+            .iter()
+            .zip(&self.hi)
+            .enumerate()
+            .map(|(o, (&lo, &hi))| {
+                if lo == EMPTY {
+                    return T::from_f64(0.0);
+                }
+                let t = self.samples[o % n];
+                let rise = t - x[lo].to_f64();
+                let fall = x[hi].to_f64() - t;
+                T::from_f64(rise.min(fall).max(0.0))
+            })
+            .collect()
+    }
+}
+
+impl CustomOp1 for Tents {
+    fn name(&self) -> &'static str {
+        "landscape-tents"
+    }
+
+    fn cpu_fwd(
+        &self,
+        storage: &CpuStorage,
+        layout: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        let shape = Shape::from(self.lo.len());
+        match storage {
+            CpuStorage::F32(_) => Ok((
+                CpuStorage::F32(self.forward(values::<f32>(storage, layout)?)),
+                shape,
+            )),
+            CpuStorage::F64(_) => Ok((
+                CpuStorage::F64(self.forward(values::<f64>(storage, layout)?)),
+                shape,
+            )),
+            _ => Err(candle_core::Error::Msg(
+                "landscape tents: f32 or f64 only".into(),
+            )),
+        }
+    }
+
+    /// The gradient of a positive tent reaches its rising end (`-1`) where
+    /// `t - lo < hi - t`, its falling end (`+1`) otherwise.
+    fn bwd(
+        &self,
+        arg: &Tensor,
+        _res: &Tensor,
+        grad_res: &Tensor,
+    ) -> candle_core::Result<Option<Tensor>> {
+        let (x, g) = (host(arg)?, host(grad_res)?);
+        let n = self.samples.len();
+        let mut grad = vec![0.0; x.len()];
+        for (o, (&lo, &hi)) in self.lo.iter().zip(&self.hi).enumerate() {
+            if lo == EMPTY {
+                continue;
+            }
+            let t = self.samples[o % n];
+            let (rise, fall) = (t - x[lo], x[hi] - t);
+            if rise.min(fall) <= 0.0 {
+                continue;
+            }
+            if rise < fall {
+                grad[lo] -= g[o];
+            } else {
+                grad[hi] += g[o];
+            }
+        }
+        let grad = Tensor::from_vec(grad, arg.shape(), arg.device())?.to_dtype(arg.dtype())?;
+        Ok(Some(grad))
+    }
+}
+
+/// The Gaussian masses of the pixels of one image axis: for each centre
+/// `c`, pixel `i`'s `Phi((upper_i - c)/s) - Phi((lower_i - c)/s)` as
+/// `(erf(z_hi) - erf(z_lo)) / 2`, `z = (edge - c) scale`, `scale = 1 /
+/// (s sqrt 2)`. Input: the centres `(..., 1)`; output `(..., len)`. Pixel
+/// `i` is `[edges[lower + i], edges[upper + i]]`: tiling pixels share
+/// their edges.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct PixelMasses {
+    edges: Vec<f64>,
+    lower: usize,
+    upper: usize,
+    pub len: usize,
+    scale: f64,
+}
+
+impl PixelMasses {
+    /// The masses of pixels `bounds` (`[lower, upper]` each) under
+    /// Gaussians of standard deviation `sigma`.
+    pub fn new(bounds: &[[f64; 2]], sigma: f64) -> Self {
+        let len = bounds.len();
+        let scale = 1.0 / (sigma * std::f64::consts::SQRT_2);
+        let lowers = bounds.iter().map(|b| b[0]);
+        if bounds.windows(2).all(|w| w[0][1] == w[1][0]) {
+            let edges = lowers.chain(bounds.last().map(|b| b[1])).collect();
+            Self {
+                edges,
+                lower: 0,
+                upper: 1,
+                len,
+                scale,
+            }
+        } else {
+            let edges = lowers.chain(bounds.iter().map(|b| b[1])).collect();
+            Self {
+                edges,
+                lower: 0,
+                upper: len,
+                len,
+                scale,
+            }
+        }
+    }
+
+    /// Number of distinct pixel edges.
+    pub fn edges(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// The masses for centres `(..., 1)`: `(..., len)`, differentiable in
+    /// the centres; fused (where `fused` and [`applies_to`] the centres)
+    /// or in candle's `erf`.
+    ///
+    /// # Errors
+    /// [`Error::Candle`](crate::Error::Candle) from the tensor operations.
+    pub fn apply(&self, centre: &Tensor, fused: bool) -> crate::Result<Tensor> {
+        if fused && applies_to(centre) {
+            return Ok(centre.apply_op1(self.clone())?);
+        }
+        let (dev, dtype) = (centre.device(), centre.dtype());
+        let e = Tensor::from_slice(&self.edges, (1, 1, self.edges.len()), dev)?.to_dtype(dtype)?;
+        let erf = e.broadcast_sub(centre)?.affine(self.scale, 0.0)?.erf()?;
+        let hi = erf.narrow(D::Minus1, self.upper, self.len)?;
+        let lo = erf.narrow(D::Minus1, self.lower, self.len)?;
+        Ok((hi - lo)?.affine(0.5, 0.0)?)
+    }
+
+    fn forward<T: WithDType>(&self, centres: &[T]) -> Vec<T> {
+        let mut erf = vec![0.0; self.edges.len()];
+        let mut out = Vec::with_capacity(centres.len() * self.len);
+        for c in centres {
+            let c = c.to_f64();
+            for (e, &edge) in erf.iter_mut().zip(&self.edges) {
+                *e = libm::erf((edge - c) * self.scale);
+            }
+            out.extend(
+                (0..self.len)
+                    .map(|i| T::from_f64(0.5 * (erf[self.upper + i] - erf[self.lower + i]))),
+            );
+        }
+        out
+    }
+}
+
+impl CustomOp1 for PixelMasses {
+    fn name(&self) -> &'static str {
+        "pixel-masses"
+    }
+
+    fn cpu_fwd(
+        &self,
+        storage: &CpuStorage,
+        layout: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        let mut dims = layout.shape().dims().to_vec();
+        if let Some(last) = dims.last_mut() {
+            *last = self.len;
+        }
+        let shape = Shape::from(dims);
+        match storage {
+            CpuStorage::F32(_) => Ok((
+                CpuStorage::F32(self.forward(values::<f32>(storage, layout)?)),
+                shape,
+            )),
+            CpuStorage::F64(_) => Ok((
+                CpuStorage::F64(self.forward(values::<f64>(storage, layout)?)),
+                shape,
+            )),
+            _ => Err(candle_core::Error::Msg(
+                "pixel masses: f32 or f64 only".into(),
+            )),
+        }
+    }
+
+    /// `d/dc (erf(z_hi) - erf(z_lo)) / 2 = -(scale / sqrt(pi)) (exp(-z_hi^2)
+    /// - exp(-z_lo^2))`, summed against the output's gradient.
+    fn bwd(
+        &self,
+        arg: &Tensor,
+        _res: &Tensor,
+        grad_res: &Tensor,
+    ) -> candle_core::Result<Option<Tensor>> {
+        let (centres, g) = (host(arg)?, host(grad_res)?);
+        let factor = -self.scale / std::f64::consts::PI.sqrt();
+        let mut density = vec![0.0; self.edges.len()];
+        let grad: Vec<f64> = centres
+            .iter()
+            .zip(g.chunks(self.len))
+            .map(|(&c, g)| {
+                for (d, &edge) in density.iter_mut().zip(&self.edges) {
+                    let z = (edge - c) * self.scale;
+                    *d = (-z * z).exp();
+                }
+                let dot: f64 = (0..self.len)
+                    .map(|i| g[i] * (density[self.upper + i] - density[self.lower + i]))
+                    .sum();
+                factor * dot
+            })
+            .collect();
+        let grad = Tensor::from_vec(grad, arg.shape(), arg.device())?.to_dtype(arg.dtype())?;
+        Ok(Some(grad))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use candle_core::{DType, Device, Tensor, Var};
+    use rand::{Rng, SeedableRng};
+    use rand_xoshiro::SplitMix64;
+    use tda_vectorize::{Grid, Normalize, PersistenceImage};
+
+    use super::super::{
+        DiagramConfig, EssentialPolicy, Filtration, LandscapeConfig, LandscapeLayer,
+        PersistenceImageLayer,
+    };
+
+    /// Values and input gradients (of a weighted sum) of `forward` on
+    /// `x`, both as `f64`.
+    fn run(forward: impl Fn(&Tensor) -> Tensor, x: &Tensor, seed: u64) -> (Vec<f64>, Vec<f64>) {
+        let x = Var::from_tensor(x).unwrap();
+        let y = forward(x.as_tensor());
+        let mut rng = SplitMix64::seed_from_u64(seed);
+        let w: Vec<f64> = (0..y.elem_count())
+            .map(|_| rng.random_range(-1.0..1.0))
+            .collect();
+        let w = Tensor::from_vec(w, y.shape(), &Device::Cpu)
+            .unwrap()
+            .to_dtype(y.dtype())
+            .unwrap();
+        let grads = y.mul(&w).unwrap().sum_all().unwrap().backward().unwrap();
+        let host = |t: &Tensor| -> Vec<f64> {
+            t.flatten_all()
+                .unwrap()
+                .to_dtype(DType::F64)
+                .unwrap()
+                .to_vec1()
+                .unwrap()
+        };
+        (host(&y), host(grads.get(x.as_tensor()).unwrap()))
+    }
+
+    fn assert_close(a: &[f64], b: &[f64], tol: f64, what: &str) {
+        assert_eq!(a.len(), b.len(), "{what}");
+        let scale = a.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+        for (i, (x, y)) in a.iter().zip(b).enumerate() {
+            assert!(
+                (x - y).abs() <= tol * scale,
+                "{what} [{i}]: fused {x} vs generic {y}"
+            );
+        }
+    }
+
+    fn input(dims: &[usize], seed: u64, dtype: DType) -> Tensor {
+        let mut rng = SplitMix64::seed_from_u64(seed);
+        let n = dims.iter().product();
+        let v: Vec<f64> = (0..n).map(|_| rng.random_range(-1.0..4.0)).collect();
+        Tensor::from_vec(v, dims, &Device::Cpu)
+            .unwrap()
+            .to_dtype(dtype)
+            .unwrap()
+    }
+
+    /// The fused kernels give the generic ops' values and gradients.
+    #[test]
+    fn fused_kernels_equal_generic_ops() {
+        for dtype in [DType::F64, DType::F32] {
+            let tol = if dtype == DType::F64 { 1e-12 } else { 1e-5 };
+            for (case, diagram) in [
+                DiagramConfig::persistent_cnn(),
+                DiagramConfig {
+                    essential: EssentialPolicy::SegmentRange,
+                    ..DiagramConfig::default()
+                },
+                DiagramConfig {
+                    filtration: Filtration::Superlevel,
+                    dimension: 1,
+                    ..DiagramConfig::default()
+                },
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let dims: &[usize] = if diagram.dimension == 1 {
+                    &[2, 3, 9, 8]
+                } else {
+                    &[2, 3, 70]
+                };
+                let x = input(dims, case as u64, dtype);
+                let cfg = LandscapeConfig {
+                    diagram: diagram.clone(),
+                    num_landscapes: 3,
+                    ..LandscapeConfig::default()
+                };
+                let layer = LandscapeLayer::new(cfg).unwrap();
+                let fused = run(|x| layer.forward_with(x, true).unwrap(), &x, 1);
+                let generic = run(|x| layer.forward_with(x, false).unwrap(), &x, 1);
+                assert_close(&fused.0, &generic.0, tol, "landscape values");
+                assert_close(&fused.1, &generic.1, tol, "landscape gradients");
+                for grid in [Grid::Contiguous, Grid::LegacyPersImage] {
+                    let pi = PersistenceImage::builder()
+                        .birth_range(-1.0, 4.0)
+                        .pers_range(0.0, 5.0)
+                        .resolution(9, 7)
+                        .sigma(0.3)
+                        .grid(grid)
+                        .normalize(Normalize::Max)
+                        .build()
+                        .unwrap();
+                    let layer = PersistenceImageLayer::new(&pi, diagram.clone()).unwrap();
+                    let fused = run(|x| layer.forward_with(x, true).unwrap(), &x, 2);
+                    let generic = run(|x| layer.forward_with(x, false).unwrap(), &x, 2);
+                    assert_close(&fused.0, &generic.0, tol, "image values");
+                    assert_close(&fused.1, &generic.1, tol, "image gradients");
+                    assert!(fused.1.iter().any(|&g| g != 0.0));
+                }
+            }
+        }
+    }
+}
