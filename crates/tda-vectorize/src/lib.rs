@@ -144,7 +144,8 @@ pub use entropy::{
 };
 pub use error::{Error, Result};
 pub use image::{
-    Grid, Normalize, PersistenceImage, PersistenceImageBuilder, Weight, PINET_IMAGE_MIN_PERSISTENCE,
+    Grid, ImageAxis, Normalize, PersistenceImage, PersistenceImageBuilder, Weight,
+    PINET_IMAGE_MIN_PERSISTENCE,
 };
 pub use pinet_targets::pinet_targets;
 pub use silhouette::{Silhouette, SilhouetteBuilder};

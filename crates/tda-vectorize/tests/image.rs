@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use tda_persistence::{Diagram, PersistencePair};
-use tda_vectorize::{Essential, Grid, Normalize, PersistenceImage, Vectorizer, Weight};
+use tda_vectorize::{Essential, Grid, ImageAxis, Normalize, PersistenceImage, Vectorizer, Weight};
 
 /// 5-point Gauss-Legendre nodes and weights on [-1, 1].
 const GL_X: [f64; 5] = [
@@ -355,7 +355,8 @@ fn batch_matches_single_and_thread_count() {
     assert_eq!(pi.transform_batch(&[]).unwrap().dim(), (0, 30));
 }
 
-/// `pixel_bounds` are the intervals the transform integrates over: one
+/// `pixel_bounds` are the intervals the transform integrates over and
+/// `axis_masses` its separable factors: one
 /// point's image is its weight times the outer product of the Gaussian's
 /// masses on them (quadrature), placed as [`Grid`] documents, on both grids.
 #[test]
@@ -373,17 +374,40 @@ fn pixel_bounds_are_the_integrated_intervals() {
             .unwrap();
         let (bx, py) = pi.pixel_bounds();
         assert_eq!((bx.len(), py.len()), (7, 5));
+        // The separable factors, as axis_masses gives them.
+        let mut mb = vec![0.0; 7];
+        let mut mp = vec![0.0; 5];
+        pi.axis_masses(ImageAxis::Birth, b, &mut mb).unwrap();
+        pi.axis_masses(ImageAxis::Persistence, p, &mut mp).unwrap();
+        for (m, x) in mb.iter().zip(&bx) {
+            assert!(
+                (m - integrate_density(b, s, x[0], x[1])).abs() < 1e-12,
+                "{grid:?}"
+            );
+        }
+        for (m, y) in mp.iter().zip(&py) {
+            assert!(
+                (m - integrate_density(p, s, y[0], y[1])).abs() < 1e-12,
+                "{grid:?}"
+            );
+        }
+        assert!(pi.axis_masses(ImageAxis::Birth, b, &mut mp).is_err());
+        assert!(pi.axis_masses(ImageAxis::Birth, f64::NAN, &mut mb).is_err());
         // Legacy weights are divided by the largest (here the only) weight.
         let w = if grid == Grid::Contiguous { p } else { 1.0 };
         let img = pi.transform(&dgm).unwrap();
         for (i, x) in bx.iter().enumerate() {
             for (j, y) in py.iter().enumerate() {
-                let want = w * integrate_density(b, s, x[0], x[1]) * integrate_density(p, s, y[0], y[1]);
+                let want =
+                    w * integrate_density(b, s, x[0], x[1]) * integrate_density(p, s, y[0], y[1]);
                 let at = match grid {
                     Grid::Contiguous => i * 5 + j,
                     Grid::LegacyPersImage => (5 - 1 - j) * 7 + i,
                 };
-                assert!((f64::from(img[at]) - want).abs() < 1e-6, "{grid:?} ({i}, {j})");
+                assert!(
+                    (f64::from(img[at]) - want).abs() < 1e-6,
+                    "{grid:?} ({i}, {j})"
+                );
             }
         }
     }

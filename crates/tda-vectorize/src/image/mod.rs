@@ -30,6 +30,15 @@ use builder::Params;
 use pixel_masses::PixelAxis;
 use splat::{Layout, Splatter};
 
+/// An axis of a persistence image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageAxis {
+    /// The birth axis (`nx` pixels).
+    Birth,
+    /// The persistence axis (`ny` pixels).
+    Persistence,
+}
+
 /// Normalisation applied to each image after it is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Normalize {
@@ -189,6 +198,44 @@ impl PersistenceImage {
     /// there). Where they sit in the output: see [`Grid`].
     pub fn pixel_bounds(&self) -> (Vec<[f64; 2]>, Vec<[f64; 2]>) {
         (self.bx.bounds(), self.py.bounds())
+    }
+
+    /// The Gaussian masses of every pixel along `axis` for a point at
+    /// coordinate `c` (its birth or its persistence), written to `out` in
+    /// [`pixel_bounds`](Self::pixel_bounds)' order: pixel `i` gets
+    /// `Phi((upper_i - c)/sigma) - Phi((lower_i - c)/sigma)`, zero beyond 8
+    /// sigma of `c`. These are the separable factors of the transform:
+    /// a point of weight `w` adds `w * birth[i] * persistence[j]` to pixel
+    /// `(i, j)` (placed as [`Grid`] documents); differentiable layers use
+    /// them with the densities at the pixel edges.
+    ///
+    /// # Errors
+    /// [`Error::Shape`] if `out` does not hold one value per pixel of the
+    /// axis; [`Error::NonFiniteInput`] for a NaN or infinite `c`.
+    pub fn axis_masses(&self, axis: ImageAxis, c: f64, out: &mut [f64]) -> Result<()> {
+        let pixels = match axis {
+            ImageAxis::Birth => &self.bx,
+            ImageAxis::Persistence => &self.py,
+        };
+        if out.len() != pixels.len() {
+            return Err(Error::Shape {
+                name: "out",
+                expected: "one value per pixel of the axis",
+                got: vec![out.len()],
+            });
+        }
+        if !c.is_finite() {
+            return Err(Error::NonFiniteInput {
+                name: "c",
+                index: vec![],
+                value: c,
+            });
+        }
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        SCRATCH.with_borrow_mut(|buf| pixels.dense_masses(c, out, buf));
+        Ok(())
     }
 
     /// Standard deviation of the Gaussians.

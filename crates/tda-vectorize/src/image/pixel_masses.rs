@@ -182,6 +182,41 @@ impl PixelAxis {
         }
     }
 
+    /// The masses of every pixel for centre `c`, dense in `out` (one per
+    /// pixel; zero beyond the cutoff), on the best SIMD kernels this CPU
+    /// has; `buf` is scratch.
+    pub(crate) fn dense_masses(&self, c: f64, out: &mut [f64], buf: &mut Vec<f64>) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(simd) = crate::image::simd::Avx2Fma::detect() {
+            // SAFETY: `detect` found AVX2 and FMA on this CPU.
+            unsafe { self.dense_masses_avx2_fma(simd, c, out, buf) };
+            return;
+        }
+        self.dense_masses_with(crate::image::simd::Portable, c, out, buf);
+    }
+
+    /// [`Self::dense_masses_with`] compiled for AVX2 and FMA, so that the
+    /// kernels' intrinsics inline.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn dense_masses_avx2_fma(
+        &self,
+        simd: crate::image::simd::Avx2Fma,
+        c: f64,
+        out: &mut [f64],
+        buf: &mut Vec<f64>,
+    ) {
+        self.dense_masses_with(simd, c, out, buf);
+    }
+
+    #[inline(always)]
+    fn dense_masses_with<S: Simd>(&self, simd: S, c: f64, out: &mut [f64], buf: &mut Vec<f64>) {
+        out.fill(0.0);
+        if let Some(span) = self.masses(simd, c, NormalTail::get(), buf) {
+            out[span.first..span.first + span.len].copy_from_slice(span.masses());
+        }
+    }
+
     /// The same masses from one normal-tail evaluation per pixel edge (the
     /// fallback, and the reference the table is tested against).
     pub(crate) fn masses_per_edge(&self, c: f64, tail: &NormalTail, buf: &mut Vec<f64>) -> usize {

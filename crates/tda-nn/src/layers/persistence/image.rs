@@ -9,10 +9,12 @@
 //! ops (`erf`, a batched matrix product), so gradients reach the input
 //! through the critical values only.
 
+use std::sync::Arc;
+
 use candle_core::{Module, Tensor};
 use rayon::prelude::*;
 use tda_persistence::memory;
-use tda_vectorize::{Essential, Grid, Normalize, PersistenceImage, Weight};
+use tda_vectorize::{Essential, Grid, ImageAxis, Normalize, PersistenceImage, Weight};
 
 use super::diagrams::{DiagramConfig, PairFinder, Units};
 use super::fused::{self, PixelMasses};
@@ -120,19 +122,18 @@ impl PersistenceImageLayer {
                 "the layer drops essential pairs or makes them finite by DiagramConfig::essential: use Essential::Drop",
             );
         }
-        let (birth, mut pers) = pi.pixel_bounds();
         let legacy = pi.grid() == Grid::LegacyPersImage;
-        let sigma = pi.sigma();
+        let shared = Arc::new(pi.clone());
+        let masses = |axis, reversed| PixelMasses::new(Arc::clone(&shared), axis, reversed);
         let (rows, cols) = if legacy {
-            pers.reverse();
             (
-                PixelMasses::new(&pers, sigma),
-                PixelMasses::new(&birth, sigma),
+                masses(ImageAxis::Persistence, true),
+                masses(ImageAxis::Birth, false),
             )
         } else {
             (
-                PixelMasses::new(&birth, sigma),
-                PixelMasses::new(&pers, sigma),
+                masses(ImageAxis::Birth, false),
+                masses(ImageAxis::Persistence, false),
             )
         };
         Ok(Self {
