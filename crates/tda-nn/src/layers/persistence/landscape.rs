@@ -237,14 +237,25 @@ impl LandscapeLayer {
             lo: vec![EMPTY; len],
             hi: vec![EMPTY; len],
         };
-        // Per slot of one sample: (tent, lo, hi), descending.
+        // Each unit's intervals as (lo value, hi value, lo index, hi index),
+        // read once; per sample, the k largest tents (tent, lo, hi),
+        // descending.
+        let mut intervals: Vec<(f64, f64, usize, usize)> = Vec::new();
         let mut top: Vec<(f64, usize, usize)> = Vec::with_capacity(k);
         for (s, pairs) in units.iter().enumerate() {
+            intervals.clear();
+            intervals.extend(pairs.iter().map(|&(b, d)| {
+                let (vb, vd) = (host[b], host[d]);
+                if vb <= vd {
+                    (vb, vd, b, d)
+                } else {
+                    (vd, vb, d, b)
+                }
+            }));
             for (i, &t) in self.cfg.samples.iter().enumerate() {
                 top.clear();
-                for &(b, d) in pairs {
-                    let (lo, hi) = if host[b] <= host[d] { (b, d) } else { (d, b) };
-                    let v = (t - host[lo]).min(host[hi] - t);
+                for &(lo_value, hi_value, lo, hi) in &intervals {
+                    let v = (t - lo_value).min(hi_value - t);
                     if v <= 0.0 || (top.len() == k && v <= top[k - 1].0) {
                         continue;
                     }
