@@ -12,7 +12,8 @@
 //!   convolution as one matrix product.
 //! - [`MaxPoolSame`], [`max_pool_same`], [`pad_same`] (`pool.rs`):
 //!   overlapping "same" max-pooling with a backward pass, and the zero
-//!   padding of the convolutions.
+//!   padding of the convolutions; [`max_pool_ceil`], the Persistent CNN's
+//!   non-overlapping pooling whose last partial window counts.
 //! - [`LandscapeLayer`] (`landscape.rs`): the Persistent CNN's
 //!   persistence-landscape layer, differentiable through the critical
 //!   values (candle has no persistence).
@@ -45,4 +46,4 @@ pub use dropout::SeededDropout;
 pub use init::init_keras;
 pub use landscape::{EssentialPolicy, Filtration, LandscapeConfig, LandscapeLayer};
 pub use persistence_image::PersistenceImageLayer;
-pub use pool::{max_pool_same, pad_same, MaxPoolSame};
+pub use pool::{max_pool_ceil, max_pool_same, pad_same, MaxPoolSame};
