@@ -451,8 +451,10 @@ impl PersistentCnn {
         let curves = self.early(x)?;
         let mut parts = Vec::with_capacity(2);
         if let Some(conv) = &self.conv {
-            let c = conv.forward(&curves)?.relu()?;
-            parts.push(max_pool_ceil(&c, 2, self.cfg.conv_pool)?);
+            // ReLU after the pool: they commute (ReLU is monotonic), and
+            // the ReLU's passes run on `conv_pool` times fewer values.
+            let c = max_pool_ceil(&conv.forward(&curves)?, 2, self.cfg.conv_pool)?;
+            parts.push(c.relu()?);
         }
         if let Some(landscape) = &self.landscape {
             let p = landscape.forward(&curves)?;
@@ -516,11 +518,11 @@ impl PersistentCnn {
         let y = cols
             .matmul(&w.t()?)?
             .broadcast_add(&self.early_bias)?
-            .relu()?
             .reshape((batch, frames, filters))?
             .transpose(1, 2)?
             .contiguous()?;
-        max_pool_ceil(&y, 2, self.cfg.early_pool)
+        // ReLU after the pool, which it commutes with (see `forward_t`).
+        Ok(max_pool_ceil(&y, 2, self.cfg.early_pool)?.relu()?)
     }
 
     /// The shape, dtype, device and batch-size checks of `x`.
