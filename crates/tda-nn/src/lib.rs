@@ -15,7 +15,13 @@
 //! concatenation of feature matrices at its input), trained with
 //! [`ClassifierTrainer`] (cross-entropy, on the same loop) and scored with
 //! [`metrics`] (accuracy, per-class and weighted F1, confusion matrices,
-//! per-label ROC-AUC, as scikit-learn computes them). What needs no candle
+//! per-label ROC-AUC, as scikit-learn computes them). The Persistent CNN
+//! (Liu, Jeng & Yang 2016), [`PersistentCnn`], tags music clips from
+//! log-mel spectrograms with the persistence landscapes of its early
+//! convolution's activations ([`LandscapeLayer`]), as FCN, P-FCN or
+//! PC-FCN ([`Branches`]); [`TaggerTrainer`] trains it as the authors do
+//! (clipped binary cross-entropy, [`Adagrad`], the best epoch by
+//! validation mean ROC-AUC, [`TrainConfig::persistent_cnn`]). What needs no candle
 //! lives in `tda-vectorize`: the PI-Net targets as an array, and the
 //! paper's 19 statistical features of accelerometer frames
 //! ([`tda_vectorize::StatFeatures`]).
@@ -26,9 +32,10 @@
 //!   ([`init_keras`]), the Persistent CNN's landscape layer
 //!   ([`LandscapeLayer`]);
 //! - [`models`]: the PI-Nets on a shared encoder, the MLP, the CNN, the
-//!   fusion, behind the [`PiNet`] and [`Classifier`] traits;
-//! - [`train`]: [`TrainConfig`], the shared loop, the two trainers,
-//!   [`Adam`] (in place on the CPU), checkpoints;
+//!   fusion, behind the [`PiNet`] and [`Classifier`] traits, and the
+//!   Persistent CNN tagger;
+//! - [`train`]: [`TrainConfig`], the shared loop, the three trainers,
+//!   [`Adam`] and [`Adagrad`] (in place on the CPU), checkpoints;
 //! - [`metrics`]; input checks (shapes, values, memory) in a private
 //!   `validate` module.
 //!
@@ -89,14 +96,16 @@ mod validate;
 
 pub use device::device;
 pub use error::{Error, Result};
-pub use layers::{init_keras, pool, LandscapeConfig, LandscapeLayer, PersistenceImageLayer};
+pub use layers::{
+    init_keras, max_pool_ceil, pool, LandscapeConfig, LandscapeLayer, PersistenceImageLayer,
+};
 pub use models::{
-    Classifier, Cnn, CnnConfig, CnnInput, CnnPiFusion, CnnPiFusionConfig, FusionInput, ImagePiNet,
-    ImagePiNetConfig, Mlp, MlpConfig, PiNet, Samples, SignalPiNet, SignalPiNetConfig,
-    MAX_IMAGE_RESOLUTION,
+    Branches, Classifier, Cnn, CnnConfig, CnnInput, CnnPiFusion, CnnPiFusionConfig, FusionInput,
+    ImagePiNet, ImagePiNetConfig, Mlp, MlpConfig, PersistentCnn, PersistentCnnConfig, PiNet,
+    Samples, SignalPiNet, SignalPiNetConfig, MAX_IMAGE_RESOLUTION,
 };
 pub use targets::pinet_targets_tensor;
 pub use train::{
-    copy_weights, load_checkpoint, save_checkpoint, Adam, ClassifierTrainer, EpochLog,
-    PiNetTrainer, TrainConfig,
+    copy_weights, load_checkpoint, save_checkpoint, Adagrad, Adam, ClassifierTrainer, EpochLog,
+    PiNetTrainer, TaggerTrainer, TrainConfig,
 };

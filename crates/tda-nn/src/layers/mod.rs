@@ -12,7 +12,8 @@
 //!   convolution as one matrix product.
 //! - [`MaxPoolSame`], [`max_pool_same`], [`pad_same`] (`pool.rs`):
 //!   overlapping "same" max-pooling with a backward pass, and the zero
-//!   padding of the convolutions.
+//!   padding of the convolutions; [`max_pool_ceil`], the Persistent CNN's
+//!   non-overlapping pooling whose last partial window counts.
 //! - [`LandscapeLayer`], [`PersistenceImageLayer`], [`DiagramConfig`]
 //!   (`persistence/`): persistence landscapes (the Persistent CNN's
 //!   layer) and exact persistence images of the diagrams of curves,
@@ -44,4 +45,4 @@ pub use persistence::{
     DiagramConfig, EssentialPolicy, Filtration, LandscapeConfig, LandscapeLayer,
     PersistenceImageLayer,
 };
-pub use pool::{max_pool_same, pad_same, MaxPoolSame};
+pub use pool::{max_pool_ceil, max_pool_same, pad_same, MaxPoolSame};

@@ -173,6 +173,49 @@ pub fn max_pool_same(x: &Tensor, dim: usize, kernel: usize, stride: usize) -> Re
     })
 }
 
+/// Max-pooling of `x` along dimension `dim` with non-overlapping windows
+/// of `size` starting at the first position, the last partial window
+/// counting (Theano's `ignore_border=False`, PyTorch's `ceil_mode`, as
+/// the Persistent CNN pools): `ceil(n / size)` outputs, output `i` the
+/// maximum of positions `i * size .. min((i + 1) * size, n)`.
+/// Differentiable (a reduction over a reshaped view; the padding of the
+/// last window is `-inf`, so it never wins).
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// use tda_nn::layers::max_pool_ceil;
+/// let x = Tensor::new(&[[1f32, 5., 2., 0., 7.]], &Device::Cpu).unwrap();
+/// let y = max_pool_ceil(&x, 1, 2).unwrap();
+/// assert_eq!(y.to_vec2::<f32>().unwrap(), [[5., 2., 7.]]);
+/// ```
+///
+/// # Errors
+/// [`Error::Shape`] when `x` has no dimension `dim` or it is empty;
+/// [`Error::InvalidConfig`] for a size of 0; [`Error::TooLarge`] when the
+/// padded copy is over [`tda_persistence::memory::limit`].
+pub fn max_pool_ceil(x: &Tensor, dim: usize, size: usize) -> Result<Tensor> {
+    let n = dim_len(x, dim)?;
+    if n == 0 {
+        return Err(Error::Shape {
+            name: "x",
+            expected: format!("a non-empty dimension {dim}"),
+            got: x.dims().to_vec(),
+        });
+    }
+    check_window(size, size)?;
+    if size >= n {
+        return Ok(x.max_keepdim(dim)?);
+    }
+    // size < n: out * size < n + size < 2n, no overflow.
+    let out = n.div_ceil(size);
+    check_padded(x, dim, Some(out * size), "max-pool padding")?;
+    let padded = pad_neg_inf(x, dim, 0, out * size - n)?;
+    let mut shape = padded.dims().to_vec();
+    shape[dim] = out;
+    shape.insert(dim + 1, size);
+    Ok(padded.reshape(shape)?.max(dim + 1)?)
+}
+
 /// `x` with `before` and `after` entries of `-inf` around dimension `dim`.
 fn pad_neg_inf(x: &Tensor, dim: usize, before: usize, after: usize) -> Result<Tensor> {
     let side = |len: usize| -> Result<Tensor> {
@@ -305,6 +348,45 @@ mod tests {
                 g[i]
             );
         }
+        Ok(())
+    }
+
+    /// The ceil-mode pool is the direct max over windows `[i s, min((i +
+    /// 1) s, n))`, and its gradient reaches each window's maximum only.
+    #[test]
+    fn ceil_pool_matches_direct_windows_and_routes_gradients() -> Result<()> {
+        for n in 1..40 {
+            for s in [1, 2, 3, 4, 7, 32, 100, usize::MAX] {
+                let x: Vec<f32> = (0..n).map(|i| ((i * 13 + 5) % 31) as f32 - 9.0).collect();
+                let v = Var::from_vec(x.clone(), (1, 1, n), &Device::Cpu)?;
+                let y = max_pool_ceil(v.as_tensor(), 2, s)?;
+                let want: Vec<f32> = x
+                    .chunks(s.min(n))
+                    .map(|w| w.iter().copied().fold(f32::NEG_INFINITY, f32::max))
+                    .collect();
+                assert_eq!(y.flatten_all()?.to_vec1::<f32>()?, want, "n {n} s {s}");
+                let g = y.sum_all()?.backward()?;
+                let g = g
+                    .get(&v)
+                    .expect("gradient")
+                    .flatten_all()?
+                    .to_vec1::<f32>()?;
+                // Distinct values within a window (13 is invertible mod 31,
+                // windows here are <= 31 long or the whole input of < 40
+                // with at most one repeat): the gradient is 1 at maxima.
+                for (w, gw) in x.chunks(s.min(n)).zip(g.chunks(s.min(n))) {
+                    let m = w.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                    for (&xi, &gi) in w.iter().zip(gw) {
+                        assert_eq!(gi, if xi == m { 1.0 } else { 0.0 }, "n {n} s {s}");
+                    }
+                }
+            }
+        }
+        let t = Tensor::zeros((1, 1, 4), candle_core::DType::F32, &Device::Cpu)?;
+        assert!(max_pool_ceil(&t, 2, 0).is_err());
+        assert!(max_pool_ceil(&t, 3, 2).is_err());
+        let empty = Tensor::zeros((1, 1, 0), candle_core::DType::F32, &Device::Cpu)?;
+        assert!(max_pool_ceil(&empty, 2, 2).is_err());
         Ok(())
     }
 }

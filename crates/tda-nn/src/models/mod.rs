@@ -2,7 +2,8 @@
 //! convolutional encoder of `encoder.rs`), and the classifiers of PI-Net's
 //! experiments behind the [`Classifier`] trait: the MLP (`mlp.rs`), the
 //! 1-D or 2-D CNN (`cnn.rs`) and the CNN fused with persistence images
-//! (`fusion.rs`).
+//! (`fusion.rs`); and the Persistent CNN for music auto-tagging
+//! (`persistent_cnn.rs`: FCN, P-FCN and PC-FCN, multi-label).
 //!
 //! Every model but the fusion (two inputs) is a candle
 //! [`ModuleT`](candle_core::ModuleT): `x.apply_t(&net, train)` runs its
@@ -16,12 +17,14 @@ mod cnn;
 mod encoder;
 mod fusion;
 mod mlp;
+mod persistent_cnn;
 mod pinet;
 
 pub use classifier::{Classifier, Samples};
 pub use cnn::{Cnn, CnnConfig, CnnInput};
 pub use fusion::{CnnPiFusion, CnnPiFusionConfig, FusionInput};
 pub use mlp::{Mlp, MlpConfig};
+pub use persistent_cnn::{Branches, PersistentCnn, PersistentCnnConfig};
 pub use pinet::{
     ImagePiNet, ImagePiNetConfig, PiNet, SignalPiNet, SignalPiNetConfig, MAX_IMAGE_RESOLUTION,
 };

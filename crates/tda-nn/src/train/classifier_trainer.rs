@@ -9,7 +9,9 @@ use candle_nn::VarMap;
 
 use super::adam::Adam;
 use super::config::TrainConfig;
-use super::fit::{batched_mean, finite_loss, scalar, step_if_finite, train_loop, EpochLog, Steps};
+use super::fit::{
+    batched_mean, finite_loss, scalar, step_if_finite, train_loop, EpochLog, Steps, Validation,
+};
 use crate::error::{Error, Result};
 use crate::metrics::check_labels;
 use crate::models::{Classifier, Samples};
@@ -104,7 +106,7 @@ impl ClassifierTrainer {
             },
             validate: || {
                 val.as_ref()
-                    .map(|(vx, vy, n)| self.mean_loss(model, vx, vy, *n))
+                    .map(|(vx, vy, n)| Ok(Validation::loss(self.mean_loss(model, vx, vy, *n)?)))
                     .transpose()
             },
         };

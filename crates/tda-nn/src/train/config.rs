@@ -76,6 +76,20 @@ impl TrainConfig {
         }
     }
 
+    /// The Persistent CNN's recipe (the authors' `train_model.pc_fcn.py`)
+    /// for [`TaggerTrainer`](crate::TaggerTrainer): Adagrad at learning
+    /// rate 0.01 with Lasagne's epsilon 1e-6 (in `eps`) for 10 epochs,
+    /// batches of 10, the rest as [`TrainConfig::default`] (Adam's decays
+    /// are unused).
+    pub fn persistent_cnn() -> Self {
+        Self {
+            schedule: vec![(0.01, 10)],
+            batch_size: 10,
+            eps: 1e-6,
+            ..Self::default()
+        }
+    }
+
     /// Rejects empty schedules, non-positive rates or batch sizes, a total
     /// of epochs (with the settling passes) that overflows `usize`, and
     /// Adam parameters outside their ranges (checked as the `f32` values

@@ -1,8 +1,11 @@
-//! The loop both trainers share, in named steps: the stages of the
-//! schedule ([`train_loop`]), one epoch of seeded shuffled batches
-//! ([`shuffled`], [`train_epoch`]), validation ([`validate_epoch`]), the
-//! epoch's report to the caller and early stopping ([`EarlyStop`]),
-//! checkpoints, and the batch-norm settling passes ([`settle_batch_norm`]).
+//! The loop the trainers share, in named steps: the stages of the
+//! schedule ([`train_loop`] with Adam, [`train_loop_with`] with any
+//! optimizer), one epoch of seeded shuffled batches ([`shuffled`],
+//! [`train_epoch`]), validation ([`validate_epoch`]: a loss, and a score
+//! to maximise where the trainer has one), the epoch's report to the
+//! caller and early stopping ([`EarlyStop`]), checkpoints, the best
+//! epoch's weights ([`Keep`]), and the batch-norm settling passes
+//! ([`settle_batch_norm`]).
 
 use std::ops::ControlFlow;
 
@@ -10,6 +13,7 @@ use candle_core::{Device, Tensor, Var};
 use candle_nn::{Optimizer, ParamsAdamW, VarMap};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::SplitMix64;
+use tda_persistence::memory;
 
 use super::adam::Adam;
 use super::checkpoint::save_checkpoint;
@@ -31,6 +35,36 @@ pub struct EpochLog {
     pub train_loss: f64,
     /// Loss on the validation set after the epoch (inference mode), if any.
     pub val_loss: Option<f64>,
+    /// The validation score the trainer maximises, if it has one (the
+    /// [`TaggerTrainer`](crate::TaggerTrainer)'s mean ROC-AUC over the
+    /// tags); `None` for the loss-only trainers.
+    pub val_score: Option<f64>,
+}
+
+/// What a validation pass measures: the loss, and the score to maximise
+/// where the trainer has one (early stopping and [`Keep::BestScore`] then
+/// follow the score instead of the loss).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Validation {
+    pub(crate) loss: f64,
+    pub(crate) score: Option<f64>,
+}
+
+impl Validation {
+    /// A validation loss without a score.
+    pub(crate) fn loss(loss: f64) -> Self {
+        Self { loss, score: None }
+    }
+}
+
+/// Which weights the variables hold when training ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// The last epoch's.
+    Last,
+    /// The weights after the epoch with the highest validation score (the
+    /// earliest on ties; the last epoch's without a score).
+    BestScore,
 }
 
 /// What a trainer's batches do, given to [`train_loop`].
@@ -41,61 +75,142 @@ pub(crate) struct Steps<S, T, V> {
     /// A training-mode forward pass of a batch, without update (batch
     /// norm's running statistics catch up).
     pub(crate) settle: T,
-    /// The validation loss, if there is a validation set.
+    /// The validation loss (and score), if there is a validation set.
     pub(crate) validate: V,
 }
 
-/// Trains on `n` samples: the stages of the schedule (a new Adam per
-/// stage), each epoch's batches, validation, checkpoint and report to
-/// `on_epoch`; stops after an epoch when `on_epoch` breaks or the
-/// validation loss has not improved for [`TrainConfig::patience`] epochs.
-/// Epochs before `start` are skipped (resume). Then the settling passes.
+/// [`train_loop_with`] with Adam (a new one per stage, with the
+/// configuration's decays and epsilon), keeping the last epoch's weights.
 pub(crate) fn train_loop<S, T, V>(
     cfg: &TrainConfig,
     vars: &VarMap,
     n: usize,
     start: usize,
-    mut steps: Steps<S, T, V>,
+    steps: Steps<S, T, V>,
     on_epoch: &mut dyn FnMut(&EpochLog) -> ControlFlow<()>,
 ) -> Result<Vec<EpochLog>>
 where
     S: FnMut(&mut Adam, &Tensor) -> Result<f64>,
     T: Fn(&Tensor) -> Result<()>,
-    V: Fn() -> Result<Option<f64>>,
+    V: Fn() -> Result<Option<Validation>>,
+{
+    check_moments(&cfg.trainable_vars(vars)?)?;
+    let new_adam = |trainable: &[Var], lr: f64| adam(cfg, trainable, lr);
+    train_loop_with(cfg, vars, n, start, new_adam, Keep::Last, steps, on_epoch)
+}
+
+/// Trains on `n` samples: the stages of the schedule (a new optimizer per
+/// stage from `new_optimizer(trainable variables, learning rate)`), each
+/// epoch's batches, validation, checkpoint and report to `on_epoch`;
+/// stops after an epoch when `on_epoch` breaks or the validation criterion
+/// (the score where there is one, else the loss) has not improved for
+/// [`TrainConfig::patience`] epochs. Epochs before `start` are skipped
+/// (resume). Then the weights `keep` chooses are restored (checkpoints
+/// hold each epoch's own weights), and the settling passes run.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn train_loop_with<O, F, S, T, V>(
+    cfg: &TrainConfig,
+    vars: &VarMap,
+    n: usize,
+    start: usize,
+    new_optimizer: F,
+    keep: Keep,
+    mut steps: Steps<S, T, V>,
+    on_epoch: &mut dyn FnMut(&EpochLog) -> ControlFlow<()>,
+) -> Result<Vec<EpochLog>>
+where
+    O: Optimizer,
+    F: Fn(&[Var], f64) -> Result<O>,
+    S: FnMut(&mut O, &Tensor) -> Result<f64>,
+    T: Fn(&Tensor) -> Result<()>,
+    V: Fn() -> Result<Option<Validation>>,
 {
     let trainable = cfg.trainable_vars(vars)?;
-    check_moments(&trainable)?;
     let device = trainable[0].device().clone();
     let epochs = cfg.epochs();
     let mut early = EarlyStop::new(cfg.patience);
+    let mut best = BestWeights::new(keep, &trainable)?;
     let mut logs = Vec::new();
     'stages: for (lr, stage) in cfg.stages() {
         if stage.end <= start {
             continue;
         }
-        let mut opt = adam(cfg, &trainable, lr)?;
+        let mut opt = new_optimizer(&trainable, lr)?;
         for e in stage.start.max(start)..stage.end {
             let train_loss = train_epoch(cfg, n, e, &device, &mut opt, &mut steps.step)?;
-            let val_loss = validate_epoch(&steps.validate, e)?;
+            let val = validate_epoch(&steps.validate, e)?;
             if let Some(path) = &cfg.checkpoint {
                 save_checkpoint(vars, path, Some(e + 1))?;
             }
+            let (val_loss, val_score) = (val.map(|v| v.loss), val.and_then(|v| v.score));
+            best.record(val_score, &trainable)?;
             let log = EpochLog {
                 epoch: e + 1,
                 epochs,
                 lr,
                 train_loss,
                 val_loss,
+                val_score,
             };
             logs.push(log);
-            let stop = early.stops_after(val_loss);
+            // A score is maximised: early stopping minimises its negative.
+            let stop = early.stops_after(val_score.map(|s| -s).or(val_loss));
             if on_epoch(&log).is_break() || stop {
                 break 'stages;
             }
         }
     }
+    best.restore(&trainable)?;
     settle_batch_norm(cfg, vars, n, &device, &steps.settle, logs.last())?;
     Ok(logs)
+}
+
+/// The weights of the epoch with the best validation score so far (with
+/// [`Keep::BestScore`]), copies of the trainable variables.
+struct BestWeights {
+    keep: Keep,
+    best: Option<(f64, Vec<Tensor>)>,
+}
+
+impl BestWeights {
+    /// Nothing recorded yet; refuses copies of `trainable` over the memory
+    /// limit before training starts.
+    fn new(keep: Keep, trainable: &[Var]) -> Result<Self> {
+        if keep == Keep::BestScore {
+            let bytes = trainable.iter().try_fold(0u64, |acc, v| {
+                acc.checked_add(
+                    (v.elem_count() as u64).checked_mul(v.dtype().size_in_bytes() as u64)?,
+                )
+            });
+            memory::check("best weights", bytes)?;
+        }
+        Ok(Self { keep, best: None })
+    }
+
+    /// Copies the weights when `score` beats the best so far.
+    fn record(&mut self, score: Option<f64>, trainable: &[Var]) -> Result<()> {
+        let Some(score) = score.filter(|_| self.keep == Keep::BestScore) else {
+            return Ok(());
+        };
+        if self.best.as_ref().is_none_or(|(b, _)| score > *b) {
+            let copies = trainable
+                .iter()
+                .map(|v| Ok(v.as_tensor().copy()?.detach()))
+                .collect::<Result<_>>()?;
+            self.best = Some((score, copies));
+        }
+        Ok(())
+    }
+
+    /// Writes the recorded weights back, if any.
+    fn restore(&self, trainable: &[Var]) -> Result<()> {
+        if let Some((_, copies)) = &self.best {
+            for (v, c) in trainable.iter().zip(copies) {
+                v.set(c)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Refuses Adam's two `f32` moments per trainable value (allocated per
@@ -126,13 +241,13 @@ fn adam(cfg: &TrainConfig, trainable: &[Var], lr: f64) -> Result<Adam> {
 /// One epoch (`epoch`, from 0): `step` on each batch of the epoch's
 /// shuffled order; returns the mean loss over the samples, or
 /// [`Error::Diverged`] at the first batch whose loss is NaN or infinite.
-fn train_epoch(
+fn train_epoch<O>(
     cfg: &TrainConfig,
     n: usize,
     epoch: usize,
     device: &Device,
-    opt: &mut Adam,
-    step: &mut impl FnMut(&mut Adam, &Tensor) -> Result<f64>,
+    opt: &mut O,
+    step: &mut impl FnMut(&mut O, &Tensor) -> Result<f64>,
 ) -> Result<f64> {
     let mut sum = 0.0;
     for batch in shuffled(n, cfg.seed, epoch).chunks(cfg.batch_size) {
@@ -150,21 +265,21 @@ fn train_epoch(
     Ok(sum / n as f64)
 }
 
-/// The validation loss after epoch `epoch` (from 0), if any, or
-/// [`Error::Diverged`] when it is NaN or infinite.
+/// The validation loss (and score) after epoch `epoch` (from 0), if any,
+/// or [`Error::Diverged`] when the loss is NaN or infinite.
 fn validate_epoch(
-    validate: &impl Fn() -> Result<Option<f64>>,
+    validate: &impl Fn() -> Result<Option<Validation>>,
     epoch: usize,
-) -> Result<Option<f64>> {
-    let val_loss = validate()?;
-    if let Some(loss) = val_loss.filter(|v| !v.is_finite()) {
+) -> Result<Option<Validation>> {
+    let val = validate()?;
+    if let Some(loss) = val.map(|v| v.loss).filter(|v| !v.is_finite()) {
         return Err(Error::Diverged {
             what: "validation",
             epoch: epoch + 1,
             loss,
         });
     }
-    Ok(val_loss)
+    Ok(val)
 }
 
 /// Early stopping: stop when the validation loss has not improved for
@@ -273,7 +388,7 @@ pub(crate) fn samples(x: &Tensor, y: &Tensor) -> Result<usize> {
 /// One optimizer step on `loss`, unless it is NaN or infinite (the loop
 /// then stops with [`Error::Diverged`], and the failing batch's gradients
 /// are not applied); returns the loss.
-pub(crate) fn step_if_finite(opt: &mut Adam, loss: &Tensor) -> Result<f64> {
+pub(crate) fn step_if_finite(opt: &mut impl Optimizer, loss: &Tensor) -> Result<f64> {
     let value = scalar(loss)?;
     if value.is_finite() {
         opt.backward_step(loss)?;

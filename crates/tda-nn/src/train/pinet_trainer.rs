@@ -11,6 +11,7 @@ use super::checkpoint::load_checkpoint;
 use super::config::TrainConfig;
 use super::fit::{
     batched_mean, finite_loss, samples, scalar, step_if_finite, train_loop, EpochLog, Steps,
+    Validation,
 };
 use crate::error::Result;
 use crate::models::PiNet;
@@ -178,8 +179,15 @@ impl PiNetTrainer {
             },
             // Checked once above: each epoch computes the loss only.
             validate: || {
-                val.map(|(vx, vy)| self.mean_loss(model, vx, vy, vx.dim(0)?))
-                    .transpose()
+                val.map(|(vx, vy)| {
+                    Ok(Validation::loss(self.mean_loss(
+                        model,
+                        vx,
+                        vy,
+                        vx.dim(0)?,
+                    )?))
+                })
+                .transpose()
             },
         };
         train_loop(&self.cfg, vars, n, start, steps, on_epoch)
