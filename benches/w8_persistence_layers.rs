@@ -60,18 +60,16 @@ fn w8(c: &mut Criterion) {
         b.iter(|| one_thread.install(|| forward_backward(&layer, black_box(&x), &w)))
     });
 
-    let image = PersistenceImageLayer::new(
-        &PersistenceImage::pinet_image(),
-        DiagramConfig::default(),
-    )
-    .unwrap();
+    let image =
+        PersistenceImageLayer::new(&PersistenceImage::pinet_image(), DiagramConfig::default())
+            .unwrap();
     let mut rng = SplitMix64::seed_from_u64(6);
     // Integer pixel values / 255, as the anchor draws them.
     let pixels: Vec<f32> = (0..3 * 1024)
         .map(|_| (rng.next_u64() % 256) as f32 / 255.0)
         .collect();
-    let x = Var::from_tensor(&Tensor::from_vec(pixels, (1, 3, 1024), &Device::Cpu).unwrap())
-        .unwrap();
+    let x =
+        Var::from_tensor(&Tensor::from_vec(pixels, (1, 3, 1024), &Device::Cpu).unwrap()).unwrap();
     let w = normal_var(&[1, 3, 50, 50], 10).as_tensor().clone();
     let layer = |x: &Tensor| image.forward(x).unwrap();
     group.bench_function("pinet_image_layer_32x32x3_fwd_bwd", |b| {

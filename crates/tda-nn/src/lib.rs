@@ -97,7 +97,8 @@ mod validate;
 pub use device::device;
 pub use error::{Error, Result};
 pub use layers::{
-    init_keras, max_pool_ceil, pool, LandscapeConfig, LandscapeLayer, PersistenceImageLayer,
+    init_keras, max_pool_ceil, pool, DiagramConfig, EssentialPolicy, Filtration, LandscapeConfig,
+    LandscapeLayer, PersistenceImageLayer,
 };
 pub use models::{
     Branches, Classifier, Cnn, CnnConfig, CnnInput, CnnPiFusion, CnnPiFusionConfig, FusionInput,

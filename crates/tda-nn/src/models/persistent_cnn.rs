@@ -485,6 +485,17 @@ impl PersistentCnn {
         Ok(candle_nn::ops::sigmoid(&logits)?)
     }
 
+    /// The activation curves both branches read: the early convolution,
+    /// ReLU and pool of `x`, `(batch, early_filters, steps)` (the landscape
+    /// branch's input), differentiable.
+    ///
+    /// # Errors
+    /// As [`PersistentCnn::forward_t`].
+    pub fn activation_curves(&self, x: &Tensor) -> Result<Tensor> {
+        self.check_input(x)?;
+        self.early(x)
+    }
+
     /// Tag probabilities of `x` in inference mode (no dropout), detached
     /// from the autograd graph.
     ///
