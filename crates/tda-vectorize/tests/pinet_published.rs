@@ -7,56 +7,13 @@
 //! result must equal the published channel image to 1e-6 (the originals
 //! come from ripser's float32 diagrams, so they differ in the 7th digit).
 
-use std::fs::File;
-
 use tda_persistence::sublevel;
 use tda_vectorize::{Grid, Normalize, PersistenceImage, Vectorizer};
 
-const IMAGES: usize = 20;
-const SIDE: usize = 32;
-const CHANNELS: usize = 3;
-const PIXELS: usize = 50 * 50;
+#[path = "common/published.rs"]
+mod published;
 
-/// The published images and targets, as stored (MATLAB's column-major order).
-struct Published {
-    imgs: Vec<f64>,
-    pis: Vec<f64>,
-}
-
-impl Published {
-    fn load() -> Self {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../data/pinet-published/Sample_Images_PI.mat"
-        );
-        let mat = matfile::MatFile::parse(File::open(path).expect("bundled file")).expect("MAT v5");
-        let read = |name: &str, size: &[usize]| -> Vec<f64> {
-            let array = mat.find_by_name(name).expect("variable in the file");
-            assert_eq!(array.size(), size, "{name}");
-            match array.data() {
-                matfile::NumericData::Double { real, imag: None } => real.clone(),
-                other => panic!("{name}: unexpected data {other:?}"),
-            }
-        };
-        Self {
-            imgs: read("imgs", &[IMAGES, SIDE, SIDE, CHANNELS]),
-            pis: read("PIs", &[IMAGES, CHANNELS * PIXELS]),
-        }
-    }
-
-    /// Channel `ch` of image `i`, flattened row-major (PI-Net's recipe).
-    fn channel(&self, i: usize, ch: usize) -> Vec<f64> {
-        let at = |r: usize, c: usize| self.imgs[i + IMAGES * (r + SIDE * (c + SIDE * ch))];
-        (0..SIDE * SIDE).map(|k| at(k / SIDE, k % SIDE)).collect()
-    }
-
-    /// The published target of channel `ch` of image `i` (row-major 50 x 50).
-    fn target(&self, i: usize, ch: usize) -> Vec<f64> {
-        (0..PIXELS)
-            .map(|j| self.pis[i + IMAGES * (ch * PIXELS + j)])
-            .collect()
-    }
-}
+use published::{Published, CHANNELS, IMAGES};
 
 /// Largest absolute difference between our image of each channel and the published one.
 fn channel_errors(published: &Published, recipe: &PersistenceImage) -> Vec<f64> {
