@@ -291,3 +291,33 @@ fn id3_tags_are_skipped() {
     let plain = read_audio(fixture_dir().join("chirp_mono.mp3")).unwrap();
     assert_eq!(read_audio(&p).unwrap(), plain);
 }
+
+/// A WAV header announcing zero channels is a typed error through
+/// read_audio too (an MPEG header cannot announce zero channels).
+#[test]
+fn zero_channels_are_a_typed_error() {
+    let mut b = Vec::new();
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&(36u32 + 4).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&16u32.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    b.extend_from_slice(&0u16.to_le_bytes()); // zero channels
+    b.extend_from_slice(&16000u32.to_le_bytes());
+    b.extend_from_slice(&0u32.to_le_bytes()); // byte rate
+    b.extend_from_slice(&0u16.to_le_bytes()); // block align
+    b.extend_from_slice(&16u16.to_le_bytes());
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&4u32.to_le_bytes());
+    b.extend_from_slice(&[0, 0, 0, 0]);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("zero.wav");
+    std::fs::write(&p, &b).unwrap();
+    match read_audio(&p) {
+        Err(Error::Wav { path, message }) => {
+            assert_eq!(path, p);
+            assert!(message.contains("zero channels"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
