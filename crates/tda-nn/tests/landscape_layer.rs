@@ -5,7 +5,9 @@
 mod common;
 
 use candle_core::{DType, Device, Module, Tensor, Var};
-use common::persistence::{check_gradients, distinct, random, reference_diagram, to_host};
+use common::persistence::{
+    check_gradients, distinct, random, reference_diagram, to_host, InputLayout,
+};
 use tda_nn::layers::{DiagramConfig, EssentialPolicy, Filtration, LandscapeConfig, LandscapeLayer};
 use tda_nn::Error;
 use tda_persistence::cubical::Connectivity;
@@ -34,15 +36,8 @@ fn assert_equals_reference(
         cfg.samples,
         "samples must be a linspace"
     );
-    let image = (dims.len() == 4).then(|| (dims[2], dims[3]));
-    let row_len: usize = dims[2..].iter().product();
-    let unit_len = cfg.diagram.segment.unwrap_or(row_len);
-    let per_row = row_len / unit_len;
-    let mut out_dims = dims[..2].to_vec();
-    if cfg.diagram.segment.is_some() {
-        out_dims.push(per_row);
-    }
-    out_dims.extend([k, n]);
+    let layout = InputLayout::new(dims, &cfg.diagram);
+    let out_dims = layout.out_dims([k, n]);
     let mut positive = 0;
     for dtype in [DType::F64, DType::F32] {
         let x = Tensor::from_slice(values, dims, &Device::Cpu)
@@ -54,12 +49,8 @@ fn assert_equals_reference(
         assert_eq!(y.dims(), out_dims.as_slice(), "{case}");
         assert_eq!(y.dtype(), dtype);
         let y = to_host(&y);
-        for (u, unit) in host
-            .chunks(row_len)
-            .flat_map(|row| row.chunks_exact(unit_len).take(per_row))
-            .enumerate()
-        {
-            let d = reference_diagram(unit, image, &cfg.diagram, cfg.min_persistence);
+        for (u, unit) in layout.units(&host).enumerate() {
+            let d = reference_diagram(unit, layout.image, &cfg.diagram, cfg.min_persistence);
             let want = reference.transform(&d).unwrap();
             let got = &y[u * k * n..(u + 1) * k * n];
             for (i, (&g, &w)) in got.iter().zip(&want).enumerate() {

@@ -6,7 +6,9 @@
 mod common;
 
 use candle_core::{DType, Device, Module, Tensor};
-use common::persistence::{check_gradients, distinct, random, reference_diagram, to_host};
+use common::persistence::{
+    check_gradients, distinct, random, reference_diagram, to_host, InputLayout,
+};
 use tda_nn::layers::{DiagramConfig, EssentialPolicy, Filtration, PersistenceImageLayer};
 use tda_nn::Error;
 use tda_persistence::cubical::Connectivity;
@@ -42,15 +44,8 @@ fn assert_equals_reference(
     let layer = PersistenceImageLayer::new(pi, diagram.clone()).unwrap();
     assert_eq!(layer.shape(), pi.shape());
     let (rows, cols) = pi.shape();
-    let image = (dims.len() == 4).then(|| (dims[2], dims[3]));
-    let row_len: usize = dims[2..].iter().product();
-    let unit_len = diagram.segment.unwrap_or(row_len);
-    let per_row = row_len / unit_len;
-    let mut out_dims = dims[..2].to_vec();
-    if diagram.segment.is_some() {
-        out_dims.push(per_row);
-    }
-    out_dims.extend([rows, cols]);
+    let layout = InputLayout::new(dims, diagram);
+    let out_dims = layout.out_dims([rows, cols]);
     let min_persistence = pi.min_persistence().unwrap_or(0.0);
     let mut nonzero = 0;
     for dtype in [DType::F64, DType::F32] {
@@ -63,11 +58,8 @@ fn assert_equals_reference(
         assert_eq!(y.dims(), out_dims.as_slice(), "{case}");
         assert_eq!(y.dtype(), dtype);
         let y = to_host(&y);
-        let units = host
-            .chunks(row_len)
-            .flat_map(|row| row.chunks_exact(unit_len).take(per_row));
-        for (u, unit) in units.enumerate() {
-            let d = reference_diagram(unit, image, diagram, min_persistence);
+        for (u, unit) in layout.units(&host).enumerate() {
+            let d = reference_diagram(unit, layout.image, diagram, min_persistence);
             let want = pi.transform(&d).unwrap();
             let got = &y[u * rows * cols..(u + 1) * rows * cols];
             let max = want.iter().copied().fold(0.0f32, f32::max);

@@ -185,19 +185,11 @@ impl InplaceOp2 for AdagradKernel<'_> {
         grad: &CpuStorage,
         grad_l: &Layout,
     ) -> candle_core::Result<()> {
-        let (CpuStorage::F32(theta), CpuStorage::F32(grad)) = (theta, grad) else {
-            candle_core::bail!("fused-adagrad: f32 parameters and gradients only");
-        };
-        let (Some((t0, t1)), Some((g0, g1))) =
-            (theta_l.contiguous_offsets(), grad_l.contiguous_offsets())
-        else {
-            candle_core::bail!("fused-adagrad: contiguous parameters and gradients only");
-        };
+        let (theta, grad) = super::adam::f32_slices(self.name(), theta, theta_l, grad, grad_l)?;
         let mut accumulator = self
             .accumulator
             .lock()
             .map_err(|_| candle_core::Error::Msg("fused-adagrad: poisoned accumulator".into()))?;
-        let (theta, grad) = (&mut theta[t0..t1], &grad[g0..g1]);
         if grad.len() != theta.len() || accumulator.len() != theta.len() {
             candle_core::bail!("fused-adagrad: gradient and parameter sizes differ");
         }

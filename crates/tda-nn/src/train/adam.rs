@@ -156,6 +156,29 @@ struct AdamKernel<'a> {
     moments: Mutex<(&'a mut Vec<f32>, &'a mut Vec<f32>)>,
 }
 
+/// The contiguous `f32` values of a parameter and its gradient, as the
+/// fused optimiser kernels (this one and Adagrad's) update them in place.
+///
+/// # Errors
+/// A candle error naming the kernel for another dtype or a strided layout.
+pub(super) fn f32_slices<'a>(
+    kernel: &str,
+    theta: &'a mut CpuStorage,
+    theta_l: &Layout,
+    grad: &'a CpuStorage,
+    grad_l: &Layout,
+) -> candle_core::Result<(&'a mut [f32], &'a [f32])> {
+    let (CpuStorage::F32(theta), CpuStorage::F32(grad)) = (theta, grad) else {
+        candle_core::bail!("{kernel}: f32 parameters and gradients only");
+    };
+    let (Some((t0, t1)), Some((g0, g1))) =
+        (theta_l.contiguous_offsets(), grad_l.contiguous_offsets())
+    else {
+        candle_core::bail!("{kernel}: contiguous parameters and gradients only");
+    };
+    Ok((&mut theta[t0..t1], &grad[g0..g1]))
+}
+
 impl InplaceOp2 for AdamKernel<'_> {
     fn name(&self) -> &'static str {
         "fused-adam"
@@ -168,20 +191,12 @@ impl InplaceOp2 for AdamKernel<'_> {
         grad: &CpuStorage,
         grad_l: &Layout,
     ) -> candle_core::Result<()> {
-        let (CpuStorage::F32(theta), CpuStorage::F32(grad)) = (theta, grad) else {
-            candle_core::bail!("fused-adam: f32 parameters and gradients only");
-        };
-        let (Some((t0, t1)), Some((g0, g1))) =
-            (theta_l.contiguous_offsets(), grad_l.contiguous_offsets())
-        else {
-            candle_core::bail!("fused-adam: contiguous parameters and gradients only");
-        };
+        let (theta, grad) = f32_slices(self.name(), theta, theta_l, grad, grad_l)?;
         let mut moments = self
             .moments
             .lock()
             .map_err(|_| candle_core::Error::Msg("fused-adam: poisoned moments".into()))?;
         let (m, v) = &mut *moments;
-        let (theta, grad) = (&mut theta[t0..t1], &grad[g0..g1]);
         if grad.len() != theta.len() || m.len() != theta.len() {
             candle_core::bail!("fused-adam: gradient and parameter sizes differ");
         }

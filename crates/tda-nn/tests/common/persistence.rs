@@ -43,6 +43,49 @@ pub fn to_host(t: &Tensor) -> Vec<f64> {
         .unwrap()
 }
 
+/// How a persistence layer configured by `diagram` reads an input of
+/// dimensions `dims`: the image shape (rank 4), the values per row and per
+/// unit, the units per row and the output's leading dimensions.
+pub struct InputLayout {
+    pub image: Option<(usize, usize)>,
+    pub row_len: usize,
+    pub unit_len: usize,
+    pub per_row: usize,
+    pub lead: Vec<usize>,
+}
+
+impl InputLayout {
+    pub fn new(dims: &[usize], diagram: &DiagramConfig) -> Self {
+        let image = (dims.len() == 4).then(|| (dims[2], dims[3]));
+        let row_len: usize = dims[2..].iter().product();
+        let unit_len = diagram.segment.unwrap_or(row_len);
+        let per_row = row_len / unit_len;
+        let mut lead = dims[..2].to_vec();
+        if diagram.segment.is_some() {
+            lead.push(per_row);
+        }
+        Self {
+            image,
+            row_len,
+            unit_len,
+            per_row,
+            lead,
+        }
+    }
+
+    /// The output's dimensions: the leading ones, then `tail`.
+    pub fn out_dims(&self, tail: [usize; 2]) -> Vec<usize> {
+        self.lead.iter().copied().chain(tail).collect()
+    }
+
+    /// Each unit's values (curve, segment or image) of the flat input.
+    pub fn units<'a>(&self, host: &'a [f64]) -> impl Iterator<Item = &'a [f64]> + 'a {
+        let (unit_len, per_row) = (self.unit_len, self.per_row);
+        host.chunks(self.row_len)
+            .flat_map(move |row| row.chunks_exact(unit_len).take(per_row))
+    }
+}
+
 /// The diagram a persistence layer configured by `cfg` reads from one
 /// curve or segment (`image` `None`) or one image of `(height, width)`,
 /// computed with tda-persistence's plain diagram functions: the essential

@@ -5,6 +5,7 @@
 
 use candle_core::Tensor;
 use ndarray::ArrayView2;
+use rayon::prelude::*;
 use tda_persistence::cubical::{lower_star_2d_with_critical, Connectivity};
 use tda_persistence::sublevel::SignalH0;
 use tda_persistence::CriticalPair;
@@ -231,10 +232,33 @@ impl Units {
     }
 }
 
+/// `each` applied to the kept pairs of every row's units (see
+/// [`PairFinder::row`]), in parallel over the rows (rayon, one
+/// [`PairFinder`] per worker), in row order: the result does not depend
+/// on the number of threads.
+///
+/// # Errors
+/// The first error of a row, as [`PairFinder::row`].
+pub(crate) fn map_rows<T: Send>(
+    host: &[f64],
+    units: &Units,
+    cfg: &DiagramConfig,
+    min_persistence: f64,
+    each: impl Fn(Vec<Vec<(usize, usize)>>) -> T + Sync + Send,
+) -> Result<Vec<T>> {
+    host.par_chunks(units.row_len)
+        .enumerate()
+        .map_init(
+            || PairFinder::new(cfg, units, min_persistence),
+            |finder, (r, row)| Ok(each(finder.row(r, row)?)),
+        )
+        .collect()
+}
+
 /// The critical pairs of the units of one row at a time, as flat input
 /// indices `(birth, death)`, with the reusable buffers of the H0 engine
 /// (one per worker: rayon's `map_init`).
-pub(crate) struct PairFinder<'a> {
+struct PairFinder<'a> {
     cfg: &'a DiagramConfig,
     units: &'a Units,
     min_persistence: f64,
@@ -245,7 +269,7 @@ pub(crate) struct PairFinder<'a> {
 impl<'a> PairFinder<'a> {
     /// A finder keeping the pairs with persistence `|death - birth| >
     /// min_persistence`.
-    pub fn new(cfg: &'a DiagramConfig, units: &'a Units, min_persistence: f64) -> Self {
+    fn new(cfg: &'a DiagramConfig, units: &'a Units, min_persistence: f64) -> Self {
         Self {
             cfg,
             units,
@@ -260,7 +284,7 @@ impl<'a> PairFinder<'a> {
     ///
     /// # Errors
     /// [`Error::Persistence`] from the diagram (the values are finite).
-    pub fn row(&mut self, r: usize, row: &[f64]) -> Result<Vec<Vec<(usize, usize)>>> {
+    fn row(&mut self, r: usize, row: &[f64]) -> Result<Vec<Vec<(usize, usize)>>> {
         let (per_row, len) = (self.units.per_row, self.units.unit_len);
         (0..per_row)
             .map(|s| {

@@ -35,6 +35,29 @@ fn values<'a, T: WithDType>(
     Ok(&T::cpu_storage_as_slice(storage)?[start..end])
 }
 
+/// A fused kernel's forward pass, over the contiguous input values of
+/// either float dtype.
+trait Kernel: CustomOp1 {
+    fn forward<T: WithDType>(&self, x: &[T]) -> candle_core::Result<Vec<T>>;
+}
+
+/// `kernel`'s forward pass on a CPU storage of `f32` or `f64`.
+fn run(
+    kernel: &impl Kernel,
+    storage: &CpuStorage,
+    layout: &Layout,
+) -> candle_core::Result<CpuStorage> {
+    match storage {
+        CpuStorage::F32(_) => Ok(CpuStorage::F32(
+            kernel.forward(values::<f32>(storage, layout)?)?,
+        )),
+        CpuStorage::F64(_) => Ok(CpuStorage::F64(
+            kernel.forward(values::<f64>(storage, layout)?)?,
+        )),
+        _ => candle_core::bail!("{}: f32 or f64 only", kernel.name()),
+    }
+}
+
 /// The host values of a tensor as `f64`.
 fn host(t: &Tensor) -> candle_core::Result<Vec<f64>> {
     t.flatten_all()?
@@ -52,10 +75,11 @@ pub(super) struct Tents {
     pub samples: Vec<f64>,
 }
 
-impl Tents {
-    fn forward<T: WithDType>(&self, x: &[T]) -> Vec<T> {
+impl Kernel for Tents {
+    fn forward<T: WithDType>(&self, x: &[T]) -> candle_core::Result<Vec<T>> {
         let n = self.samples.len();
-        self.lo
+        Ok(self
+            .lo
             .iter()
             .zip(&self.hi)
             .enumerate()
@@ -68,7 +92,7 @@ impl Tents {
                 let fall = x[hi].to_f64() - t;
                 T::from_f64(rise.min(fall).max(0.0))
             })
-            .collect()
+            .collect())
     }
 }
 
@@ -83,19 +107,7 @@ impl CustomOp1 for Tents {
         layout: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
         let shape = Shape::from(self.lo.len());
-        match storage {
-            CpuStorage::F32(_) => Ok((
-                CpuStorage::F32(self.forward(values::<f32>(storage, layout)?)),
-                shape,
-            )),
-            CpuStorage::F64(_) => Ok((
-                CpuStorage::F64(self.forward(values::<f64>(storage, layout)?)),
-                shape,
-            )),
-            _ => Err(candle_core::Error::Msg(
-                "landscape tents: f32 or f64 only".into(),
-            )),
-        }
+        Ok((run(self, storage, layout)?, shape))
     }
 
     /// The gradient of a positive tent reaches its rising end (`-1`) where
@@ -210,7 +222,9 @@ impl PixelMasses {
         let lo = erf.narrow(D::Minus1, self.lower, self.len)?;
         Ok((hi - lo)?.affine(0.5, 0.0)?)
     }
+}
 
+impl Kernel for PixelMasses {
     fn forward<T: WithDType>(&self, centres: &[T]) -> candle_core::Result<Vec<T>> {
         let mut masses = vec![0.0; self.len];
         let mut out = Vec::with_capacity(centres.len() * self.len);

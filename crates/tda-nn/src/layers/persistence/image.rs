@@ -12,11 +12,10 @@
 use std::sync::Arc;
 
 use candle_core::{Module, Tensor};
-use rayon::prelude::*;
 use tda_persistence::memory;
 use tda_vectorize::{Essential, Grid, ImageAxis, Normalize, PersistenceImage, Weight};
 
-use super::diagrams::{DiagramConfig, PairFinder, Units};
+use super::diagrams::{map_rows, DiagramConfig, Units};
 use super::fused::{self, PixelMasses};
 use super::input::{finite_host_copy, index_tensor};
 use crate::error::{Error, Result};
@@ -205,14 +204,7 @@ impl PersistenceImageLayer {
             return Ok(Tensor::zeros(out_dims, x.dtype(), x.device())?);
         }
         let host = finite_host_copy(&flat, &units.dims)?;
-        let per_row: Vec<Vec<Vec<(usize, usize)>>> = host
-            .par_chunks(units.row_len)
-            .enumerate()
-            .map_init(
-                || PairFinder::new(&self.diagram, &units, self.min_persistence),
-                |finder, (r, row)| finder.row(r, row),
-            )
-            .collect::<Result<_>>()?;
+        let per_row = map_rows(&host, &units, &self.diagram, self.min_persistence, |u| u)?;
         let per_unit: Vec<Vec<(usize, usize)>> = per_row.into_iter().flatten().collect();
         let pairs = per_unit.iter().map(Vec::len).max().unwrap_or(0).max(1);
         let total = units.count() * pairs;

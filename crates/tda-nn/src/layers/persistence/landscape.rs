@@ -10,10 +10,9 @@
 //! input through the critical values only.
 
 use candle_core::{Module, Tensor};
-use rayon::prelude::*;
 use tda_persistence::memory;
 
-use super::diagrams::{DiagramConfig, PairFinder, Units};
+use super::diagrams::{map_rows, DiagramConfig, Units};
 use super::fused::{self, Tents, EMPTY};
 use super::input::{finite_host_copy, index_tensor};
 use crate::error::{Error, Result};
@@ -183,14 +182,10 @@ impl LandscapeLayer {
             return Ok(Tensor::zeros(out_dims, x.dtype(), x.device())?);
         }
         let host = finite_host_copy(&flat, &units.dims)?;
-        let per_row: Vec<Selection> = host
-            .par_chunks(units.row_len)
-            .enumerate()
-            .map_init(
-                || PairFinder::new(&self.cfg.diagram, &units, self.cfg.min_persistence),
-                |finder, (r, row)| Ok(self.select(&host, finder.row(r, row)?)),
-            )
-            .collect::<Result<_>>()?;
+        let (diagram, min_persistence) = (&self.cfg.diagram, self.cfg.min_persistence);
+        let per_row = map_rows(&host, &units, diagram, min_persistence, |u| {
+            self.select(&host, u)
+        })?;
         let total = units.count() * k * n;
         let (mut lo, mut hi) = (Vec::with_capacity(total), Vec::with_capacity(total));
         for s in per_row {
