@@ -396,3 +396,34 @@ fn damaged_annotations_never_panic() {
         }
     }
 }
+
+/// The bundled set data/music (MTAT's layout: quoted tab-separated
+/// annotations, audio in mp3/<0-f>/) opens, splits as its README says and
+/// its first clip decodes to the network's input. Its MP3s carry no LAME
+/// `Info` header, so nothing is trimmed: 419 MPEG frames of 576 samples,
+/// 241344 samples, the count soundfile decodes (measured: samples within
+/// 4.7e-7 of soundfile's on five of the clips).
+#[test]
+fn the_bundled_music_set_opens_and_decodes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/music");
+    let set = TagSet::open_dir(&dir).unwrap();
+    assert_eq!(set.audio_root(), dir.join("mp3"));
+    assert_eq!((set.len(), set.tag_names().len()), (320, 23));
+    assert!(set.skipped().is_empty());
+    let (train, valid, test) = set.split().unwrap();
+    assert_eq!((train.len(), valid.len(), test.len()), (240, 20, 60));
+    assert_eq!(
+        set.top_tags(50).unwrap_err().to_string(),
+        "asked for the 50 most frequent tags of a set with 23 tags"
+    );
+    let wav = set.read_clip(0).unwrap();
+    assert_eq!(
+        (wav.sample_rate, wav.channels, wav.frames()),
+        (16000, 1, 241_344)
+    );
+    let mut lm = LogMel::builder().build().unwrap();
+    let x = lm.transform_wav(&wav).unwrap();
+    assert_eq!(x.dim(), (1 + 241_344 / 512, 128));
+    assert!(x.iter().all(|v| v.is_finite() && *v >= 0.0));
+    assert!(x.iter().any(|v| *v > 1.0)); // not silence
+}

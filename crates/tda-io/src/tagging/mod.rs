@@ -21,7 +21,8 @@
 //! ```no_run
 //! use tda_io::tagging::TagSet;
 //! use tda_io::audio::LogMel;
-//! let mtat = TagSet::open_dir("data/music").unwrap().top_tags(50).unwrap();
+//! // MTAT unpacked in magnatagatune/ (annotations_final.csv, 0/ .. f/)
+//! let mtat = TagSet::open_dir("magnatagatune").unwrap().top_tags(50).unwrap();
 //! for s in mtat.skipped() {
 //!     eprintln!("skipped {} ({:?})", s.clip.path.display(), s.reason);
 //! }
