@@ -166,6 +166,51 @@ impl SignalH0 {
         Ok(self.diagram_with_critical::<Falling>(signal))
     }
 
+    /// The critical indices of the sublevel H0 diagram of `signal` without
+    /// the diagram, written to `out` (cleared first): the essential class
+    /// first, then the finite pairs in no particular order. For
+    /// differentiable layers that only gather values at the indices (no
+    /// pair values built, nothing sorted).
+    ///
+    /// # Errors
+    /// As [`SignalH0::sublevel`].
+    pub fn sublevel_critical_into(
+        &mut self,
+        signal: &[f64],
+        out: &mut Vec<CriticalPair>,
+    ) -> Result<()> {
+        check_finite(signal)?;
+        self.critical_into::<Rising>(signal, out);
+        Ok(())
+    }
+
+    /// [`SignalH0::sublevel_critical_into`] for the superlevel diagram.
+    ///
+    /// # Errors
+    /// As [`SignalH0::sublevel`].
+    pub fn superlevel_critical_into(
+        &mut self,
+        signal: &[f64],
+        out: &mut Vec<CriticalPair>,
+    ) -> Result<()> {
+        check_finite(signal)?;
+        self.critical_into::<Falling>(signal, out);
+        Ok(())
+    }
+
+    fn critical_into<O: Direction>(&mut self, x: &[f64], out: &mut Vec<CriticalPair>) {
+        let oldest = self.pairs::<O>(x);
+        out.clear();
+        out.push(CriticalPair {
+            birth_index: oldest.idx,
+            death_index: None,
+        });
+        out.extend(self.raw.iter().map(|(b, d)| CriticalPair {
+            birth_index: b.idx,
+            death_index: Some(d.idx),
+        }));
+    }
+
     /// Fills `self.raw` with the finite pairs and returns the oldest vertex
     /// (the essential class). `x` must be non-empty.
     fn pairs<O: Direction>(&mut self, x: &[f64]) -> Vertex {

@@ -129,6 +129,30 @@ proptest! {
     }
 
     #[test]
+    fn critical_into_is_the_diagrams_critical_pairs(x in signal()) {
+        let mut engine = SignalH0::default();
+        let mut out = Vec::new();
+        for superlevel in [false, true] {
+            let (_, mut want) = if superlevel {
+                h0_superlevel_with_critical(&x).unwrap()
+            } else {
+                h0_with_critical(&x).unwrap()
+            };
+            if superlevel {
+                engine.superlevel_critical_into(&x, &mut out).unwrap();
+            } else {
+                engine.sublevel_critical_into(&x, &mut out).unwrap();
+            }
+            prop_assert!(out[0].death_index.is_none());
+            let key = |c: &tda_persistence::CriticalPair| (c.birth_index, c.death_index);
+            want.sort_by_key(key);
+            let mut got = out.clone();
+            got.sort_by_key(key);
+            prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
     fn superlevel_is_negated_sublevel(x in signal()) {
         let neg: Vec<f64> = x.iter().map(|v| -v).collect();
         let (d, crit) = h0_superlevel_with_critical(&x).unwrap();

@@ -264,6 +264,8 @@ struct PairFinder<'a> {
     min_persistence: f64,
     h0: SignalH0,
     negated: Vec<f64>,
+    /// The current unit's critical pairs (reused).
+    critical: Vec<CriticalPair>,
 }
 
 impl<'a> PairFinder<'a> {
@@ -276,11 +278,13 @@ impl<'a> PairFinder<'a> {
             min_persistence,
             h0: SignalH0::default(),
             negated: Vec::new(),
+            critical: Vec::new(),
         }
     }
 
     /// The kept pairs of each unit of row `r` (its values `row`), as flat
-    /// indices into the whole input, in the diagram's order.
+    /// indices into the whole input (in the H0 engine's order for curves,
+    /// the diagram's for images).
     ///
     /// # Errors
     /// [`Error::Persistence`] from the diagram (the values are finite).
@@ -289,25 +293,29 @@ impl<'a> PairFinder<'a> {
         (0..per_row)
             .map(|s| {
                 let unit = &row[s * len..(s + 1) * len];
-                let critical = self.critical(unit)?;
-                Ok(self.kept(unit, critical, r * self.units.row_len + s * len))
+                let mut critical = std::mem::take(&mut self.critical);
+                self.critical_into(unit, &mut critical)?;
+                let kept = self.kept(unit, &critical, r * self.units.row_len + s * len);
+                self.critical = critical;
+                Ok(kept)
             })
             .collect()
     }
 
-    /// The critical pairs of one unit's diagram.
-    fn critical(&mut self, unit: &[f64]) -> Result<Vec<CriticalPair>> {
+    /// The critical pairs of one unit's diagram, into `out` (cleared).
+    fn critical_into(&mut self, unit: &[f64], out: &mut Vec<CriticalPair>) -> Result<()> {
         let superlevel = self.cfg.filtration == Filtration::Superlevel;
+        out.clear();
         if unit.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let Some((h, w)) = self.units.image else {
-            let (_, critical) = if superlevel {
-                self.h0.superlevel_with_critical(unit)?
+            if superlevel {
+                self.h0.superlevel_critical_into(unit, out)?;
             } else {
-                self.h0.sublevel_with_critical(unit)?
-            };
-            return Ok(critical);
+                self.h0.sublevel_critical_into(unit, out)?;
+            }
+            return Ok(());
         };
         // Upper-star = lower-star of the negated image: same cells, same
         // critical indices.
@@ -324,27 +332,21 @@ impl<'a> PairFinder<'a> {
             got: self.units.dims.clone(),
         })?;
         let dims = lower_star_2d_with_critical(view, self.cfg.connectivity)?;
-        Ok(dims
-            .into_iter()
-            .nth(self.cfg.dimension)
-            .map(|(_, critical)| critical)
-            .unwrap_or_default())
+        if let Some((_, critical)) = dims.into_iter().nth(self.cfg.dimension) {
+            *out = critical;
+        }
+        Ok(())
     }
 
     /// The pairs of `critical` that the essential policy and the threshold
     /// keep, as `(birth, death)` flat indices (`offset` is the unit's).
-    fn kept(
-        &self,
-        unit: &[f64],
-        critical: Vec<CriticalPair>,
-        offset: usize,
-    ) -> Vec<(usize, usize)> {
+    fn kept(&self, unit: &[f64], critical: &[CriticalPair], offset: usize) -> Vec<(usize, usize)> {
         let superlevel = self.cfg.filtration == Filtration::Superlevel;
         let first = |better: fn(f64, f64) -> bool| {
             (1..unit.len()).fold(0, |m, i| if better(unit[i], unit[m]) { i } else { m })
         };
         critical
-            .into_iter()
+            .iter()
             .filter_map(|c| {
                 let death = match (c.death_index, self.cfg.essential) {
                     (Some(d), _) => d,
