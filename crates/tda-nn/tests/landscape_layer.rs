@@ -6,7 +6,7 @@ mod common;
 
 use candle_core::{DType, Device, Module, Tensor, Var};
 use common::persistence::{
-    check_gradients, distinct, random, reference_diagram, to_host, InputLayout,
+    check_gradients, distinct, for_each_unit, random, reference_diagram, InputLayout,
 };
 use tda_nn::layers::{DiagramConfig, EssentialPolicy, Filtration, LandscapeConfig, LandscapeLayer};
 use tda_nn::Error;
@@ -37,22 +37,17 @@ fn assert_equals_reference(
         "samples must be a linspace"
     );
     let layout = InputLayout::new(dims, &cfg.diagram);
-    let out_dims = layout.out_dims([k, n]);
     let mut positive = 0;
-    for dtype in [DType::F64, DType::F32] {
-        let x = Tensor::from_slice(values, dims, &Device::Cpu)
-            .unwrap()
-            .to_dtype(dtype)
-            .unwrap();
-        let host = to_host(&x);
-        let y = layer.forward(&x).unwrap();
-        assert_eq!(y.dims(), out_dims.as_slice(), "{case}");
-        assert_eq!(y.dtype(), dtype);
-        let y = to_host(&y);
-        for (u, unit) in layout.units(&host).enumerate() {
+    let forward = |x: &Tensor| layer.forward(x).unwrap();
+    for_each_unit(
+        forward,
+        values,
+        dims,
+        &layout,
+        [k, n],
+        |dtype, u, unit, got| {
             let d = reference_diagram(unit, layout.image, &cfg.diagram, cfg.min_persistence);
             let want = reference.transform(&d).unwrap();
-            let got = &y[u * k * n..(u + 1) * k * n];
             for (i, (&g, &w)) in got.iter().zip(&want).enumerate() {
                 let tol = if dtype == DType::F64 { 1e-6 } else { 2e-6 };
                 assert!(
@@ -61,8 +56,8 @@ fn assert_equals_reference(
                 );
                 positive += usize::from(g > 0.0);
             }
-        }
-    }
+        },
+    );
     positive
 }
 

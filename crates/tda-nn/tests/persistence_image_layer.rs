@@ -7,7 +7,7 @@ mod common;
 
 use candle_core::{DType, Device, Module, Tensor};
 use common::persistence::{
-    check_gradients, distinct, random, reference_diagram, to_host, InputLayout,
+    check_gradients, distinct, for_each_unit, random, reference_diagram, InputLayout,
 };
 use tda_nn::layers::{DiagramConfig, EssentialPolicy, Filtration, PersistenceImageLayer};
 use tda_nn::Error;
@@ -45,27 +45,22 @@ fn assert_equals_reference(
     assert_eq!(layer.shape(), pi.shape());
     let (rows, cols) = pi.shape();
     let layout = InputLayout::new(dims, diagram);
-    let out_dims = layout.out_dims([rows, cols]);
     let min_persistence = pi.min_persistence().unwrap_or(0.0);
     let mut nonzero = 0;
-    for dtype in [DType::F64, DType::F32] {
-        let x = Tensor::from_slice(values, dims, &Device::Cpu)
-            .unwrap()
-            .to_dtype(dtype)
-            .unwrap();
-        let host = to_host(&x);
-        let y = layer.forward(&x).unwrap();
-        assert_eq!(y.dims(), out_dims.as_slice(), "{case}");
-        assert_eq!(y.dtype(), dtype);
-        let y = to_host(&y);
-        for (u, unit) in layout.units(&host).enumerate() {
+    let forward = |x: &Tensor| layer.forward(x).unwrap();
+    for_each_unit(
+        forward,
+        values,
+        dims,
+        &layout,
+        [rows, cols],
+        |dtype, u, unit, got| {
             let d = reference_diagram(unit, layout.image, diagram, min_persistence);
             let want = pi.transform(&d).unwrap();
-            let got = &y[u * rows * cols..(u + 1) * rows * cols];
             let max = want.iter().copied().fold(0.0f32, f32::max);
             if max == 0.0 {
                 assert!(got.iter().all(|&g| g == 0.0), "{case} unit {u}: zeros");
-                continue;
+                return;
             }
             nonzero += 1;
             let rel = if dtype == DType::F64 { 1e-6 } else { 1e-4 };
@@ -75,8 +70,8 @@ fn assert_equals_reference(
                     "{case} {dtype:?} unit {u} pixel {i}: {g} vs {w}"
                 );
             }
-        }
-    }
+        },
+    );
     nonzero
 }
 

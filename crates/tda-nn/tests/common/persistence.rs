@@ -86,6 +86,35 @@ impl InputLayout {
     }
 }
 
+/// Runs `forward` on `values` (shape `dims`) in `f64` and in `f32`, checks
+/// the output's shape (the layout's leading dimensions, then `tail`) and
+/// dtype, and calls `check(dtype, unit index, unit values, unit output)`
+/// for every curve, segment or image (`f64` values).
+pub fn for_each_unit(
+    forward: impl Fn(&Tensor) -> Tensor,
+    values: &[f64],
+    dims: &[usize],
+    layout: &InputLayout,
+    tail: [usize; 2],
+    mut check: impl FnMut(DType, usize, &[f64], &[f64]),
+) {
+    let per_unit = tail[0] * tail[1];
+    for dtype in [DType::F64, DType::F32] {
+        let x = Tensor::from_slice(values, dims, &Device::Cpu)
+            .unwrap()
+            .to_dtype(dtype)
+            .unwrap();
+        let host = to_host(&x);
+        let y = forward(&x);
+        assert_eq!(y.dims(), layout.out_dims(tail).as_slice());
+        assert_eq!(y.dtype(), dtype);
+        let y = to_host(&y);
+        for (u, unit) in layout.units(&host).enumerate() {
+            check(dtype, u, unit, &y[u * per_unit..(u + 1) * per_unit]);
+        }
+    }
+}
+
 /// The diagram a persistence layer configured by `cfg` reads from one
 /// curve or segment (`image` `None`) or one image of `(height, width)`,
 /// computed with tda-persistence's plain diagram functions: the essential
