@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use candle_core::{CpuStorage, CustomOp1, Device, Layout, Shape, Tensor, WithDType, D};
+use candle_core::{CpuStorage, CustomOp1, Device, Layout, Shape, Storage, Tensor, WithDType, D};
 use tda_vectorize::{ImageAxis, PersistenceImage};
 
 /// A slot of [`Tents`] with no pair: its value and gradient are 0.
@@ -111,22 +111,49 @@ impl CustomOp1 for Tents {
     }
 
     /// The gradient of a positive tent reaches its rising end (`-1`) where
-    /// `t - lo < hi - t`, its falling end (`+1`) otherwise.
+    /// `t - lo < hi - t`, its falling end (`+1`) otherwise; computed on the
+    /// storages in the input's dtype (no host copies).
     fn bwd(
         &self,
         arg: &Tensor,
         _res: &Tensor,
         grad_res: &Tensor,
     ) -> candle_core::Result<Option<Tensor>> {
-        let (x, g) = (host(arg)?, host(grad_res)?);
+        let grad_res = grad_res.contiguous()?;
+        let (xs, xl) = arg.storage_and_layout();
+        let (gs, gl) = grad_res.storage_and_layout();
+        let (Storage::Cpu(x), Storage::Cpu(g)) = (&*xs, &*gs) else {
+            candle_core::bail!("{}: CPU tensors only", self.name());
+        };
+        let (shape, dev) = (arg.shape(), arg.device());
+        let grad = match x {
+            CpuStorage::F32(_) => Tensor::from_vec(
+                self.scatter::<f32>(values(x, xl)?, values(g, gl)?),
+                shape,
+                dev,
+            )?,
+            CpuStorage::F64(_) => Tensor::from_vec(
+                self.scatter::<f64>(values(x, xl)?, values(g, gl)?),
+                shape,
+                dev,
+            )?,
+            _ => candle_core::bail!("{}: f32 or f64 only", self.name()),
+        };
+        Ok(Some(grad))
+    }
+}
+
+impl Tents {
+    /// The input gradient of output gradient `g` at input `x`.
+    fn scatter<T: WithDType>(&self, x: &[T], g: &[T]) -> Vec<T> {
         let n = self.samples.len();
-        let mut grad = vec![0.0; x.len()];
+        let mut grad = vec![T::from_f64(0.0); x.len()];
         for (o, (&lo, &hi)) in self.lo.iter().zip(&self.hi).enumerate() {
             if lo == EMPTY {
                 continue;
             }
             let t = self.samples[o % n];
-            let (rise, fall) = (t - x[lo], x[hi] - t);
+            let (rise, fall) = (t - x[lo].to_f64(), x[hi].to_f64() - t);
             if rise.min(fall) <= 0.0 {
                 continue;
             }
@@ -136,8 +163,7 @@ impl CustomOp1 for Tents {
                 grad[hi] += g[o];
             }
         }
-        let grad = Tensor::from_vec(grad, arg.shape(), arg.device())?.to_dtype(arg.dtype())?;
-        Ok(Some(grad))
+        grad
     }
 }
 
