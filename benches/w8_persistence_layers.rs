@@ -27,6 +27,14 @@ use tda_pinet::vectorize::PersistenceImage;
 
 mod common;
 
+// As in the examples that train these layers: glibc hands the large
+// per-call buffers (slot indices, host copies, outputs, gradients) back to
+// the kernel and faults them in again on the next call, about a quarter
+// of W8a's time with the system allocator (13.6 ms against 7.7 ms here;
+// `docs/benchmarks.md`). mimalloc keeps them mapped.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// `sum(layer(x) * w)` and its gradient with respect to `x`.
 fn forward_backward(layer: &impl Fn(&Tensor) -> Tensor, x: &Var, w: &Tensor) -> Tensor {
     let loss = layer(x.as_tensor()).mul(w).unwrap().sum_all().unwrap();
