@@ -6,7 +6,8 @@ mod common;
 
 use candle_core::{DType, Device, Module, Tensor, Var};
 use common::persistence::{
-    check_gradients, distinct, for_each_unit, random, reference_diagram, InputLayout,
+    assert_shared_input_errors, check_gradients, distinct, for_each_unit, random,
+    reference_diagram, InputLayout,
 };
 use tda_nn::layers::{DiagramConfig, EssentialPolicy, Filtration, LandscapeConfig, LandscapeLayer};
 use tda_nn::Error;
@@ -203,17 +204,22 @@ fn gradients_equal_finite_differences() {
     }
 }
 
-#[test]
-fn padded_slots_have_zero_values_and_gradients() {
-    // Constant curves have no pairs at all: every slot is padding.
-    let layer = LandscapeLayer::new(LandscapeConfig {
+/// The Persistent CNN's layer with segments of `segment` steps.
+fn persistent_cnn_with_segments(segment: usize) -> LandscapeLayer {
+    LandscapeLayer::new(LandscapeConfig {
         diagram: DiagramConfig {
-            segment: Some(4),
+            segment: Some(segment),
             ..DiagramConfig::persistent_cnn()
         },
         ..LandscapeConfig::default()
     })
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn padded_slots_have_zero_values_and_gradients() {
+    // Constant curves have no pairs at all: every slot is padding.
+    let layer = persistent_cnn_with_segments(4);
     let x = Var::from_tensor(&Tensor::ones((2, 1, 8), DType::F64, &Device::Cpu).unwrap()).unwrap();
     let y = layer.forward(x.as_tensor()).unwrap();
     assert_eq!(
@@ -240,14 +246,7 @@ fn padded_slots_have_zero_values_and_gradients() {
 
 #[test]
 fn composes_with_candle_nn_seq() {
-    let layer = LandscapeLayer::new(LandscapeConfig {
-        diagram: DiagramConfig {
-            segment: Some(16),
-            ..DiagramConfig::persistent_cnn()
-        },
-        ..LandscapeConfig::default()
-    })
-    .unwrap();
+    let layer = persistent_cnn_with_segments(16);
     let net = candle_nn::seq().add(layer).add_fn(|y| y.flatten_from(2));
     let x = Tensor::randn(0f32, 2.0, (4, 3, 50), &Device::Cpu).unwrap();
     let y = net.forward(&x).unwrap();
@@ -325,34 +324,14 @@ fn config_errors_name_the_field() {
 #[test]
 fn input_errors_are_typed() {
     let layer = LandscapeLayer::new(LandscapeConfig::default()).unwrap();
+    assert_shared_input_errors(|x| layer.forward(x));
     let dev = Device::Cpu;
     let rank2 = Tensor::zeros((4, 64), DType::F32, &dev).unwrap();
-    assert!(matches!(
-        layer.forward(&rank2),
-        Err(Error::Shape { name: "x", .. })
-    ));
     let short = Tensor::zeros((2, 3, 31), DType::F32, &dev).unwrap();
     assert!(matches!(
         layer.forward(&short),
         Err(Error::Shape { name: "x", .. })
     ));
-    let ints = Tensor::zeros((2, 3, 40), DType::U32, &dev).unwrap();
-    assert!(matches!(
-        layer.forward(&ints),
-        Err(Error::Incompatible { .. })
-    ));
-    let mut v = vec![0.0f64; 2 * 3 * 40];
-    v[40 * 4 + 17] = f64::NAN; // batch 1, channel 1, index 17
-    v[40 * 5 + 3] = f64::INFINITY;
-    let x = Tensor::from_vec(v, (2, 3, 40), &dev).unwrap();
-    match layer.forward(&x) {
-        Err(Error::NonFinite { name, index, value }) => {
-            assert_eq!(name, "x");
-            assert_eq!(index, vec![1, 1, 17]);
-            assert!(value.is_nan());
-        }
-        other => panic!("expected NonFinite, got {other:?}"),
-    }
     // Images: segments cut curves only; curves have no holes; the index
     // of a non-finite pixel is [batch, channel, row, column].
     let image = Tensor::zeros((2, 3, 8, 8), DType::F32, &dev).unwrap();

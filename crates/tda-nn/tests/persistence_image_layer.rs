@@ -7,7 +7,8 @@ mod common;
 
 use candle_core::{DType, Device, Module, Tensor};
 use common::persistence::{
-    check_gradients, distinct, for_each_unit, random, reference_diagram, InputLayout,
+    assert_shared_input_errors, check_gradients, distinct, for_each_unit, random,
+    reference_diagram, InputLayout,
 };
 use tda_nn::layers::{DiagramConfig, EssentialPolicy, Filtration, PersistenceImageLayer};
 use tda_nn::Error;
@@ -258,34 +259,9 @@ fn input_errors_are_typed() {
         DiagramConfig::default(),
     )
     .unwrap();
+    assert_shared_input_errors(|x| layer.forward(x));
     let dev = Device::Cpu;
     let rank2 = Tensor::zeros((4, 64), DType::F32, &dev).unwrap();
-    assert!(matches!(
-        layer.forward(&rank2),
-        Err(Error::Shape { name: "x", .. })
-    ));
-    let rank5 = Tensor::zeros((1, 4, 64, 1, 1), DType::F32, &dev).unwrap();
-    assert!(matches!(
-        layer.forward(&rank5),
-        Err(Error::Shape { name: "x", .. })
-    ));
-    let ints = Tensor::zeros((2, 3, 40), DType::U32, &dev).unwrap();
-    assert!(matches!(
-        layer.forward(&ints),
-        Err(Error::Incompatible { .. })
-    ));
-    let mut v = vec![0.0f64; 2 * 3 * 40];
-    v[40 * 4 + 17] = f64::NAN; // batch 1, channel 1, index 17
-    v[40 * 5 + 3] = f64::INFINITY;
-    let x = Tensor::from_vec(v, (2, 3, 40), &dev).unwrap();
-    match layer.forward(&x) {
-        Err(Error::NonFinite { name, index, value }) => {
-            assert_eq!(name, "x");
-            assert_eq!(index, vec![1, 1, 17]);
-            assert!(value.is_nan());
-        }
-        other => panic!("expected NonFinite, got {other:?}"),
-    }
     // 10^4 curves of 200 values, 101 pairs each at most, 500 + 500 pixel
     // edges: over 8 GiB of pair tensors, refused before any is allocated.
     let huge = PersistenceImageLayer::new(

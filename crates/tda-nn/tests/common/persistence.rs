@@ -7,6 +7,7 @@ use ndarray::ArrayView2;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use tda_nn::layers::{DiagramConfig, EssentialPolicy, Filtration};
+use tda_nn::Error;
 use tda_persistence::cubical::lower_star_2d_with;
 use tda_persistence::sublevel::{h0, h0_superlevel};
 use tda_persistence::{Diagram, PersistencePair};
@@ -198,4 +199,35 @@ pub fn check_gradients(
         );
     }
     g
+}
+
+/// The input errors both persistence layers share (their common input
+/// checks), through `forward`: another rank, an integer dtype, and NaN or
+/// infinity named by the index of the first one.
+pub fn assert_shared_input_errors(forward: impl Fn(&Tensor) -> Result<Tensor, Error>) {
+    let dev = Device::Cpu;
+    let rank2 = Tensor::zeros((4, 64), DType::F32, &dev).unwrap();
+    assert!(matches!(
+        forward(&rank2),
+        Err(Error::Shape { name: "x", .. })
+    ));
+    let rank5 = Tensor::zeros((1, 4, 64, 1, 1), DType::F32, &dev).unwrap();
+    assert!(matches!(
+        forward(&rank5),
+        Err(Error::Shape { name: "x", .. })
+    ));
+    let ints = Tensor::zeros((2, 3, 40), DType::U32, &dev).unwrap();
+    assert!(matches!(forward(&ints), Err(Error::Incompatible { .. })));
+    let mut v = vec![0.0f64; 2 * 3 * 40];
+    v[40 * 4 + 17] = f64::NAN; // batch 1, channel 1, index 17
+    v[40 * 5 + 3] = f64::INFINITY;
+    let x = Tensor::from_vec(v, (2, 3, 40), &dev).unwrap();
+    match forward(&x) {
+        Err(Error::NonFinite { name, index, value }) => {
+            assert_eq!(name, "x");
+            assert_eq!(index, vec![1, 1, 17]);
+            assert!(value.is_nan());
+        }
+        other => panic!("expected NonFinite, got {other:?}"),
+    }
 }

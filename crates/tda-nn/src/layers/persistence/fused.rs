@@ -248,6 +248,76 @@ impl PixelMasses {
         let lo = erf.narrow(D::Minus1, self.lower, self.len)?;
         Ok((hi - lo)?.affine(0.5, 0.0)?)
     }
+
+    /// `exp(-z^2)`, `z = (edge - c) scale`, at every edge into `out`; 0
+    /// beyond the cutoff.
+    ///
+    /// The edges are evenly spaced runs (one for tiling pixels; lower and
+    /// upper edges for the legacy grid), so along a run `z` steps by a
+    /// constant `d` and consecutive densities differ by the factor
+    /// `exp(-2 z d - d^2)`, which itself changes by `exp(-2 d^2)` per step:
+    /// two exponentials per run and two products per edge instead of one
+    /// exponential per edge. Each run starts at the edge nearest `c` and
+    /// walks outwards, where the factors are below 1 (no overflow; far
+    /// tails underflow to 0 as the exponential would).
+    fn densities(&self, c: f64, out: &mut [f64]) {
+        let cutoff = 8.0 / std::f64::consts::SQRT_2;
+        // One run of tiling edges, or the lower then the upper edges.
+        let runs = if self.upper == 1 {
+            [(0, self.edges.len()), (0, 0)]
+        } else {
+            [(0, self.len), (self.len, 2 * self.len)]
+        };
+        out.fill(0.0);
+        for run in runs.map(|(a, b)| a..b) {
+            let e = &self.edges[run.clone()];
+            let out = &mut out[run.clone()];
+            let n = e.len();
+            let within = |i: usize| ((e[i] - c) * self.scale).abs() < cutoff;
+            if n < 3 {
+                for (i, o) in out.iter_mut().enumerate() {
+                    let z = (e[i] - c) * self.scale;
+                    *o = if within(i) { (-z * z).exp() } else { 0.0 };
+                }
+                continue;
+            }
+            let step = (e[n - 1] - e[0]) / (n - 1) as f64;
+            let d = step * self.scale;
+            let start = (((c - e[0]) / step).round().clamp(0.0, (n - 1) as f64)) as usize;
+            if !within(start) {
+                continue;
+            }
+            // The edges within the cutoff: a range around `start` (checked
+            // at its ends, where rounding could put one edge outside).
+            let reach = cutoff / self.scale / step.abs();
+            let mut last = ((((c - e[0]) / step) + reach).floor().min((n - 1) as f64)) as usize;
+            while last > start && !within(last) {
+                last -= 1;
+            }
+            let mut first = ((((c - e[0]) / step) - reach).ceil().max(0.0)) as usize;
+            while first < start && !within(first) {
+                first += 1;
+            }
+            let q = (-2.0 * d * d).exp();
+            let z0 = (e[start] - c) * self.scale;
+            out[start] = (-z0 * z0).exp();
+            // Outwards: right (z grows by d), then left (z shrinks by d).
+            let mut value = out[start];
+            let mut factor = (-2.0 * z0 * d - d * d).exp();
+            for o in &mut out[start + 1..=last.max(start)] {
+                value *= factor;
+                factor *= q;
+                *o = value;
+            }
+            let mut value = out[start];
+            let mut factor = (2.0 * z0 * d - d * d).exp();
+            for o in out[first.min(start)..start].iter_mut().rev() {
+                value *= factor;
+                factor *= q;
+                *o = value;
+            }
+        }
+    }
 }
 
 impl Kernel for PixelMasses {
@@ -323,78 +393,6 @@ impl CustomOp1 for PixelMasses {
             .collect();
         let grad = Tensor::from_vec(grad, arg.shape(), arg.device())?.to_dtype(arg.dtype())?;
         Ok(Some(grad))
-    }
-}
-
-impl PixelMasses {
-    /// `exp(-z^2)`, `z = (edge - c) scale`, at every edge into `out`; 0
-    /// beyond the cutoff.
-    ///
-    /// The edges are evenly spaced runs (one for tiling pixels; lower and
-    /// upper edges for the legacy grid), so along a run `z` steps by a
-    /// constant `d` and consecutive densities differ by the factor
-    /// `exp(-2 z d - d^2)`, which itself changes by `exp(-2 d^2)` per step:
-    /// two exponentials per run and two products per edge instead of one
-    /// exponential per edge. Each run starts at the edge nearest `c` and
-    /// walks outwards, where the factors are below 1 (no overflow; far
-    /// tails underflow to 0 as the exponential would).
-    fn densities(&self, c: f64, out: &mut [f64]) {
-        let cutoff = 8.0 / std::f64::consts::SQRT_2;
-        // One run of tiling edges, or the lower then the upper edges.
-        let runs = if self.upper == 1 {
-            [(0, self.edges.len()), (0, 0)]
-        } else {
-            [(0, self.len), (self.len, 2 * self.len)]
-        };
-        out.fill(0.0);
-        for run in runs.map(|(a, b)| a..b) {
-            let e = &self.edges[run.clone()];
-            let out = &mut out[run.clone()];
-            let n = e.len();
-            let within = |i: usize| ((e[i] - c) * self.scale).abs() < cutoff;
-            if n < 3 {
-                for (i, o) in out.iter_mut().enumerate() {
-                    let z = (e[i] - c) * self.scale;
-                    *o = if within(i) { (-z * z).exp() } else { 0.0 };
-                }
-                continue;
-            }
-            let step = (e[n - 1] - e[0]) / (n - 1) as f64;
-            let d = step * self.scale;
-            let start = (((c - e[0]) / step).round().clamp(0.0, (n - 1) as f64)) as usize;
-            if !within(start) {
-                continue;
-            }
-            // The edges within the cutoff: a range around `start` (checked
-            // at its ends, where rounding could put one edge outside).
-            let reach = cutoff / self.scale / step.abs();
-            let mut last = ((((c - e[0]) / step) + reach).floor().min((n - 1) as f64)) as usize;
-            while last > start && !within(last) {
-                last -= 1;
-            }
-            let mut first = ((((c - e[0]) / step) - reach).ceil().max(0.0)) as usize;
-            while first < start && !within(first) {
-                first += 1;
-            }
-            let q = (-2.0 * d * d).exp();
-            let z0 = (e[start] - c) * self.scale;
-            out[start] = (-z0 * z0).exp();
-            // Outwards: right (z grows by d), then left (z shrinks by d).
-            let mut value = out[start];
-            let mut factor = (-2.0 * z0 * d - d * d).exp();
-            for o in &mut out[start + 1..=last.max(start)] {
-                value *= factor;
-                factor *= q;
-                *o = value;
-            }
-            let mut value = out[start];
-            let mut factor = (2.0 * z0 * d - d * d).exp();
-            for o in out[first.min(start)..start].iter_mut().rev() {
-                value *= factor;
-                factor *= q;
-                *o = value;
-            }
-        }
     }
 }
 
