@@ -1,0 +1,59 @@
+"""Type stubs of the compiled module `tda_pinet._core` (see src/*.rs)."""
+
+from typing import Optional, Sequence, Tuple, Union
+
+import numpy as np
+import numpy.typing as npt
+
+F64 = npt.NDArray[np.float64]
+F32 = npt.NDArray[np.float32]
+I64 = npt.NDArray[np.int64]
+Essential = Union[str, float, None]
+
+__version__: str
+
+def h0(x: F64, superlevel: bool = False) -> F64: ...
+def h0_batch(x: F64, superlevel: bool = False, n_jobs: Optional[int] = None) -> list[F64]: ...
+def cubical(image: F64, connectivity: int = 4) -> list[F64]: ...
+def rips(
+    x: F64,
+    maxdim: int = 1,
+    thresh: float = ...,
+    metric_name: str = "euclidean",
+    distance_matrix: bool = False,
+    n_jobs: Optional[int] = None,
+) -> Tuple[list[F64], int, F64]: ...
+def persistence_images(
+    diagrams: Sequence[F64],
+    birth_range: Tuple[float, float],
+    pers_range: Tuple[float, float],
+    resolution: Tuple[int, int],
+    sigma: float,
+    weight_name: str = "persistence",
+    n: float = 1.0,
+    ramp: Optional[Tuple[float, float, float, float]] = None,
+    grid_name: str = "contiguous",
+    essential_policy: Essential = None,
+    min_persistence: Optional[float] = None,
+    normalize_name: str = "none",
+    n_jobs: Optional[int] = None,
+) -> F32: ...
+def landscapes(
+    diagrams: Sequence[F64],
+    num_landscapes: int,
+    sample_range: Tuple[float, float],
+    resolution: int,
+    essential_policy: Essential = None,
+    n_jobs: Optional[int] = None,
+) -> F32: ...
+def betti_curves(
+    diagrams: Sequence[F64],
+    sample_range: Tuple[float, float],
+    resolution: int,
+    essential_policy: Essential = None,
+    n_jobs: Optional[int] = None,
+) -> F32: ...
+def wasserstein(
+    a: F64, b: F64, order: float = 1.0, internal_p: float = ..., matching: bool = False
+) -> Union[float, Tuple[float, I64]]: ...
+def bottleneck(a: F64, b: F64, matching: bool = False) -> Union[float, Tuple[float, I64]]: ...

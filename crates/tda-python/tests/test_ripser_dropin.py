@@ -1,0 +1,160 @@
+"""tda_pinet.ripser.ripser against ripser.py on the same inputs."""
+
+import warnings
+
+import numpy as np
+import pytest
+from conftest import assert_same_diagram
+
+ripser_py = pytest.importorskip("ripser")
+from tda_pinet.ripser import ripser  # noqa: E402
+
+# ripser.py rounds every distance to float32.
+F32 = 1e-6
+
+
+def both(X, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ripser(X, **kw), ripser_py.ripser(X, **kw)
+
+
+def assert_same_result(ours, theirs, maxdim):
+    assert set(ours) == set(theirs)
+    assert len(ours["dgms"]) == len(theirs["dgms"]) == maxdim + 1
+    for a, b in zip(ours["dgms"], theirs["dgms"]):
+        assert a.dtype == np.float64 and a.ndim == 2 and a.shape[1] == 2
+        assert_same_diagram(a, b, rtol=F32, atol=1e-7)
+    assert ours["num_edges"] == theirs["num_edges"]
+    np.testing.assert_allclose(ours["dperm2all"], theirs["dperm2all"], rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(ours["idx_perm"], theirs["idx_perm"])
+    assert ours["r_cover"] == theirs["r_cover"]
+    assert ours["cocycles"] == [[] for _ in range(maxdim + 1)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_clouds(seed):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(40 + 10 * seed, 3))
+    assert_same_result(*both(X), maxdim=1)
+
+
+def test_ties_on_a_grid():
+    # Integer points: many equal distances, equal in float32 too.
+    g = np.array([(i, j) for i in range(6) for j in range(5)], dtype=float)
+    assert_same_result(*both(g, maxdim=2), maxdim=2)
+
+
+def test_circle_has_one_long_bar(rng):
+    t = rng.uniform(0, 2 * np.pi, 80)
+    X = np.column_stack([np.cos(t), np.sin(t)]) + 0.05 * rng.normal(size=(80, 2))
+    ours, theirs = both(X)
+    assert_same_result(ours, theirs, maxdim=1)
+    h1 = ours["dgms"][1]
+    assert np.sum(h1[:, 1] - h1[:, 0] > 1.0) == 1
+
+
+@pytest.mark.parametrize("thresh", [0.5, 1.0, 1.5])
+def test_threshold_and_infinite_bars(rng, thresh):
+    X = rng.normal(size=(50, 2))
+    ours, theirs = both(X, thresh=thresh)
+    assert_same_result(ours, theirs, maxdim=1)
+
+
+def test_distance_matrix_input(rng):
+    X = rng.normal(size=(45, 4))
+    D = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(-1))
+    ours, theirs = both(D, distance_matrix=True, maxdim=2)
+    assert_same_result(ours, theirs, maxdim=2)
+    assert ours["dperm2all"] is not None
+
+
+@pytest.mark.parametrize("metric", ["manhattan", "cityblock", "chebyshev", "l1", "l2", "cosine"])
+def test_metrics(rng, metric):
+    X = rng.normal(size=(35, 3))
+    assert_same_result(*both(X, metric=metric), maxdim=1)
+
+
+def test_fewer_points_than_dimensions():
+    X = np.array([[0.0, 0.0], [1.0, 0.0]])
+    assert_same_result(*both(X, maxdim=2), maxdim=2)
+    ours = ripser(np.array([[3.0, 4.0]]), maxdim=1)
+    np.testing.assert_array_equal(ours["dgms"][0], [[0.0, np.inf]])
+    assert ours["dgms"][1].shape == (0, 2)
+
+
+def test_inputs_of_any_dtype_and_layout(rng):
+    X = rng.normal(size=(30, 3))
+    want = ripser(X)["dgms"]
+    for variant in (np.asfortranarray(X), X.tolist()):
+        got = ripser(variant)["dgms"]
+        for a, b in zip(got, want):
+            assert_same_diagram(a, b)
+    for other in (X.astype(np.float32), (10 * X).astype(np.int32)):
+        for a, b in zip(ripser(other)["dgms"], ripser(other.astype(np.float64))["dgms"]):
+            assert_same_diagram(a, b)
+    big = np.zeros((60, 6))
+    big[::2, ::2] = X
+    strided = big[::2, ::2]
+    for a, b in zip(ripser(strided)["dgms"], want):
+        assert_same_diagram(a, b)
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [dict(coeff=3), dict(do_cocycles=True), dict(n_perm=10)],
+)
+def test_unsupported_options_raise(rng, kw):
+    with pytest.raises(NotImplementedError):
+        ripser(rng.normal(size=(20, 2)), **kw)
+
+
+def test_unsupported_matrices_raise(rng):
+    from scipy import sparse
+
+    D = np.ones((4, 4)) - np.eye(4)
+    with pytest.raises(NotImplementedError):
+        ripser(sparse.coo_matrix(D), distance_matrix=True)
+    D[0, 0] = 0.5
+    with pytest.raises(NotImplementedError, match="diagonal"):
+        ripser(D, distance_matrix=True)
+
+
+def test_errors_name_the_problem(rng):
+    X = rng.normal(size=(10, 2))
+    with pytest.raises(ValueError, match="not square"):
+        ripser(X, distance_matrix=True)
+    bad = X.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match="7"):  # flat index of the NaN
+        ripser(bad)
+    D = np.abs(rng.normal(size=(5, 5)))
+    np.fill_diagonal(D, 0)
+    with pytest.raises(ValueError, match="symmetric"):
+        ripser(D, distance_matrix=True)
+    with pytest.raises(ValueError):
+        ripser(X, maxdim=-1)
+    with pytest.raises(ValueError):
+        ripser(X, thresh=np.nan)
+    with pytest.raises(ValueError, match="metric"):
+        ripser(X, metric="no-such-metric")
+    with pytest.raises(ValueError, match="greater"):
+        ripser(X, n_perm=11)
+    with pytest.raises(TypeError):
+        ripser(X.astype(complex))
+    with pytest.raises(ValueError):
+        ripser(np.zeros((0, 2)))
+
+
+def test_warnings_as_ripser_py(rng):
+    with pytest.warns(UserWarning, match="square"):
+        ripser(rng.normal(size=(3, 3)))
+    with pytest.warns(UserWarning, match="transpose"):
+        ripser(rng.normal(size=(2, 5)))
+
+
+def test_memory_limit_is_an_exception_not_an_abort():
+    # 200,000 points: a 320 GB distance matrix, refused before allocation.
+    X = np.zeros((200_000, 1))
+    with pytest.raises(MemoryError):
+        ripser(X)
