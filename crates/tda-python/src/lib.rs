@@ -8,6 +8,7 @@
 //! and the native API are written in Python over these functions.
 
 mod convert;
+mod emph;
 mod error;
 mod persistence;
 mod threads;
@@ -25,7 +26,13 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(vectorize::persistence_images, m)?)?;
     m.add_function(wrap_pyfunction!(vectorize::landscapes, m)?)?;
     m.add_function(wrap_pyfunction!(vectorize::betti_curves, m)?)?;
+    m.add_function(wrap_pyfunction!(vectorize::silhouettes, m)?)?;
+    m.add_function(wrap_pyfunction!(vectorize::entropies, m)?)?;
     m.add_function(wrap_pyfunction!(vectorize::wasserstein, m)?)?;
+    m.add_function(wrap_pyfunction!(emph::emph_modes, m)?)?;
+    m.add_function(wrap_pyfunction!(emph::emph_barcodes, m)?)?;
+    m.add_function(wrap_pyfunction!(emph::emph_collection_barcodes, m)?)?;
+    m.add_function(wrap_pyfunction!(emph::emph_random_rays, m)?)?;
     m.add_function(wrap_pyfunction!(vectorize::bottleneck, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

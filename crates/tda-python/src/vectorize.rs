@@ -10,8 +10,8 @@ use numpy::{IntoPyArray, PyArray2, PyArray3, PyReadonlyArray2};
 use pyo3::prelude::*;
 use tda_persistence::Diagram;
 use tda_vectorize::{
-    BettiCurve, Essential, Grid, Landscape, Matching, Normalize, PersistenceImage, Vectorizer,
-    Wasserstein, Weight,
+    BettiCurve, EntropyNormalization, Essential, Grid, Landscape, Matching, Normalize,
+    PersistenceEntropy, PersistenceImage, Silhouette, Vectorizer, Wasserstein, Weight,
 };
 
 use crate::convert::{diagrams_from, pairs_from};
@@ -20,7 +20,7 @@ use crate::threads::with_threads;
 
 /// The essential-pair policy named by `value`: `"drop"`, `"keep"`, or a
 /// number (every infinite death replaced by it).
-fn essential(value: &Bound<'_, PyAny>) -> PyResult<Essential> {
+pub(crate) fn essential(value: &Bound<'_, PyAny>) -> PyResult<Essential> {
     if let Ok(v) = value.extract::<f64>() {
         return Ok(Essential::ClampDeath(v));
     }
@@ -187,6 +187,71 @@ pub fn betti_curves<'py>(
     }
     let curves = py_result(builder.build())?;
     batch(py, &curves, &diagrams, n_jobs)
+}
+
+/// Silhouettes (persistence-weighted averages of the tents, weights
+/// `|d - b|^power`) of each diagram at `resolution` samples of
+/// `sample_range`: one float32 row per diagram (giotto-tda's; gudhi's
+/// `Silhouette` with its weight set to `pers**power`).
+#[pyfunction]
+#[pyo3(signature = (diagrams, power, sample_range, resolution, essential_policy = None, n_jobs = None))]
+pub fn silhouettes<'py>(
+    py: Python<'py>,
+    diagrams: Vec<PyReadonlyArray2<'py, f64>>,
+    power: f64,
+    sample_range: (f64, f64),
+    resolution: usize,
+    essential_policy: Option<&Bound<'py, PyAny>>,
+    n_jobs: Option<i64>,
+) -> PyResult<Bound<'py, PyArray2<f32>>> {
+    let mut builder = Silhouette::builder()
+        .power(power)
+        .sample_range(sample_range.0, sample_range.1)
+        .resolution(resolution);
+    if let Some(e) = essential_policy {
+        builder = builder.essential(essential(e)?);
+    }
+    let silhouette = py_result(builder.build())?;
+    batch(py, &silhouette, &diagrams, n_jobs)
+}
+
+/// Persistent entropy of each diagram (the Shannon entropy of the bar
+/// lengths in `base`): a float32 array `(len(diagrams), 1)`.
+/// `normalization`: `"raw"` (gudhi's `Entropy`, giotto-tda's
+/// `PersistenceEntropy(normalize=False)`), `"log_bars"` (divided by the
+/// log of the number of bars) or `"log_total_length"` (giotto-tda's
+/// `normalize=True`); `undefined_value` for a diagram without bars.
+#[pyfunction]
+#[pyo3(signature = (diagrams, base = std::f64::consts::E, normalization = "raw", essential_policy = None, undefined_value = 0.0, n_jobs = None))]
+pub fn entropies<'py>(
+    py: Python<'py>,
+    diagrams: Vec<PyReadonlyArray2<'py, f64>>,
+    base: f64,
+    normalization: &str,
+    essential_policy: Option<&Bound<'py, PyAny>>,
+    undefined_value: f64,
+    n_jobs: Option<i64>,
+) -> PyResult<Bound<'py, PyArray2<f32>>> {
+    let normalization = match normalization {
+        "raw" => EntropyNormalization::Raw,
+        "log_bars" => EntropyNormalization::LogBars,
+        "log_total_length" => EntropyNormalization::LogTotalLength,
+        other => {
+            return Err(bad_argument(
+                "normalization",
+                format!("'{other}' is not one of raw, log_bars, log_total_length"),
+            ))
+        }
+    };
+    let mut builder = PersistenceEntropy::builder()
+        .base(base)
+        .normalization(normalization)
+        .undefined_value(undefined_value);
+    if let Some(e) = essential_policy {
+        builder = builder.essential(essential(e)?);
+    }
+    let entropy = py_result(builder.build())?;
+    batch(py, &entropy, &diagrams, n_jobs)
 }
 
 /// One row of `v` per diagram, computed without the GIL.

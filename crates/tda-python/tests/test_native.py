@@ -210,3 +210,68 @@ def test_memory_limit_is_an_exception(rng):
     d = [np.array([[0.0, 1.0]])] * 1_000_000
     with pytest.raises(MemoryError):
         tp.persistence_images(d, (0, 1), (0, 1), resolution=(1000, 1000))
+
+
+def test_entropy_and_silhouettes_equal_gudhi(rng):
+    from gudhi.representations import Entropy, Silhouette
+
+    ds = [d[np.isfinite(d[:, 1])] for d in tp.sublevel_h0(walks(rng, 5, 120))]
+    want = Entropy(mode="scalar").fit_transform(ds)[:, 0]
+    np.testing.assert_allclose(tp.entropy(ds), want, rtol=1e-6)
+    lo = min(d.min() for d in ds)
+    hi = max(d.max() for d in ds)
+    sil = Silhouette(weight=lambda p: (p[1] - p[0]) ** 2, resolution=30, sample_range=[lo, hi], keep_endpoints=True)
+    want = sil.fit_transform(ds)
+    # gudhi's tents are sqrt(2) times the paper's.
+    np.testing.assert_allclose(tp.silhouettes(ds, 2.0, (lo, hi), 30) * np.sqrt(2), want, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="normalization"):
+        tp.entropy(ds, normalization="bits")
+
+
+def test_emph_closed_forms():
+    # f = cos t + 2 cos 2t (DESIGN.md's test vector): radii 1 and 2; the
+    # diagonal ray's H1 barcode is {[0, sqrt 3), [0, 2 sqrt 3)}.
+    n = 100
+    t = 2 * np.pi * np.arange(n) / n
+    f = np.cos(t) + 2 * np.cos(2 * t)
+    r = tp.emph_modes(f, 2)
+    np.testing.assert_allclose(r, [1.0, 2.0], atol=1e-12)
+    assert_same_diagram(tp.emph_barcodes(r, dim=1), [[0, np.sqrt(3)], [0, 2 * np.sqrt(3)]], rtol=1e-12)
+    batch = tp.emph_modes(np.stack([f, 2 * f]), 2)
+    np.testing.assert_allclose(batch, [[1, 2], [2, 4]], atol=1e-12)
+    # Each mode on a ray of its own: the same bars, read one by one.
+    own = tp.emph_collection_barcodes(r, np.ones((2, 2)), np.zeros((2, 2)))
+    assert_same_diagram(own, [[0, np.sqrt(3)], [0, 2 * np.sqrt(3)]], rtol=1e-12)
+    # An endpoint shifts bar j's ends by -b_j / v_j; here v = 1.
+    shifted = tp.emph_barcodes(r, dim=1, direction=[1.0, 1.0], endpoint=[0.5, 0.5])
+    assert_same_diagram(shifted, [[-0.5, np.sqrt(3) - 0.5], [-0.5, 2 * np.sqrt(3) - 0.5]], rtol=1e-12)
+
+
+def test_emph_rays_are_reproducible_and_searched():
+    v1, b1 = tp.emph_random_rays(3, 8, seed=7)
+    v2, b2 = tp.emph_random_rays(3, 8, seed=7)
+    np.testing.assert_array_equal(v1, v2)
+    np.testing.assert_array_equal(b1, b2)
+    assert not np.array_equal(v1, tp.emph_random_rays(3, 8, seed=8)[0])
+    np.testing.assert_allclose(np.linalg.norm(v1, axis=1), np.sqrt(3))
+    v, b, s = tp.emph_search_rays(3, 8, lambda d, e: float(e.sum()), seed=7)
+    i = int(np.argmax(b1.sum(axis=1)))
+    np.testing.assert_array_equal(v, v1[i])
+    assert s == b1[i].sum()
+    with pytest.raises(ValueError, match="k"):
+        tp.emph_random_rays(0, 3)
+
+
+def test_emph_errors_name_the_problem():
+    with pytest.raises(ValueError, match="TooShort|short|2k"):
+        tp.emph_modes(np.ones((2, 4)), 5)
+    bad = np.ones((2, 20))
+    bad[1, 3] = np.nan
+    with pytest.raises(ValueError, match="23"):
+        tp.emph_modes(bad, 2)
+    with pytest.raises(ValueError):
+        tp.emph_barcodes(np.array([[1.0, -2.0]]))
+    with pytest.raises(ValueError):
+        tp.emph_barcodes(np.array([[1.0, 2.0]]), direction=[1.0, 0.0])
+    with pytest.raises(ValueError, match="endpoints"):
+        tp.emph_collection_barcodes(np.array([[1.0, 2.0]]), np.ones((2, 2)), np.zeros((2, 3)))

@@ -36,8 +36,15 @@ __all__ = [
     "persistence_images",
     "landscapes",
     "betti_curves",
+    "silhouettes",
+    "entropy",
     "bottleneck",
     "wasserstein",
+    "emph_modes",
+    "emph_barcodes",
+    "emph_collection_barcodes",
+    "emph_random_rays",
+    "emph_search_rays",
 ]
 
 
@@ -160,6 +167,93 @@ def betti_curves(diagrams, sample_range=(0.0, 1.0), resolution=100, essential="d
     infinite bars."""
     ds, _ = as_diagrams(diagrams, "diagrams")
     return _core.betti_curves(ds, as_tuple(sample_range, "sample_range", 2), resolution, essential, n_jobs)
+
+
+def silhouettes(diagrams, power=1.0, sample_range=(0.0, 1.0), resolution=100, essential="drop", n_jobs=None):
+    """Silhouettes (averages of the tents weighted by ``|d - b|**power``)
+    at ``resolution`` samples of ``sample_range``: a float32 array
+    ``(len(diagrams), resolution)``: giotto-tda's values; gudhi's
+    ``Silhouette`` with weight ``pers**power`` returns ``sqrt(2)`` times
+    these (its tents are scaled so)."""
+    ds, _ = as_diagrams(diagrams, "diagrams")
+    return _core.silhouettes(ds, power, as_tuple(sample_range, "sample_range", 2), resolution, essential, n_jobs)
+
+
+def entropy(diagrams, base=math.e, normalization="raw", essential="drop", undefined_value=0.0, n_jobs=None):
+    """Persistent entropy of each diagram, the Shannon entropy of its bar
+    lengths in ``base``: a float32 array ``(len(diagrams),)``.
+    ``normalization``: ``"raw"`` (gudhi's ``Entropy``, giotto-tda's
+    ``PersistenceEntropy(normalize=False)``), ``"log_bars"`` (divided by
+    the log of the number of bars) or ``"log_total_length"`` (giotto-tda's
+    ``normalize=True``); ``undefined_value`` for a diagram without bars."""
+    ds, _ = as_diagrams(diagrams, "diagrams")
+    return _core.entropies(ds, base, normalization, essential, undefined_value, n_jobs)[:, 0]
+
+
+def emph_modes(x, k, n_jobs=None):
+    """EMPH (Kim & Jung): the radii ``r_1..r_k`` of the first ``k`` Fourier
+    modes of each series (rows of a 2-D ``x``, or one 1-D series), ``r_j =
+    2 |X_j| / N``: an ``(n, k)`` array (``(k,)`` for one series)."""
+    a = np.asarray(x)
+    if a.ndim == 1:
+        return _core.emph_modes(as_float64(a, "x", 1)[np.newaxis, :], k, n_jobs)[0]
+    return _core.emph_modes(as_float64(a, "x", 2), k, n_jobs)
+
+
+def _rows(radii):
+    r = np.asarray(radii)
+    return as_float64(r[np.newaxis, :] if r.ndim == 1 else r, "radii", 2), r.ndim == 1
+
+
+def _ray_part(v, name):
+    return None if v is None else as_float64(v, name, 1)
+
+
+def emph_barcodes(radii, dim=1, direction=None, endpoint=None, n_jobs=None):
+    """The exact degree-``dim`` EMPH barcode of each row of ``radii`` (from
+    :func:`emph_modes`) along the ray ``e(t) = endpoint + t v``, ``v`` the
+    ``direction`` (positive entries) normalised so that the diagonal has
+    ``v = 1``; the diagonal ray through 0 by default. A list of diagrams
+    (one diagram for a 1-D ``radii``)."""
+    r, one = _rows(radii)
+    ds = _core.emph_barcodes(r, dim, _ray_part(direction, "direction"), _ray_part(endpoint, "endpoint"), n_jobs)
+    return ds[0] if one else ds
+
+
+def emph_collection_barcodes(radii, directions, endpoints, n_jobs=None):
+    """EMPH barcodes along a ray collection (Kim & Jung, Definition 4.11):
+    mode ``j`` read along ray ``j`` alone, whose direction and endpoint are
+    row ``j`` of the ``(k, k)`` arrays ``directions`` and ``endpoints``."""
+    r, one = _rows(radii)
+    ds = _core.emph_collection_barcodes(
+        r, as_float64(directions, "directions", 2), as_float64(endpoints, "endpoints", 2), n_jobs
+    )
+    return ds[0] if one else ds
+
+
+def emph_random_rays(k, count, seed=0):
+    """``count`` random rays of ``k`` coordinates, reproducible from
+    ``seed``, drawn as the paper's search draws them: ``(velocities,
+    endpoints)``, two ``(count, k)`` arrays (pass a row of each back as
+    ``direction`` and ``endpoint``)."""
+    return _core.emph_random_rays(k, count, seed)
+
+
+def emph_search_rays(k, count, score, seed=0):
+    """The ray with the highest ``score(direction, endpoint)`` among
+    ``count`` random rays (:func:`emph_random_rays`), e.g. a cross-validated
+    accuracy of the features it gives: ``(direction, endpoint,
+    best_score)``. Ties keep the earlier ray; NaN scores never win (if all
+    are NaN, the first ray is returned with NaN)."""
+    if count < 1:
+        raise ValueError(f"count: at least one ray must be tried, got {count}")
+    velocities, endpoints = emph_random_rays(k, count, seed)
+    best, best_score = 0, float(score(velocities[0], endpoints[0]))
+    for i in range(1, count):
+        s = float(score(velocities[i], endpoints[i]))
+        if s > best_score or (math.isnan(best_score) and not math.isnan(s)):
+            best, best_score = i, s
+    return velocities[best], endpoints[best], best_score
 
 
 def bottleneck(a, b, matching=False):
