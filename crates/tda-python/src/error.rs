@@ -44,6 +44,15 @@ impl IntoPyErr for tda_emph::Error {
     }
 }
 
+impl IntoPyErr for tda_nn::Error {
+    fn into_py_err(self) -> PyErr {
+        match self {
+            tda_nn::Error::TooLarge(_) => PyMemoryError::new_err(self.to_string()),
+            _ => PyValueError::new_err(self.to_string()),
+        }
+    }
+}
+
 /// `result` with its error as a Python exception.
 pub fn py_result<T, E: IntoPyErr>(result: Result<T, E>) -> pyo3::PyResult<T> {
     result.map_err(IntoPyErr::into_py_err)

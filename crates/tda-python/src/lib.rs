@@ -11,6 +11,7 @@ mod convert;
 mod emph;
 mod error;
 mod persistence;
+mod pinet;
 mod threads;
 mod vectorize;
 
@@ -34,6 +35,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(emph::emph_collection_barcodes, m)?)?;
     m.add_function(wrap_pyfunction!(emph::emph_random_rays, m)?)?;
     m.add_function(wrap_pyfunction!(vectorize::bottleneck, m)?)?;
+    m.add_class::<pinet::PiNet>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -112,14 +112,33 @@ pub fn load_checkpoint(vars: &VarMap, path: &Path) -> Result<Option<usize>> {
     // The file's bytes, and the tensors made from them.
     memory::check("checkpoint file", meta.len().checked_mul(2))?;
     let bytes = std::fs::read(path).map_err(io)?;
+    load_from(vars, &bytes, path)
+}
+
+/// [`load_checkpoint`] from the bytes of a checkpoint file (as
+/// [`save_checkpoint`] writes it) held in memory, e.g. shipped to another
+/// process; errors name the checkpoint `<bytes>`.
+///
+/// # Errors
+/// [`Error::TooLarge`] if the tensors read from `bytes` would exceed the
+/// memory limit ([`tda_persistence::memory`]); [`Error::Candle`] if
+/// `bytes` are not valid safetensors; [`Error::Checkpoint`] as
+/// [`load_checkpoint`].
+pub fn load_checkpoint_bytes(vars: &VarMap, bytes: &[u8]) -> Result<Option<usize>> {
+    memory::check("checkpoint tensors", Some(bytes.len() as u64))?;
+    load_from(vars, bytes, Path::new("<bytes>"))
+}
+
+/// Loads the checkpoint `bytes` (read from `path`, named in errors) into
+/// `vars`, leaving them unchanged on error.
+fn load_from(vars: &VarMap, bytes: &[u8], path: &Path) -> Result<Option<usize>> {
     let data = lock(vars)?;
     let device = data
         .values()
         .next()
         .map(|v| v.device().clone())
         .unwrap_or(Device::Cpu);
-    let mut file = candle_core::safetensors::load_buffer(&bytes, &device)?;
-    drop(bytes);
+    let mut file = candle_core::safetensors::load_buffer(bytes, &device)?;
     let bad = |name: &str, reason: String| Error::Checkpoint {
         path: path.to_path_buf(),
         name: name.to_string(),

@@ -26,7 +26,7 @@ mod tagger_trainer;
 
 pub use adagrad::{Adagrad, ParamsAdagrad};
 pub use adam::Adam;
-pub use checkpoint::{copy_weights, load_checkpoint, save_checkpoint};
+pub use checkpoint::{copy_weights, load_checkpoint, load_checkpoint_bytes, save_checkpoint};
 pub use classifier_trainer::ClassifierTrainer;
 pub use config::TrainConfig;
 pub use fit::EpochLog;

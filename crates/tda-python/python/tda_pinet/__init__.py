@@ -8,7 +8,10 @@ Two ways in:
   ``tda_pinet.persim`` (``PersistenceImager``, ``bottleneck``,
   ``wasserstein``): change the import, keep the code;
 * the native API below, shaped like the Rust crates: batch calls take 2-D
-  arrays and return one array where a feature matrix is what you want.
+  arrays and return one array where a feature matrix is what you want;
+  ``tda_pinet.pinet`` (Signal / Image PI-Net inference from a checkpoint),
+  ``tda_pinet.sklearn`` (scikit-learn transformers) and ``tda_pinet.dask``
+  (the batch features mapped over a Dask cluster).
 
 Diagrams are ``(n, 2)`` float64 arrays of ``(birth, death)`` rows; an
 essential bar dies at ``inf`` (``-inf`` for the superlevel filtration's).

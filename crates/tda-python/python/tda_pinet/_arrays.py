@@ -11,8 +11,9 @@ import numpy as np
 __all__ = ["as_float64", "as_diagram", "as_diagrams", "as_tuple"]
 
 
-def as_float64(x, name, ndim):
-    """`x` as a float64 array of `ndim` dimensions (no copy if it is one)."""
+def as_float64(x, name, ndim, dtype=np.float64):
+    """`x` as an array of `ndim` dimensions and type `dtype` (float64 by
+    default; no copy if it is one)."""
     try:
         a = np.asarray(x)
     except Exception as e:  # ragged sequences and the like
@@ -21,7 +22,7 @@ def as_float64(x, name, ndim):
         raise TypeError(f"{name}: expected real numbers, got an array of dtype {a.dtype}")
     if a.ndim != ndim:
         raise ValueError(f"{name}: expected a {ndim}-D array, got shape {a.shape}")
-    return a.astype(np.float64, copy=False)
+    return a.astype(dtype, copy=False)
 
 
 def as_diagram(d, name):

@@ -57,3 +57,40 @@ def wasserstein(
     a: F64, b: F64, order: float = 1.0, internal_p: float = ..., matching: bool = False
 ) -> Union[float, Tuple[float, I64]]: ...
 def bottleneck(a: F64, b: F64, matching: bool = False) -> Union[float, Tuple[float, I64]]: ...
+def silhouettes(
+    diagrams: Sequence[F64],
+    power: float,
+    sample_range: Tuple[float, float],
+    resolution: int,
+    essential_policy: Essential = None,
+    n_jobs: Optional[int] = None,
+) -> F32: ...
+def entropies(
+    diagrams: Sequence[F64],
+    base: float = ...,
+    normalization: str = "raw",
+    essential_policy: Essential = None,
+    undefined_value: float = 0.0,
+    n_jobs: Optional[int] = None,
+) -> F32: ...
+def emph_modes(x: F64, k: int, n_jobs: Optional[int] = None) -> F64: ...
+def emph_barcodes(
+    radii: F64,
+    dim: int = 1,
+    direction: Optional[F64] = None,
+    endpoint: Optional[F64] = None,
+    n_jobs: Optional[int] = None,
+) -> list[F64]: ...
+def emph_collection_barcodes(
+    radii: F64, directions: F64, endpoints: F64, n_jobs: Optional[int] = None
+) -> list[F64]: ...
+def emph_random_rays(k: int, count: int, seed: int) -> Tuple[F64, F64]: ...
+
+class PiNet:
+    @staticmethod
+    def signal(bytes: bytes, length: int, channels: int, filters: list[int], kernel: int, resolution: int) -> "PiNet": ...
+    @staticmethod
+    def image(
+        bytes: bytes, height: int, width: int, channels: int, filters: list[int], kernel: int, resolution: int
+    ) -> "PiNet": ...
+    def predict(self, x: F32) -> F32: ...
