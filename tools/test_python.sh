@@ -12,4 +12,11 @@ trap 'rm -rf "$venv"' EXIT
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 "$venv/bin/python" -m pip install --quiet "./crates/tda-python[test]"
 cd crates/tda-python
-"$venv/bin/python" -m pytest tests -q
+# Every reference library is installed above, so a skipped test means a
+# broken install, not an optional extra: fail on it.
+log="$venv/pytest.log"
+"$venv/bin/python" -m pytest tests -q -rs 2>&1 | tee "$log"
+if grep -q "skipped" "$log"; then
+    echo "tools/test_python.sh: tests were skipped (see above)" >&2
+    exit 1
+fi

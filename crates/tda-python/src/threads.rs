@@ -13,19 +13,25 @@ use crate::error::bad_argument;
 /// far more than a small batch.
 static POOLS: OnceLock<Mutex<HashMap<usize, Arc<ThreadPool>>>> = OnceLock::new();
 
+/// The most threads a call may ask for (far above any core count; a
+/// larger request is a mistake, and would start that many threads).
+const MAX_THREADS: i64 = 1024;
+
 /// Runs `f` on `n_jobs` threads: `None` or `-1` for rayon's global pool
-/// (all cores, or `RAYON_NUM_THREADS`), `k >= 1` for `k` threads.
+/// (all cores, or `RAYON_NUM_THREADS`), `1 <= k <= 1024` for `k` threads.
 ///
 /// # Errors
 /// `ValueError` for any other `n_jobs`, or a pool the system cannot start.
 pub fn with_threads<T: Send>(n_jobs: Option<i64>, f: impl FnOnce() -> T + Send) -> PyResult<T> {
     let threads = match n_jobs {
         None | Some(-1) => return Ok(f()),
-        Some(k) if k >= 1 => usize::try_from(k).map_err(|_| bad_argument("n_jobs", k))?,
+        Some(k @ 1..=MAX_THREADS) => k as usize,
         Some(k) => {
             return Err(bad_argument(
                 "n_jobs",
-                format!("must be a positive thread count, -1 or None (all cores), got {k}"),
+                format!(
+                    "must be a thread count from 1 to {MAX_THREADS}, -1 or None (all cores), got {k}"
+                ),
             ))
         }
     };

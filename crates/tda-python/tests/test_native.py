@@ -176,8 +176,9 @@ def test_errors_name_the_argument(rng):
         tp.sublevel_h0(np.array(["a", "b"]))
     with pytest.raises(TypeError, match="x"):
         tp.sublevel_h0(np.ones(4, dtype=complex))
-    with pytest.raises(ValueError, match="n_jobs"):
-        tp.sublevel_h0(np.ones((2, 4)), n_jobs=0)
+    for n_jobs in (0, -2, 10**6):
+        with pytest.raises(ValueError, match="n_jobs"):
+            tp.sublevel_h0(np.ones((2, 4)), n_jobs=n_jobs)
     with pytest.raises(ValueError, match="connectivity"):
         tp.cubical_persistence(np.ones((3, 3)), connectivity=6)
     d = [np.array([[0.0, 1.0]])]
