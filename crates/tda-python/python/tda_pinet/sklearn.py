@@ -21,6 +21,8 @@ work in ``Pipeline``, ``clone``, ``GridSearchCV`` and ``cross_val_score``
 * :class:`SublevelH0`: a 2-D array of signals (one per row) to a *list* of
   H0 diagrams: the first step of a pipeline. Stateless: ``transform``
   needs no ``fit``.
+* :class:`EmphBarcodes`: the same for EMPH barcodes (the first ``k``
+  Fourier modes of each series read along a ray).
 * :class:`PersistenceImage`, :class:`Landscape`, :class:`BettiCurve`: a
   list of diagrams to one float32 feature matrix ``(n_samples,
   n_features)``, equal to the native :func:`tda_pinet.persistence_images`
@@ -42,10 +44,18 @@ import inspect
 
 import numpy as np
 
-from . import betti_curves, landscapes, persistence_images, sublevel_h0, superlevel_h0
+from . import (
+    betti_curves,
+    emph_barcodes,
+    emph_modes,
+    landscapes,
+    persistence_images,
+    sublevel_h0,
+    superlevel_h0,
+)
 from ._arrays import as_diagrams, as_float64, as_tuple
 
-__all__ = ["SublevelH0", "PersistenceImage", "Landscape", "BettiCurve", "NotFittedError"]
+__all__ = ["SublevelH0", "EmphBarcodes", "PersistenceImage", "Landscape", "BettiCurve", "NotFittedError"]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -182,6 +192,44 @@ class SublevelH0(_Transformer):
         X = as_float64(X, "X", 2)
         h0 = superlevel_h0 if self.superlevel else sublevel_h0
         return h0(X, n_jobs=self.n_jobs)
+
+
+class EmphBarcodes(_Transformer):
+    """EMPH barcodes (Kim & Jung) of each row of a 2-D array of series: the
+    radii of the first ``k`` Fourier modes, then the exact degree-``dim``
+    barcode along the ray with ``direction`` and ``endpoint`` (the diagonal
+    ray through 0 when both are ``None``).
+
+    ``transform(X)`` returns a **list** of diagrams, exactly
+    ``tda_pinet.emph_barcodes(tda_pinet.emph_modes(X, k), dim, direction,
+    endpoint)``: the input of a vectoriser in a pipeline (EMPH-PI with
+    :class:`PersistenceImage`, EMPH-Betti with :class:`BettiCurve`).
+    Stateless like :class:`SublevelH0`.
+    """
+
+    _requires_fit = False
+    _input_2d_array = True
+
+    def __init__(self, k=10, dim=1, direction=None, endpoint=None, n_jobs=None):
+        self.k = k
+        self.dim = dim
+        self.direction = direction
+        self.endpoint = endpoint
+        self.n_jobs = n_jobs
+
+    def fit(self, X, y=None):
+        """Checks ``X`` and the parameters (by computing the first row's
+        barcode); returns ``self``."""
+        X = as_float64(X, "X", 2)
+        self.n_features_in_ = X.shape[1]
+        self.transform(X[:1])
+        return self
+
+    def transform(self, X):
+        """The barcode of each row of ``X``: a list of ``(n, 2)`` arrays."""
+        X = as_float64(X, "X", 2)
+        radii = emph_modes(X, self.k, n_jobs=self.n_jobs)
+        return emph_barcodes(radii, self.dim, self.direction, self.endpoint, n_jobs=self.n_jobs)
 
 
 def _finite_pairs(diagrams):
