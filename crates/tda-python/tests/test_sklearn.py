@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import tda_pinet
-from tda_pinet.sklearn import BettiCurve, EmphBarcodes, Landscape, PersistenceImage, SublevelH0
+from tda_pinet.sklearn import BettiCurve, EmphBarcodes, Landscape, PersistenceImage, Silhouette, SublevelH0
 
 sklearn = pytest.importorskip("sklearn")
 from sklearn.base import clone  # noqa: E402
@@ -48,6 +48,7 @@ ALL = [
     PersistenceImage(birth_range=(-3, 3), resolution=(8, 6), sigma=0.3, weight="constant", n_jobs=2),
     Landscape(num_landscapes=3, sample_range=(-2.0, 2.0), resolution=50, essential=4.0),
     BettiCurve(resolution=30, essential="keep"),
+    Silhouette(power=2.0, resolution=20),
 ]
 
 
@@ -144,6 +145,10 @@ def test_vectorizers_equal_native_and_learn_documented_ranges(diagrams):
     bc = BettiCurve(resolution=25, essential="keep").fit(diagrams)
     assert bc.sample_range_ == (lo, hi)
     assert np.array_equal(bc.transform(diagrams), tda_pinet.betti_curves(diagrams, (lo, hi), 25, "keep"))
+
+    sil = Silhouette(power=0.5, resolution=15).fit(diagrams)
+    assert sil.sample_range_ == (lo, hi) and sil.n_features_out_ == 15
+    assert np.array_equal(sil.transform(diagrams), tda_pinet.silhouettes(diagrams, 0.5, (lo, hi), 15))
 
     # Superlevel diagrams (death < birth): the same rules, with |d - b|.
     sup = tda_pinet.superlevel_h0(np.cumsum(np.random.default_rng(1).normal(size=(20, 100)), axis=1))

@@ -23,11 +23,13 @@ work in ``Pipeline``, ``clone``, ``GridSearchCV`` and ``cross_val_score``
   needs no ``fit``.
 * :class:`EmphBarcodes`: the same for EMPH barcodes (the first ``k``
   Fourier modes of each series read along a ray).
-* :class:`PersistenceImage`, :class:`Landscape`, :class:`BettiCurve`: a
+* :class:`PersistenceImage`, :class:`Landscape`, :class:`BettiCurve`,
+  :class:`Silhouette`: a
   list of diagrams to one float32 feature matrix ``(n_samples,
   n_features)``, equal to the native :func:`tda_pinet.persistence_images`
-  (flattened row-major), :func:`tda_pinet.landscapes` and
-  :func:`tda_pinet.betti_curves` with the same parameters. Ranges left at
+  (flattened row-major), :func:`tda_pinet.landscapes`,
+  :func:`tda_pinet.betti_curves` and :func:`tda_pinet.silhouettes` with the
+  same parameters. Ranges left at
   ``None`` are learned by ``fit`` from the finite pairs of the training
   diagrams, as the Rust builders' ``fit`` does (see each class).
 
@@ -50,12 +52,13 @@ from . import (
     emph_modes,
     landscapes,
     persistence_images,
+    silhouettes,
     sublevel_h0,
     superlevel_h0,
 )
 from ._arrays import as_diagrams, as_float64, as_tuple
 
-__all__ = ["SublevelH0", "EmphBarcodes", "PersistenceImage", "Landscape", "BettiCurve", "NotFittedError"]
+__all__ = ["SublevelH0", "EmphBarcodes", "PersistenceImage", "Landscape", "BettiCurve", "Silhouette", "NotFittedError"]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -378,7 +381,18 @@ def _fit_sample_range(diagrams):
     return _nonempty(pairs.min(), pairs.max(), "sample_range")
 
 
-class Landscape(_DiagramTransformer):
+class _SampledTransformer(_DiagramTransformer):
+    """A transformer sampling a function of each diagram on a grid over
+    ``sample_range`` (learned by ``fit`` where it is ``None``)."""
+
+    def _learn(self, diagrams):
+        if self.sample_range is None:
+            self.sample_range_ = _fit_sample_range(diagrams)
+        else:
+            self.sample_range_ = as_tuple(self.sample_range, "sample_range", 2)
+
+
+class Landscape(_SampledTransformer):
     """The first ``num_landscapes`` persistence landscapes of each diagram
     at ``resolution`` evenly spaced samples of the sample range (endpoints
     included): ``(n_samples, num_landscapes * resolution)`` float32,
@@ -397,12 +411,6 @@ class Landscape(_DiagramTransformer):
         self.essential = essential
         self.n_jobs = n_jobs
 
-    def _learn(self, diagrams):
-        if self.sample_range is None:
-            self.sample_range_ = _fit_sample_range(diagrams)
-        else:
-            self.sample_range_ = as_tuple(self.sample_range, "sample_range", 2)
-
     def _native(self, diagrams):
         return landscapes(
             diagrams,
@@ -414,7 +422,7 @@ class Landscape(_DiagramTransformer):
         )
 
 
-class BettiCurve(_DiagramTransformer):
+class BettiCurve(_SampledTransformer):
     """Betti curves ``#{bars with b <= t < d}`` of each diagram at
     ``resolution`` samples of the sample range: ``(n_samples,
     resolution)`` float32, equal to :func:`tda_pinet.betti_curves`
@@ -430,15 +438,37 @@ class BettiCurve(_DiagramTransformer):
         self.essential = essential
         self.n_jobs = n_jobs
 
-    def _learn(self, diagrams):
-        if self.sample_range is None:
-            self.sample_range_ = _fit_sample_range(diagrams)
-        else:
-            self.sample_range_ = as_tuple(self.sample_range, "sample_range", 2)
-
     def _native(self, diagrams):
         return betti_curves(
             diagrams,
+            sample_range=self.sample_range_,
+            resolution=self.resolution,
+            essential=self.essential,
+            n_jobs=self.n_jobs,
+        )
+
+
+class Silhouette(_SampledTransformer):
+    """Silhouettes (averages of the tents weighted by ``|d - b|**power``)
+    of each diagram at ``resolution`` samples of the sample range:
+    ``(n_samples, resolution)`` float32, equal to
+    :func:`tda_pinet.silhouettes`.
+
+    Learned by ``fit``: ``sample_range_`` as :class:`Landscape`'s;
+    ``n_features_out_``.
+    """
+
+    def __init__(self, power=1.0, sample_range=None, resolution=100, essential="drop", n_jobs=None):
+        self.power = power
+        self.sample_range = sample_range
+        self.resolution = resolution
+        self.essential = essential
+        self.n_jobs = n_jobs
+
+    def _native(self, diagrams):
+        return silhouettes(
+            diagrams,
+            power=self.power,
             sample_range=self.sample_range_,
             resolution=self.resolution,
             essential=self.essential,
