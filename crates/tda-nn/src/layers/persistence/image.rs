@@ -17,7 +17,8 @@ use tda_vectorize::{Essential, Grid, ImageAxis, Normalize, PersistenceImage, Wei
 
 use super::diagrams::{map_rows, DiagramConfig, Units};
 use super::fused::{self, PixelMasses};
-use super::input::{finite_host_copy, index_tensor};
+use super::image_kernel::Images;
+use super::input::{check_finite, finite_host_copy, index_tensor};
 use crate::error::{Error, Result};
 
 /// Persistence images of the diagram of every curve, segment of a curve
@@ -172,8 +173,8 @@ impl PersistenceImageLayer {
         self.forward_with(x, fused::applies_to(x))
     }
 
-    /// [`Self::forward`] with the fused CPU kernels (`fused`, where they
-    /// apply) or candle's generic ops.
+    /// [`Self::forward`] with the fused CPU kernel (`fused`, where it
+    /// applies) or candle's generic ops.
     pub(crate) fn forward_with(&self, x: &Tensor, fused: bool) -> Result<Tensor> {
         let units = Units::of(x, &self.diagram)?;
         let (rows, cols) = self.shape();
@@ -202,6 +203,19 @@ impl PersistenceImageLayer {
         let flat = x.flatten_all()?;
         if units.count() == 0 || units.elements() == 0 {
             return Ok(Tensor::zeros(out_dims, x.dtype(), x.device())?);
+        }
+        if fused && fused::applies_to(x) {
+            check_finite(&flat, &units.dims)?;
+            let kernel = Images::new(
+                units,
+                self.diagram.clone(),
+                self.min_persistence,
+                self.rows.clone(),
+                self.cols.clone(),
+                self.legacy,
+                self.normalize,
+            );
+            return Ok(flat.apply_op1(kernel)?.reshape(out_dims)?);
         }
         let host = finite_host_copy(&flat, &units.dims)?;
         let per_row = map_rows(&host, &units, &self.diagram, self.min_persistence, |u| u)?;
@@ -238,8 +252,8 @@ impl PersistenceImageLayer {
         let (row_centre, col_centre) = if self.legacy { (&p, &b) } else { (&b, &p) };
         // (units, pairs, rows) and (units, pairs, cols), the weight on the
         // columns' side; the image is their product over the pairs.
-        let row_masses = self.rows.apply(row_centre, fused)?;
-        let col_masses = self.cols.apply(col_centre, fused)?.broadcast_mul(&weight)?;
+        let row_masses = self.rows.apply(row_centre)?;
+        let col_masses = self.cols.apply(col_centre)?.broadcast_mul(&weight)?;
         let image = row_masses
             .transpose(1, 2)?
             .contiguous()?

@@ -18,11 +18,14 @@
 //! - [`PersistenceImageLayer`] (`image.rs`): exact persistence images.
 //! - `input.rs`: the finite host copy and the index tensors both use.
 
+mod curve_h0;
 mod diagrams;
 mod fused;
 mod image;
+mod image_kernel;
 mod input;
 mod landscape;
+mod selection;
 
 pub use diagrams::{DiagramConfig, EssentialPolicy, Filtration};
 pub use image::PersistenceImageLayer;
