@@ -329,15 +329,20 @@ impl PixelMasses {
             let z0 = (e[start] - c) * self.scale;
             out[start] = (-z0 * z0).exp();
             // Outwards: right (z grows by d), then left (z shrinks by d).
+            // The two first factors multiply to `q`, so the left one is a
+            // division, not a third exponential (both lie within
+            // `exp(+-d^2)`: `|z0| <= |d| / 2` at the nearest edge, or the
+            // edges stop before it).
+            let right = (-2.0 * z0 * d - d * d).exp();
             let mut value = out[start];
-            let mut factor = (-2.0 * z0 * d - d * d).exp();
+            let mut factor = right;
             for o in &mut out[start + 1..=last.max(start)] {
                 value *= factor;
                 factor *= q;
                 *o = value;
             }
             let mut value = out[start];
-            let mut factor = (2.0 * z0 * d - d * d).exp();
+            let mut factor = q / right;
             for o in out[first.min(start)..start].iter_mut().rev() {
                 value *= factor;
                 factor *= q;

@@ -6,8 +6,9 @@
 //!
 //! Each pair's masses are tda-vectorize's own (exact zeros beyond 8 sigma
 //! of the centre), so a pair touches only the window of pixels where both
-//! its axes' masses are nonzero: the outer products and, backward, the
-//! products with the image's gradient run over those windows alone.
+//! its axes' masses are nonzero (on PI-Net's 50 x 50 grid, sigma 2.5
+//! pixels: about 33 x 32): the outer products and, backward, the products
+//! with the image's gradient run over those windows alone (`window.rs`).
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -18,6 +19,7 @@ use tda_vectorize::Normalize;
 
 use super::diagrams::{DiagramConfig, PairFinder, Units};
 use super::fused::{run, run_backward, Kernel, PixelMasses};
+use super::window::Window;
 
 /// What the image of one unit (curve, segment or image) needs: its pairs
 /// and their masses, the weights' divisor and the image before
@@ -31,7 +33,7 @@ struct UnitImage {
     /// Per pair: its row masses (`rows` values), then its column masses.
     masses: Vec<f64>,
     /// Per pair: the rows and columns where its masses are nonzero.
-    windows: Vec<(Range<usize>, Range<usize>)>,
+    windows: Vec<Window>,
     /// The weights' divisor: the largest persistence on the legacy grid
     /// (where positive), else 1.
     weight_divisor: f64,
@@ -161,15 +163,13 @@ impl Images {
                 .masses_into(rc, row_masses, &mut scratch.ascending[..nr])?;
             self.cols
                 .masses_into(cc, col_masses, &mut scratch.ascending[..nc])?;
-            let window = (nonzero(row_masses), nonzero(col_masses));
+            let window = Window {
+                rows: nonzero(row_masses),
+                cols: nonzero(col_masses),
+                width: nc,
+            };
             let w = v[2] / state.weight_divisor;
-            for r in window.0.clone() {
-                let wr = w * row_masses[r];
-                let image_row = &mut state.image[r * nc..][window.1.clone()];
-                for (p, &m) in image_row.iter_mut().zip(&col_masses[window.1.clone()]) {
-                    *p += wr * m;
-                }
-            }
+            window.add_outer(&mut state.image, w, row_masses, col_masses);
             state.windows.push(window);
         }
         let scale = match self.normalize {
@@ -236,26 +236,12 @@ impl Images {
             .zip(&state.windows)
         {
             let (row_masses, col_masses) = masses.split_at(nr);
-            let (rows, cols) = window.clone();
             let w = v[2] / largest;
             let (d_rows, d_cols) = d_masses.split_at_mut(nr);
             d_rows.fill(0.0);
             d_cols.fill(0.0);
-            let mut d_w = 0.0;
-            for r in rows.clone() {
-                let d_row = &d_image[r * nc..][cols.clone()];
-                let dot: f64 = d_row
-                    .iter()
-                    .zip(&col_masses[cols.clone()])
-                    .map(|(a, b)| a * b)
-                    .sum();
-                d_w += row_masses[r] * dot;
-                d_rows[r] = w * dot;
-                let wr = w * row_masses[r];
-                for (dc, &d) in d_cols[cols.clone()].iter_mut().zip(d_row) {
-                    *dc += wr * d;
-                }
-            }
+            let masses = (row_masses, col_masses);
+            let d_w = window.outer_backward(d_image, w, masses, (d_rows, d_cols));
             let (rc, cc) = self.centres(v);
             let d_rc = self.rows.centre_gradient(rc, d_rows, &mut scratch.density);
             let d_cc = self.cols.centre_gradient(cc, d_cols, &mut scratch.density);

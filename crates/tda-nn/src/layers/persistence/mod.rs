@@ -26,6 +26,7 @@ mod image_kernel;
 mod input;
 mod landscape;
 mod selection;
+mod window;
 
 pub use diagrams::{DiagramConfig, EssentialPolicy, Filtration};
 pub use image::PersistenceImageLayer;
