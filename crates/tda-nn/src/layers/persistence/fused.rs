@@ -1,14 +1,16 @@
 //! Fused CPU kernels of the persistence layers, as candle custom ops with
-//! their backward passes: the whole landscape layer ([`Landscapes`]) and
-//! the image layer's pixel masses ([`PixelMasses`]).
+//! their backward passes: what they share ([`Kernel`], [`run`],
+//! [`run_backward`]), the whole landscape layer ([`Landscapes`]), and the
+//! pixel masses the image layer's op (`image_kernel.rs`) and its generic
+//! path use ([`PixelMasses`]).
 //!
-//! Written in candle's generic ops, each of these is a chain of a dozen
-//! kernels over tensors of the output's size (gathers, broadcasts,
-//! `minimum`, `relu`, `erf`, masks) with as many again in the backward
-//! pass, most of the layers' time; fused, each is one pass over its
-//! output forward and one backward. They run on CPU tensors of `f32` or
-//! `f64`; the layers use the generic ops on other devices and dtypes, and
-//! the tests check that both give the same values and gradients.
+//! Written in candle's generic ops, a layer is a chain of a dozen kernels
+//! over tensors of the output's size (gathers, broadcasts, `minimum`,
+//! `relu`, `erf`, masks, matrix products) with as many again in the
+//! backward pass; fused, it is one pass over its output forward and one
+//! backward. The kernels run on CPU tensors of `f32` or `f64`; the layers
+//! use the generic ops on other devices and dtypes, and the tests check
+//! that both give the same values and gradients.
 
 use std::sync::{Arc, OnceLock};
 

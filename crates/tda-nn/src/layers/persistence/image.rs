@@ -77,17 +77,17 @@ use crate::error::{Error, Result};
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistenceImageLayer {
-    diagram: DiagramConfig,
+    pub(super) diagram: DiagramConfig,
     /// The output's rows: birth pixels (contiguous grid) or persistence
     /// pixels, descending (legacy grid).
-    rows: PixelMasses,
+    pub(super) rows: PixelMasses,
     /// The output's columns: persistence pixels (contiguous grid) or
     /// birth pixels (legacy grid).
-    cols: PixelMasses,
+    pub(super) cols: PixelMasses,
     /// The legacy grid (weights divided by the diagram's largest).
-    legacy: bool,
-    min_persistence: f64,
-    normalize: Normalize,
+    pub(super) legacy: bool,
+    pub(super) min_persistence: f64,
+    pub(super) normalize: Normalize,
 }
 
 impl PersistenceImageLayer {
@@ -206,15 +206,7 @@ impl PersistenceImageLayer {
         }
         if fused && fused::applies_to(x) {
             check_finite(&flat, &units.dims)?;
-            let kernel = Images::new(
-                units,
-                self.diagram.clone(),
-                self.min_persistence,
-                self.rows.clone(),
-                self.cols.clone(),
-                self.legacy,
-                self.normalize,
-            );
+            let kernel = Images::new(units, self.clone());
             return Ok(flat.apply_op1(kernel)?.reshape(out_dims)?);
         }
         let host = finite_host_copy(&flat, &units.dims)?;

@@ -7,7 +7,7 @@
 //! Each pair's masses are tda-vectorize's own (exact zeros beyond 8 sigma
 //! of the centre), so a pair touches only the window of pixels where both
 //! its axes' masses are nonzero (on PI-Net's 50 x 50 grid, sigma 2.5
-//! pixels: about 33 x 32): the outer products and, backward, the products
+//! pixels: about 33 x 31): the outer products and, backward, the products
 //! with the image's gradient run over those windows alone (`window.rs`).
 
 use std::ops::Range;
@@ -17,8 +17,9 @@ use candle_core::{CpuStorage, CustomOp1, Layout, Shape, Tensor, WithDType};
 use rayon::prelude::*;
 use tda_vectorize::Normalize;
 
-use super::diagrams::{DiagramConfig, PairFinder, Units};
-use super::fused::{run, run_backward, Kernel, PixelMasses};
+use super::diagrams::{PairFinder, Units};
+use super::fused::{run, run_backward, Kernel};
+use super::image::PersistenceImageLayer;
 use super::window::Window;
 
 /// What the image of one unit (curve, segment or image) needs: its pairs
@@ -48,21 +49,11 @@ struct UnitImage {
 }
 
 /// The persistence-image layer's fused CPU kernel (see the module
-/// documentation); the layer's parameters, and per unit what the backward
+/// documentation): the layer's parameters, and per unit what the backward
 /// pass needs.
 pub(super) struct Images {
     units: Units,
-    diagram: DiagramConfig,
-    min_persistence: f64,
-    /// The output's rows' masses (birth pixels, or persistence pixels
-    /// descending on the legacy grid).
-    rows: PixelMasses,
-    /// The output's columns' masses.
-    cols: PixelMasses,
-    /// The legacy grid: rows are persistence, weights divided by the
-    /// largest.
-    legacy: bool,
-    normalize: Normalize,
+    layer: PersistenceImageLayer,
     saved: OnceLock<Vec<UnitImage>>,
 }
 
@@ -77,38 +68,23 @@ struct Scratch {
 }
 
 impl Images {
-    /// The kernel of the layer's parameters (see
-    /// [`PersistenceImageLayer`](super::PersistenceImageLayer)) on `units`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        units: Units,
-        diagram: DiagramConfig,
-        min_persistence: f64,
-        rows: PixelMasses,
-        cols: PixelMasses,
-        legacy: bool,
-        normalize: Normalize,
-    ) -> Self {
+    /// The kernel of `layer` on `units`.
+    pub fn new(units: Units, layer: PersistenceImageLayer) -> Self {
         Self {
             units,
-            diagram,
-            min_persistence,
-            rows,
-            cols,
-            legacy,
-            normalize,
+            layer,
             saved: OnceLock::new(),
         }
     }
 
     /// Pixels of each image.
     fn pixels(&self) -> usize {
-        self.rows.len * self.cols.len
+        self.layer.rows.len * self.layer.cols.len
     }
 
     /// The (row, column) centres of a pair `[birth, death, persistence]`.
     fn centres(&self, v: &[f64; 3]) -> (f64, f64) {
-        if self.legacy {
+        if self.layer.legacy {
             (v[2], v[0])
         } else {
             (v[0], v[2])
@@ -129,7 +105,7 @@ impl Images {
         state: &mut UnitImage,
         out: &mut [T],
     ) -> candle_core::Result<()> {
-        let (nr, nc) = (self.rows.len, self.cols.len);
+        let (nr, nc) = (self.layer.rows.len, self.layer.cols.len);
         scratch.values.clear();
         scratch.values.extend(unit.iter().map(|v| v.to_f64()));
         finder
@@ -142,7 +118,7 @@ impl Images {
             .map(|&(b, d)| [at(b), at(d), (at(d) - at(b)).abs()])
             .collect();
         let largest = state.values.iter().fold(0.0f64, |m, v| m.max(v[2]));
-        state.weight_divisor = if self.legacy && largest > 0.0 {
+        state.weight_divisor = if self.layer.legacy && largest > 0.0 {
             largest
         } else {
             1.0
@@ -159,9 +135,11 @@ impl Images {
         {
             let (rc, cc) = self.centres(v);
             let (row_masses, col_masses) = masses.split_at_mut(nr);
-            self.rows
+            self.layer
+                .rows
                 .masses_into(rc, row_masses, &mut scratch.ascending[..nr])?;
-            self.cols
+            self.layer
+                .cols
                 .masses_into(cc, col_masses, &mut scratch.ascending[..nc])?;
             let window = Window {
                 rows: nonzero(row_masses),
@@ -172,7 +150,7 @@ impl Images {
             window.add_outer(&mut state.image, w, row_masses, col_masses);
             state.windows.push(window);
         }
-        let scale = match self.normalize {
+        let scale = match self.layer.normalize {
             Normalize::None => 0.0,
             Normalize::Max => state.image.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v)),
             Normalize::Sum => state.image.iter().sum(),
@@ -203,7 +181,7 @@ impl Images {
         g: &[T],
         grad: &mut [T],
     ) {
-        let (nr, nc) = (self.rows.len, self.cols.len);
+        let (nr, nc) = (self.layer.rows.len, self.layer.cols.len);
         let d_image = &mut scratch.gradient;
         d_image.clear();
         d_image.extend(g.iter().map(|g| g.to_f64() / state.divisor));
@@ -214,7 +192,7 @@ impl Images {
                 .map(|(g, &v)| g.to_f64() * v)
                 .sum();
             let share = dot / (state.divisor * state.divisor);
-            let max = self.normalize == Normalize::Max;
+            let max = self.layer.normalize == Normalize::Max;
             for (d, &v) in d_image.iter_mut().zip(&state.image) {
                 if !max || v == state.divisor {
                     *d -= share;
@@ -226,7 +204,7 @@ impl Images {
         let mut d_masses = vec![0.0; nr + nc];
         scratch
             .density
-            .resize(self.rows.edges().max(self.cols.edges()), 0.0);
+            .resize(self.layer.rows.edges().max(self.layer.cols.edges()), 0.0);
         // Per pair: the derivative in its persistence, its birth centre.
         let mut d_pairs = Vec::with_capacity(state.pairs.len());
         for ((v, masses), window) in state
@@ -243,9 +221,15 @@ impl Images {
             let masses = (row_masses, col_masses);
             let d_w = window.outer_backward(d_image, w, masses, (d_rows, d_cols));
             let (rc, cc) = self.centres(v);
-            let d_rc = self.rows.centre_gradient(rc, d_rows, &mut scratch.density);
-            let d_cc = self.cols.centre_gradient(cc, d_cols, &mut scratch.density);
-            let (d_birth, d_pers) = if self.legacy {
+            let d_rc = self
+                .layer
+                .rows
+                .centre_gradient(rc, d_rows, &mut scratch.density);
+            let d_cc = self
+                .layer
+                .cols
+                .centre_gradient(cc, d_cols, &mut scratch.density);
+            let (d_birth, d_pers) = if self.layer.legacy {
                 (d_cc, d_rc)
             } else {
                 (d_rc, d_cc)
@@ -256,7 +240,7 @@ impl Images {
         for ((&(b, d), v), (d_birth, mut d_pers)) in
             state.pairs.iter().zip(&state.values).zip(d_pairs)
         {
-            if self.legacy && v[2] == largest {
+            if self.layer.legacy && v[2] == largest {
                 d_pers += d_largest;
             }
             // p = |d - b|: candle's abs has derivative sign, +1 at 0.
@@ -287,7 +271,8 @@ impl Kernel for Images {
             .zip(x.par_chunks(units.row_len.max(1)))
             .try_for_each_init(
                 || {
-                    let finder = PairFinder::new(&self.diagram, units, self.min_persistence);
+                    let finder =
+                        PairFinder::new(&self.layer.diagram, units, self.layer.min_persistence);
                     (finder, Scratch::default())
                 },
                 |(finder, scratch), ((out, saved), row)| {
