@@ -218,6 +218,39 @@ pub(super) struct PixelMasses {
     upper: usize,
     pub len: usize,
     scale: f64,
+    /// Per run of edges (see [`Self::runs`]), its recurrence's constants.
+    steps: [Step; 2],
+}
+
+/// The constants of the densities' recurrence along one run of evenly
+/// spaced edges.
+#[derive(Debug, Clone, Copy, Default)]
+struct Step {
+    /// The edges' spacing.
+    step: f64,
+    /// The spacing in units of `z`: `step * scale`.
+    d: f64,
+    /// The factor by which consecutive ratios of densities change:
+    /// `exp(-2 d^2)`.
+    q: f64,
+}
+
+impl Step {
+    /// The constants of the run `e` (at least 3 edges; others are not
+    /// walked), `z = (edge - c) * scale`.
+    fn of(e: &[f64], scale: f64) -> Self {
+        let n = e.len();
+        if n < 3 {
+            return Self::default();
+        }
+        let step = (e[n - 1] - e[0]) / (n - 1) as f64;
+        let d = step * scale;
+        Self {
+            step,
+            d,
+            q: (-2.0 * d * d).exp(),
+        }
+    }
 }
 
 impl PartialEq for PixelMasses {
@@ -247,7 +280,7 @@ impl PixelMasses {
         } else {
             (lowers.chain(bounds.iter().map(|b| b[1])).collect(), 0, len)
         };
-        Self {
+        let mut masses = Self {
             pi,
             axis,
             reversed,
@@ -256,6 +289,19 @@ impl PixelMasses {
             upper,
             len,
             scale,
+            steps: [Step::default(); 2],
+        };
+        masses.steps = masses.runs().map(|run| Step::of(&masses.edges[run], scale));
+        masses
+    }
+
+    /// The runs of evenly spaced edges: all of them (tiling pixels), or
+    /// the lower then the upper edges.
+    fn runs(&self) -> [std::ops::Range<usize>; 2] {
+        if self.upper == 1 {
+            [0..self.edges.len(), 0..0]
+        } else {
+            [0..self.len, self.len..2 * self.len]
         }
     }
 
@@ -284,21 +330,15 @@ impl PixelMasses {
     /// The edges are evenly spaced runs (one for tiling pixels; lower and
     /// upper edges for the legacy grid), so along a run `z` steps by a
     /// constant `d` and consecutive densities differ by the factor
-    /// `exp(-2 z d - d^2)`, which itself changes by `exp(-2 d^2)` per step:
-    /// two exponentials per run and two products per edge instead of one
-    /// exponential per edge. Each run starts at the edge nearest `c` and
+    /// `exp(-2 z d - d^2)`, which itself changes by `exp(-2 d^2)` per step
+    /// (a constant of the run, [`Step`]): two exponentials per run and two
+    /// products per edge instead of one exponential per edge. Each run starts at the edge nearest `c` and
     /// walks outwards, where the factors are below 1 (no overflow; far
     /// tails underflow to 0 as the exponential would).
     fn densities(&self, c: f64, out: &mut [f64]) {
         let cutoff = 8.0 / std::f64::consts::SQRT_2;
-        // One run of tiling edges, or the lower then the upper edges.
-        let runs = if self.upper == 1 {
-            [(0, self.edges.len()), (0, 0)]
-        } else {
-            [(0, self.len), (self.len, 2 * self.len)]
-        };
         out.fill(0.0);
-        for run in runs.map(|(a, b)| a..b) {
+        for (run, &Step { step, d, q }) in self.runs().into_iter().zip(&self.steps) {
             let e = &self.edges[run.clone()];
             let out = &mut out[run.clone()];
             let n = e.len();
@@ -310,8 +350,6 @@ impl PixelMasses {
                 }
                 continue;
             }
-            let step = (e[n - 1] - e[0]) / (n - 1) as f64;
-            let d = step * self.scale;
             let start = (((c - e[0]) / step).round().clamp(0.0, (n - 1) as f64)) as usize;
             if !within(start) {
                 continue;
@@ -327,7 +365,6 @@ impl PixelMasses {
             while first < start && !within(first) {
                 first += 1;
             }
-            let q = (-2.0 * d * d).exp();
             let z0 = (e[start] - c) * self.scale;
             out[start] = (-z0 * z0).exp();
             // Outwards: right (z grows by d), then left (z shrinks by d).
