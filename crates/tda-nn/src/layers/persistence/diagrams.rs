@@ -10,6 +10,7 @@ use tda_persistence::cubical::{lower_star_2d_with_critical, Connectivity};
 use tda_persistence::sublevel::SignalH0;
 use tda_persistence::CriticalPair;
 
+use super::curve_h0::{CurveH0, KeepRule};
 use crate::error::{Error, Result};
 
 /// Which filtration of each curve or image the diagram is of.
@@ -255,13 +256,16 @@ pub(crate) fn map_rows<T: Send>(
         .collect()
 }
 
-/// The critical pairs of the units of one row at a time, as flat input
-/// indices `(birth, death)`, with the reusable buffers of the H0 engine
-/// (one per worker: rayon's `map_init`).
-struct PairFinder<'a> {
+/// The critical pairs of one unit or of the units of one row at a time,
+/// as input indices `(birth, death)`, with the reusable buffers of the H0
+/// engine (one per worker: rayon's `map_init`).
+pub(super) struct PairFinder<'a> {
     cfg: &'a DiagramConfig,
     units: &'a Units,
     min_persistence: f64,
+    /// The pairs kept, for the one-pass H0 of curves.
+    rule: KeepRule,
+    curve: CurveH0,
     h0: SignalH0,
     negated: Vec<f64>,
     /// The current unit's critical pairs (reused).
@@ -271,11 +275,17 @@ struct PairFinder<'a> {
 impl<'a> PairFinder<'a> {
     /// A finder keeping the pairs with persistence `|death - birth| >
     /// min_persistence`.
-    fn new(cfg: &'a DiagramConfig, units: &'a Units, min_persistence: f64) -> Self {
+    pub(super) fn new(cfg: &'a DiagramConfig, units: &'a Units, min_persistence: f64) -> Self {
         Self {
             cfg,
             units,
             min_persistence,
+            rule: KeepRule {
+                superlevel: cfg.filtration == Filtration::Superlevel,
+                essential: cfg.essential,
+                min_persistence,
+            },
+            curve: CurveH0::default(),
             h0: SignalH0::default(),
             negated: Vec::new(),
             critical: Vec::new(),
@@ -292,14 +302,52 @@ impl<'a> PairFinder<'a> {
         let (per_row, len) = (self.units.per_row, self.units.unit_len);
         (0..per_row)
             .map(|s| {
+                let mut kept = Vec::new();
                 let unit = &row[s * len..(s + 1) * len];
-                let mut critical = std::mem::take(&mut self.critical);
-                self.critical_into(unit, &mut critical)?;
-                let kept = self.kept(unit, &critical, r * self.units.row_len + s * len);
-                self.critical = critical;
+                self.unit_into(unit, r * self.units.row_len + s * len, &mut kept)?;
                 Ok(kept)
             })
             .collect()
+    }
+
+    /// The kept pairs of one unit (its values `unit`, its first value at
+    /// index `offset`) into `out` (cleared), as `(birth, death)` indices
+    /// plus `offset`, in the order of [`Self::row`].
+    ///
+    /// # Errors
+    /// As [`Self::row`].
+    pub(super) fn unit_into(
+        &mut self,
+        unit: &[f64],
+        offset: usize,
+        out: &mut Vec<(usize, usize)>,
+    ) -> Result<()> {
+        if self.units.image.is_none() {
+            self.curve.kept_into(unit, &self.rule, out);
+            out.iter_mut()
+                .for_each(|(b, d)| (*b, *d) = (*b + offset, *d + offset));
+            return Ok(());
+        }
+        self.reference_unit_into(unit, offset, out)
+    }
+
+    /// [`Self::unit_into`] through the general engines (for curves,
+    /// SignalH0's critical indices): the one-pass H0's reference.
+    ///
+    /// # Errors
+    /// As [`Self::row`].
+    pub(super) fn reference_unit_into(
+        &mut self,
+        unit: &[f64],
+        offset: usize,
+        out: &mut Vec<(usize, usize)>,
+    ) -> Result<()> {
+        let mut critical = std::mem::take(&mut self.critical);
+        self.critical_into(unit, &mut critical)?;
+        out.clear();
+        self.kept(unit, &critical, offset, out);
+        self.critical = critical;
+        Ok(())
     }
 
     /// The critical pairs of one unit's diagram, into `out` (cleared).
@@ -339,25 +387,28 @@ impl<'a> PairFinder<'a> {
     }
 
     /// The pairs of `critical` that the essential policy and the threshold
-    /// keep, as `(birth, death)` flat indices (`offset` is the unit's).
-    fn kept(&self, unit: &[f64], critical: &[CriticalPair], offset: usize) -> Vec<(usize, usize)> {
+    /// keep, appended to `out` as `(birth, death)` flat indices (`offset`
+    /// is the unit's).
+    fn kept(
+        &self,
+        unit: &[f64],
+        critical: &[CriticalPair],
+        offset: usize,
+        out: &mut Vec<(usize, usize)>,
+    ) {
         let superlevel = self.cfg.filtration == Filtration::Superlevel;
         let first = |better: fn(f64, f64) -> bool| {
             (1..unit.len()).fold(0, |m, i| if better(unit[i], unit[m]) { i } else { m })
         };
-        critical
-            .iter()
-            .filter_map(|c| {
-                let death = match (c.death_index, self.cfg.essential) {
-                    (Some(d), _) => d,
-                    (None, EssentialPolicy::Drop) => return None,
-                    (None, EssentialPolicy::SegmentRange) if superlevel => first(|a, b| a < b),
-                    (None, EssentialPolicy::SegmentRange) => first(|a, b| a > b),
-                };
-                let persistence = (unit[death] - unit[c.birth_index]).abs();
-                (persistence > self.min_persistence)
-                    .then_some((offset + c.birth_index, offset + death))
-            })
-            .collect()
+        out.extend(critical.iter().filter_map(|c| {
+            let death = match (c.death_index, self.cfg.essential) {
+                (Some(d), _) => d,
+                (None, EssentialPolicy::Drop) => return None,
+                (None, EssentialPolicy::SegmentRange) if superlevel => first(|a, b| a < b),
+                (None, EssentialPolicy::SegmentRange) => first(|a, b| a > b),
+            };
+            let persistence = (unit[death] - unit[c.birth_index]).abs();
+            (persistence > self.min_persistence).then_some((offset + c.birth_index, offset + death))
+        }));
     }
 }

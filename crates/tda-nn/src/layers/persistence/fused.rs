@@ -1,22 +1,25 @@
 //! Fused CPU kernels of the persistence layers, as candle custom ops with
-//! their backward passes: the landscape layer's tents ([`Tents`]) and the
-//! image layer's pixel masses ([`PixelMasses`]).
+//! their backward passes: what they share ([`Kernel`], [`run`],
+//! [`run_backward`]), the whole landscape layer ([`Landscapes`]), and the
+//! pixel masses the image layer's op (`image_kernel.rs`) and its generic
+//! path use ([`PixelMasses`]).
 //!
-//! Written in candle's generic ops, each of these is a chain of a dozen
-//! kernels over tensors of the output's size (gathers, broadcasts,
-//! `minimum`, `relu`, `erf`, masks) with as many again in the backward
-//! pass, most of the layers' time; fused, each is one pass over its
-//! output forward and one backward. They run on CPU tensors of `f32` or
-//! `f64`; the layers use the generic ops on other devices and dtypes, and
-//! the tests check that both give the same values and gradients.
+//! Written in candle's generic ops, a layer is a chain of a dozen kernels
+//! over tensors of the output's size (gathers, broadcasts, `minimum`,
+//! `relu`, `erf`, masks, matrix products) with as many again in the
+//! backward pass; fused, it is one pass over its output forward and one
+//! backward. The kernels run on CPU tensors of `f32` or `f64`; the layers
+//! use the generic ops on other devices and dtypes, and the tests check
+//! that both give the same values and gradients.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use candle_core::{CpuStorage, CustomOp1, Device, Layout, Shape, Storage, Tensor, WithDType, D};
+use rayon::prelude::*;
 use tda_vectorize::{ImageAxis, PersistenceImage};
 
-/// A slot of [`Tents`] with no pair: its value and gradient are 0.
-pub(super) const EMPTY: usize = usize::MAX;
+use super::diagrams::{DiagramConfig, Units};
+use super::selection::{decode, pick_rows};
 
 /// Whether the fused kernels take `x`: a CPU tensor of `f32` or `f64`.
 pub(super) fn applies_to(x: &Tensor) -> bool {
@@ -35,14 +38,46 @@ fn values<'a, T: WithDType>(
     Ok(&T::cpu_storage_as_slice(storage)?[start..end])
 }
 
-/// A fused kernel's forward pass, over the contiguous input values of
-/// either float dtype.
-trait Kernel: CustomOp1 {
+/// A fused kernel's passes, over contiguous values of either float dtype.
+pub(super) trait Kernel: CustomOp1 {
+    /// The output's values from the input's `x`.
     fn forward<T: WithDType>(&self, x: &[T]) -> candle_core::Result<Vec<T>>;
+
+    /// The input's gradient from the output's `g`, with what the forward
+    /// pass kept.
+    fn backward<T: WithDType>(&self, g: &[T]) -> candle_core::Result<Vec<T>>;
+}
+
+/// `kernel`'s backward pass for its input `arg` from the output's
+/// gradient `grad_res` (a CPU tensor of `f32` or `f64`), in that dtype.
+///
+/// # Errors
+/// A candle error for another device or dtype, or from the kernel.
+pub(super) fn run_backward(
+    kernel: &impl Kernel,
+    arg: &Tensor,
+    grad_res: &Tensor,
+) -> candle_core::Result<Option<Tensor>> {
+    let grad_res = grad_res.contiguous()?;
+    let (gs, gl) = grad_res.storage_and_layout();
+    let Storage::Cpu(g) = &*gs else {
+        candle_core::bail!("{}: CPU tensors only", kernel.name());
+    };
+    let (shape, dev) = (arg.shape(), arg.device());
+    let grad = match g {
+        CpuStorage::F32(_) => {
+            Tensor::from_vec(kernel.backward::<f32>(values(g, gl)?)?, shape, dev)?
+        }
+        CpuStorage::F64(_) => {
+            Tensor::from_vec(kernel.backward::<f64>(values(g, gl)?)?, shape, dev)?
+        }
+        _ => candle_core::bail!("{}: f32 or f64 only", kernel.name()),
+    };
+    Ok(Some(grad))
 }
 
 /// `kernel`'s forward pass on a CPU storage of `f32` or `f64`.
-fn run(
+pub(super) fn run(
     kernel: &impl Kernel,
     storage: &CpuStorage,
     layout: &Layout,
@@ -58,47 +93,90 @@ fn run(
     }
 }
 
-/// The host values of a tensor as `f64`.
-fn host(t: &Tensor) -> candle_core::Result<Vec<f64>> {
-    t.flatten_all()?
-        .to_dtype(candle_core::DType::F64)?
-        .to_vec1()
+/// The whole landscape layer on CPU, from the input flattened to the
+/// landscapes flattened, `(row, unit, landscape, sample)`: the kept pairs
+/// and the `k` largest tents at every sample of each unit
+/// ([`pick_rows`]), each slot's value written directly. For the backward
+/// pass it keeps each slot's code, the one input index its gradient
+/// reaches and the sign (a positive tent `min(t - lo, hi - t)` has
+/// derivative `-1` in `lo` or `+1` in `hi`), so the gradient is one
+/// scatter-add into a zeroed buffer: no index tensors, gathers or masks.
+pub(super) struct Landscapes {
+    units: Units,
+    diagram: DiagramConfig,
+    min_persistence: f64,
+    samples: Vec<f64>,
+    k: usize,
+    /// Per output slot, filled by the forward pass: its code
+    /// ([`decode`], `NO_SLOT` for an empty slot).
+    grad_slots: OnceLock<Vec<u32>>,
 }
 
-/// The landscape layer's selected tents: output slot `o` is
-/// `max(0, min(t - x[lo[o]], x[hi[o]] - t))` at sample `t =
-/// samples[o % samples.len()]`, 0 where `lo[o]` is [`EMPTY`]. Input: the
-/// layer's input flattened.
-pub(super) struct Tents {
-    pub lo: Vec<usize>,
-    pub hi: Vec<usize>,
-    pub samples: Vec<f64>,
-}
+impl Landscapes {
+    /// The kernel of `k` landscapes at `samples` of the diagrams `diagram`
+    /// says of `units` (rows at most `MAX_ROW` long), keeping
+    /// pairs with persistence above `min_persistence`.
+    pub fn new(
+        units: Units,
+        diagram: DiagramConfig,
+        min_persistence: f64,
+        samples: Vec<f64>,
+        k: usize,
+    ) -> Self {
+        Self {
+            units,
+            diagram,
+            min_persistence,
+            samples,
+            k,
+            grad_slots: OnceLock::new(),
+        }
+    }
 
-impl Kernel for Tents {
-    fn forward<T: WithDType>(&self, x: &[T]) -> candle_core::Result<Vec<T>> {
-        let n = self.samples.len();
-        Ok(self
-            .lo
-            .iter()
-            .zip(&self.hi)
-            .enumerate()
-            .map(|(o, (&lo, &hi))| {
-                if lo == EMPTY {
-                    return T::from_f64(0.0);
-                }
-                let t = self.samples[o % n];
-                let rise = t - x[lo].to_f64();
-                let fall = x[hi].to_f64() - t;
-                T::from_f64(rise.min(fall).max(0.0))
-            })
-            .collect())
+    /// Output slots per row.
+    fn per_row(&self) -> usize {
+        self.units.per_row * self.k * self.samples.len()
     }
 }
 
-impl CustomOp1 for Tents {
+impl Kernel for Landscapes {
+    fn forward<T: WithDType>(&self, x: &[T]) -> candle_core::Result<Vec<T>> {
+        let (cfg, units) = (&self.diagram, &self.units);
+        let (slots, out) = pick_rows(x, units, cfg, self.min_persistence, &self.samples, self.k)
+            .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+        self.grad_slots
+            .set(slots)
+            .map_err(|_| candle_core::Error::Msg("landscapes: applied twice".into()))?;
+        Ok(out)
+    }
+    /// Each row's slots reach that row's inputs only, so the rows run in
+    /// parallel.
+    fn backward<T: WithDType>(&self, g: &[T]) -> candle_core::Result<Vec<T>> {
+        let Some(slots) = self.grad_slots.get() else {
+            candle_core::bail!("{}: backward before forward", self.name());
+        };
+        let (row_len, per_row) = (self.units.row_len, self.per_row());
+        let mut grad = vec![T::zero(); self.units.elements()];
+        if row_len == 0 || per_row == 0 {
+            return Ok(grad);
+        }
+        let rows = grad
+            .par_chunks_mut(row_len)
+            .zip(slots.par_chunks(per_row).zip(g.par_chunks(per_row)));
+        rows.for_each(|(grad, (slots, g))| {
+            // Empty slots add 0 to input 0: no data-dependent branch.
+            for (&slot, &g) in slots.iter().zip(g) {
+                let (at, sign) = decode(slot);
+                grad[at] += g * T::from_f64(sign);
+            }
+        });
+        Ok(grad)
+    }
+}
+
+impl CustomOp1 for Landscapes {
     fn name(&self) -> &'static str {
-        "landscape-tents"
+        "landscapes"
     }
 
     fn cpu_fwd(
@@ -106,64 +184,19 @@ impl CustomOp1 for Tents {
         storage: &CpuStorage,
         layout: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
-        let shape = Shape::from(self.lo.len());
+        let shape = Shape::from(self.units.rows * self.per_row());
         Ok((run(self, storage, layout)?, shape))
     }
 
-    /// The gradient of a positive tent reaches its rising end (`-1`) where
-    /// `t - lo < hi - t`, its falling end (`+1`) otherwise; computed on the
-    /// storages in the input's dtype (no host copies).
+    /// One scatter-add of the output gradient, in its dtype, from the
+    /// forward pass's slots (the input's values are not read again).
     fn bwd(
         &self,
         arg: &Tensor,
         _res: &Tensor,
         grad_res: &Tensor,
     ) -> candle_core::Result<Option<Tensor>> {
-        let grad_res = grad_res.contiguous()?;
-        let (xs, xl) = arg.storage_and_layout();
-        let (gs, gl) = grad_res.storage_and_layout();
-        let (Storage::Cpu(x), Storage::Cpu(g)) = (&*xs, &*gs) else {
-            candle_core::bail!("{}: CPU tensors only", self.name());
-        };
-        let (shape, dev) = (arg.shape(), arg.device());
-        let grad = match x {
-            CpuStorage::F32(_) => Tensor::from_vec(
-                self.scatter::<f32>(values(x, xl)?, values(g, gl)?),
-                shape,
-                dev,
-            )?,
-            CpuStorage::F64(_) => Tensor::from_vec(
-                self.scatter::<f64>(values(x, xl)?, values(g, gl)?),
-                shape,
-                dev,
-            )?,
-            _ => candle_core::bail!("{}: f32 or f64 only", self.name()),
-        };
-        Ok(Some(grad))
-    }
-}
-
-impl Tents {
-    /// The input gradient of output gradient `g` at input `x`.
-    fn scatter<T: WithDType>(&self, x: &[T], g: &[T]) -> Vec<T> {
-        let n = self.samples.len();
-        let mut grad = vec![T::from_f64(0.0); x.len()];
-        for (o, (&lo, &hi)) in self.lo.iter().zip(&self.hi).enumerate() {
-            if lo == EMPTY {
-                continue;
-            }
-            let t = self.samples[o % n];
-            let (rise, fall) = (t - x[lo].to_f64(), x[hi].to_f64() - t);
-            if rise.min(fall) <= 0.0 {
-                continue;
-            }
-            if rise < fall {
-                grad[lo] -= g[o];
-            } else {
-                grad[hi] += g[o];
-            }
-        }
-        grad
+        run_backward(self, arg, grad_res)
     }
 }
 
@@ -185,6 +218,39 @@ pub(super) struct PixelMasses {
     upper: usize,
     pub len: usize,
     scale: f64,
+    /// Per run of edges (see [`Self::runs`]), its recurrence's constants.
+    steps: [Step; 2],
+}
+
+/// The constants of the densities' recurrence along one run of evenly
+/// spaced edges.
+#[derive(Debug, Clone, Copy, Default)]
+struct Step {
+    /// The edges' spacing.
+    step: f64,
+    /// The spacing in units of `z`: `step * scale`.
+    d: f64,
+    /// The factor by which consecutive ratios of densities change:
+    /// `exp(-2 d^2)`.
+    q: f64,
+}
+
+impl Step {
+    /// The constants of the run `e` (at least 3 edges; others are not
+    /// walked), `z = (edge - c) * scale`.
+    fn of(e: &[f64], scale: f64) -> Self {
+        let n = e.len();
+        if n < 3 {
+            return Self::default();
+        }
+        let step = (e[n - 1] - e[0]) / (n - 1) as f64;
+        let d = step * scale;
+        Self {
+            step,
+            d,
+            q: (-2.0 * d * d).exp(),
+        }
+    }
 }
 
 impl PartialEq for PixelMasses {
@@ -214,7 +280,7 @@ impl PixelMasses {
         } else {
             (lowers.chain(bounds.iter().map(|b| b[1])).collect(), 0, len)
         };
-        Self {
+        let mut masses = Self {
             pi,
             axis,
             reversed,
@@ -223,6 +289,19 @@ impl PixelMasses {
             upper,
             len,
             scale,
+            steps: [Step::default(); 2],
+        };
+        masses.steps = masses.runs().map(|run| Step::of(&masses.edges[run], scale));
+        masses
+    }
+
+    /// The runs of evenly spaced edges: all of them (tiling pixels), or
+    /// the lower then the upper edges.
+    fn runs(&self) -> [std::ops::Range<usize>; 2] {
+        if self.upper == 1 {
+            [0..self.edges.len(), 0..0]
+        } else {
+            [0..self.len, self.len..2 * self.len]
         }
     }
 
@@ -232,15 +311,11 @@ impl PixelMasses {
     }
 
     /// The masses for centres `(..., 1)`: `(..., len)`, differentiable in
-    /// the centres; fused (where `fused` and [`applies_to`] the centres)
-    /// or in candle's `erf`.
+    /// the centres, in candle's `erf` (the generic path).
     ///
     /// # Errors
     /// [`Error::Candle`](crate::Error::Candle) from the tensor operations.
-    pub fn apply(&self, centre: &Tensor, fused: bool) -> crate::Result<Tensor> {
-        if fused && applies_to(centre) {
-            return Ok(centre.apply_op1(self.clone())?);
-        }
+    pub fn apply(&self, centre: &Tensor) -> crate::Result<Tensor> {
         let (dev, dtype) = (centre.device(), centre.dtype());
         let e = Tensor::from_slice(&self.edges, (1, 1, self.edges.len()), dev)?.to_dtype(dtype)?;
         let erf = e.broadcast_sub(centre)?.affine(self.scale, 0.0)?.erf()?;
@@ -255,21 +330,15 @@ impl PixelMasses {
     /// The edges are evenly spaced runs (one for tiling pixels; lower and
     /// upper edges for the legacy grid), so along a run `z` steps by a
     /// constant `d` and consecutive densities differ by the factor
-    /// `exp(-2 z d - d^2)`, which itself changes by `exp(-2 d^2)` per step:
-    /// two exponentials per run and two products per edge instead of one
-    /// exponential per edge. Each run starts at the edge nearest `c` and
+    /// `exp(-2 z d - d^2)`, which itself changes by `exp(-2 d^2)` per step
+    /// (a constant of the run, [`Step`]): two exponentials per run and two
+    /// products per edge instead of one exponential per edge. Each run starts at the edge nearest `c` and
     /// walks outwards, where the factors are below 1 (no overflow; far
     /// tails underflow to 0 as the exponential would).
     fn densities(&self, c: f64, out: &mut [f64]) {
         let cutoff = 8.0 / std::f64::consts::SQRT_2;
-        // One run of tiling edges, or the lower then the upper edges.
-        let runs = if self.upper == 1 {
-            [(0, self.edges.len()), (0, 0)]
-        } else {
-            [(0, self.len), (self.len, 2 * self.len)]
-        };
         out.fill(0.0);
-        for run in runs.map(|(a, b)| a..b) {
+        for (run, &Step { step, d, q }) in self.runs().into_iter().zip(&self.steps) {
             let e = &self.edges[run.clone()];
             let out = &mut out[run.clone()];
             let n = e.len();
@@ -281,8 +350,6 @@ impl PixelMasses {
                 }
                 continue;
             }
-            let step = (e[n - 1] - e[0]) / (n - 1) as f64;
-            let d = step * self.scale;
             let start = (((c - e[0]) / step).round().clamp(0.0, (n - 1) as f64)) as usize;
             if !within(start) {
                 continue;
@@ -298,19 +365,23 @@ impl PixelMasses {
             while first < start && !within(first) {
                 first += 1;
             }
-            let q = (-2.0 * d * d).exp();
             let z0 = (e[start] - c) * self.scale;
             out[start] = (-z0 * z0).exp();
             // Outwards: right (z grows by d), then left (z shrinks by d).
+            // The two first factors multiply to `q`, so the left one is a
+            // division, not a third exponential (both lie within
+            // `exp(+-d^2)`: `|z0| <= |d| / 2` at the nearest edge, or the
+            // edges stop before it).
+            let right = (-2.0 * z0 * d - d * d).exp();
             let mut value = out[start];
-            let mut factor = (-2.0 * z0 * d - d * d).exp();
+            let mut factor = right;
             for o in &mut out[start + 1..=last.max(start)] {
                 value *= factor;
                 factor *= q;
                 *o = value;
             }
             let mut value = out[start];
-            let mut factor = (2.0 * z0 * d - d * d).exp();
+            let mut factor = q / right;
             for o in out[first.min(start)..start].iter_mut().rev() {
                 value *= factor;
                 factor *= q;
@@ -320,79 +391,46 @@ impl PixelMasses {
     }
 }
 
-impl Kernel for PixelMasses {
-    fn forward<T: WithDType>(&self, centres: &[T]) -> candle_core::Result<Vec<T>> {
-        let mut masses = vec![0.0; self.len];
-        let mut out = Vec::with_capacity(centres.len() * self.len);
-        for c in centres {
-            self.pi
-                .axis_masses(self.axis, c.to_f64(), &mut masses)
-                .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
-            if self.reversed {
-                out.extend(masses.iter().rev().map(|&m| T::from_f64(m)));
-            } else {
-                out.extend(masses.iter().map(|&m| T::from_f64(m)));
-            }
-        }
-        Ok(out)
-    }
-}
-
-impl CustomOp1 for PixelMasses {
-    fn name(&self) -> &'static str {
-        "pixel-masses"
-    }
-
-    fn cpu_fwd(
+impl PixelMasses {
+    /// The masses for centre `c` into `out` (`len` of them, in the
+    /// output's order); `scratch` holds tda-vectorize's ascending order
+    /// where reversed (`len` values).
+    ///
+    /// # Errors
+    /// A candle error for a non-finite `c`.
+    pub fn masses_into(
         &self,
-        storage: &CpuStorage,
-        layout: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        let mut dims = layout.shape().dims().to_vec();
-        if let Some(last) = dims.last_mut() {
-            *last = self.len;
+        c: f64,
+        out: &mut [f64],
+        scratch: &mut [f64],
+    ) -> candle_core::Result<()> {
+        let target = if self.reversed {
+            &mut *scratch
+        } else {
+            &mut *out
+        };
+        self.pi
+            .axis_masses(self.axis, c, target)
+            .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+        if self.reversed {
+            out.iter_mut()
+                .zip(scratch.iter().rev())
+                .for_each(|(o, &m)| *o = m);
         }
-        let shape = Shape::from(dims);
-        match storage {
-            CpuStorage::F32(_) => Ok((
-                CpuStorage::F32(self.forward(values::<f32>(storage, layout)?)?),
-                shape,
-            )),
-            CpuStorage::F64(_) => Ok((
-                CpuStorage::F64(self.forward(values::<f64>(storage, layout)?)?),
-                shape,
-            )),
-            _ => Err(candle_core::Error::Msg(
-                "pixel masses: f32 or f64 only".into(),
-            )),
-        }
+        Ok(())
     }
 
-    /// `d/dc (erf(z_hi) - erf(z_lo)) / 2 = -(scale / sqrt(pi))
-    /// (exp(-z_hi^2) - exp(-z_lo^2))`, summed against the output's
-    /// gradient; edges beyond the forward pass's cutoff (8 sigma) count 0.
-    fn bwd(
-        &self,
-        arg: &Tensor,
-        _res: &Tensor,
-        grad_res: &Tensor,
-    ) -> candle_core::Result<Option<Tensor>> {
-        let (centres, g) = (host(arg)?, host(grad_res)?);
-        let factor = -self.scale / std::f64::consts::PI.sqrt();
-        let mut density = vec![0.0; self.edges.len()];
-        let grad: Vec<f64> = centres
-            .iter()
-            .zip(g.chunks(self.len))
-            .map(|(&c, g)| {
-                self.densities(c, &mut density);
-                let dot: f64 = (0..self.len)
-                    .map(|i| g[i] * (density[self.upper + i] - density[self.lower + i]))
-                    .sum();
-                factor * dot
-            })
-            .collect();
-        let grad = Tensor::from_vec(grad, arg.shape(), arg.device())?.to_dtype(arg.dtype())?;
-        Ok(Some(grad))
+    /// The derivative in the centre `c` of the masses summed against `g`
+    /// (`len` values): `d/dc (erf(z_hi) - erf(z_lo)) / 2 = -(scale /
+    /// sqrt(pi)) (exp(-z_hi^2) - exp(-z_lo^2))` per pixel; edges beyond the
+    /// forward pass's cutoff (8 sigma) count 0. `density` holds one value
+    /// per edge.
+    pub fn centre_gradient(&self, c: f64, g: &[f64], density: &mut [f64]) -> f64 {
+        self.densities(c, density);
+        let dot: f64 = (0..self.len)
+            .map(|i| g[i] * (density[self.upper + i] - density[self.lower + i]))
+            .sum();
+        -self.scale / std::f64::consts::PI.sqrt() * dot
     }
 }
 
@@ -543,5 +581,98 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Quarters in `[-2, 2)`: ties and plateaus everywhere.
+    fn quarters(dims: &[usize], seed: u64, dtype: DType) -> Tensor {
+        let mut rng = SplitMix64::seed_from_u64(seed);
+        let n = dims.iter().product();
+        let v: Vec<f64> = (0..n)
+            .map(|_| f64::from(rng.random_range(-8i32..8)) / 4.0)
+            .collect();
+        Tensor::from_vec(v, dims, &Device::Cpu)
+            .unwrap()
+            .to_dtype(dtype)
+            .unwrap()
+    }
+
+    proptest::proptest! {
+            /// The fused landscape kernel gives the generic ops' values and
+            /// gradients on curves full of ties, every diagram option, both
+            /// dtypes.
+            #[test]
+            fn fused_landscapes_equal_generic_on_ties(
+                seed in 0u64..1 << 20,
+                (batch, channels, length) in (1usize..3, 1usize..3, 1usize..40),
+                segment in proptest::option::of(1usize..12),
+                superlevel: bool,
+                segment_range: bool,
+                k in 1usize..4,
+                min_quarters in 0u8..2,
+            ) {
+                let diagram = DiagramConfig {
+                    filtration: if superlevel { Filtration::Superlevel } else { Filtration::Sublevel },
+                    segment: segment.filter(|&s| s <= length),
+                    essential: if segment_range { EssentialPolicy::SegmentRange } else { EssentialPolicy::Drop },
+                    ..DiagramConfig::default()
+                };
+                let cfg = LandscapeConfig {
+                    diagram,
+                    num_landscapes: k,
+                    samples: vec![-1.0, -0.25, 0.0, 0.5, 0.75, 1.5],
+                    min_persistence: f64::from(min_quarters) / 4.0,
+                };
+                let layer = LandscapeLayer::new(cfg).unwrap();
+                for dtype in [DType::F64, DType::F32] {
+                    let x = quarters(&[batch, channels, length], seed, dtype);
+                    let fused = run(|x| layer.forward_with(x, true).unwrap(), &x, seed);
+                    let generic = run(|x| layer.forward_with(x, false).unwrap(), &x, seed);
+                    assert_close(&fused.0, &generic.0, 1e-6, "landscape values");
+                    assert_close(&fused.1, &generic.1, 1e-6, "landscape gradients");
+                }
+            }
+
+            /// The fused image kernel gives the generic ops' values and
+            /// gradients on inputs full of ties (equal persistences share the
+            /// largest's gradient), both grids and every normalisation.
+            #[test]
+            fn fused_images_equal_generic_on_ties(
+                seed in 0u64..1 << 20,
+                (batch, channels, length) in (1usize..3, 1usize..3, 2usize..40),
+                superlevel: bool,
+                legacy: bool,
+                normalize in 0usize..3,
+            ) {
+                let diagram = DiagramConfig {
+                    filtration: if superlevel { Filtration::Superlevel } else { Filtration::Sublevel },
+                    ..DiagramConfig::default()
+                };
+                // No pixel edge at a quarter: a pair centred on an edge would
+                // tie two pixels' masses, and the image's maximum, which the
+                // two paths' masses (tda-vectorize's tables, erf) may break
+                // differently.
+                let pi = PersistenceImage::builder()
+                    .birth_range(-1.9, 2.2)
+                    .pers_range(0.0, 3.1)
+                    .resolution(9, 7)
+                    .sigma(0.3)
+                    .grid(if legacy { Grid::LegacyPersImage } else { Grid::Contiguous })
+                    .normalize([Normalize::None, Normalize::Max, Normalize::Sum][normalize])
+                    .build()
+                    .unwrap();
+                let layer = PersistenceImageLayer::new(&pi, diagram).unwrap();
+                // The generic ops in f64 are the reference for both dtypes (the
+                // quarters are exact in f32): in f32 they lose digits to the
+                // cancellation in `erf(z_hi) - erf(z_lo)`, which the fused
+                // kernel (tda-vectorize's masses, f64 inside) does not.
+                let x64 = quarters(&[batch, channels, length], seed, DType::F64);
+                let generic = run(|x| layer.forward_with(x, false).unwrap(), &x64, seed);
+                for (dtype, tol) in [(DType::F64, 1e-9), (DType::F32, 1e-5)] {
+                    let x = x64.to_dtype(dtype).unwrap();
+                    let fused = run(|x| layer.forward_with(x, true).unwrap(), &x, seed);
+                    assert_close(&fused.0, &generic.0, tol, "image values");
+                    assert_close(&fused.1, &generic.1, tol, "image gradients");
+                }
+            }
     }
 }

@@ -17,7 +17,8 @@ use tda_vectorize::{Essential, Grid, ImageAxis, Normalize, PersistenceImage, Wei
 
 use super::diagrams::{map_rows, DiagramConfig, Units};
 use super::fused::{self, PixelMasses};
-use super::input::{finite_host_copy, index_tensor};
+use super::image_kernel::Images;
+use super::input::{check_finite, finite_host_copy, index_tensor};
 use crate::error::{Error, Result};
 
 /// Persistence images of the diagram of every curve, segment of a curve
@@ -76,17 +77,17 @@ use crate::error::{Error, Result};
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistenceImageLayer {
-    diagram: DiagramConfig,
+    pub(super) diagram: DiagramConfig,
     /// The output's rows: birth pixels (contiguous grid) or persistence
     /// pixels, descending (legacy grid).
-    rows: PixelMasses,
+    pub(super) rows: PixelMasses,
     /// The output's columns: persistence pixels (contiguous grid) or
     /// birth pixels (legacy grid).
-    cols: PixelMasses,
+    pub(super) cols: PixelMasses,
     /// The legacy grid (weights divided by the diagram's largest).
-    legacy: bool,
-    min_persistence: f64,
-    normalize: Normalize,
+    pub(super) legacy: bool,
+    pub(super) min_persistence: f64,
+    pub(super) normalize: Normalize,
 }
 
 impl PersistenceImageLayer {
@@ -172,8 +173,8 @@ impl PersistenceImageLayer {
         self.forward_with(x, fused::applies_to(x))
     }
 
-    /// [`Self::forward`] with the fused CPU kernels (`fused`, where they
-    /// apply) or candle's generic ops.
+    /// [`Self::forward`] with the fused CPU kernel (`fused`, where it
+    /// applies) or candle's generic ops.
     pub(crate) fn forward_with(&self, x: &Tensor, fused: bool) -> Result<Tensor> {
         let units = Units::of(x, &self.diagram)?;
         let (rows, cols) = self.shape();
@@ -202,6 +203,11 @@ impl PersistenceImageLayer {
         let flat = x.flatten_all()?;
         if units.count() == 0 || units.elements() == 0 {
             return Ok(Tensor::zeros(out_dims, x.dtype(), x.device())?);
+        }
+        if fused && fused::applies_to(x) {
+            check_finite(&flat, &units.dims)?;
+            let kernel = Images::new(units, self.clone());
+            return Ok(flat.apply_op1(kernel)?.reshape(out_dims)?);
         }
         let host = finite_host_copy(&flat, &units.dims)?;
         let per_row = map_rows(&host, &units, &self.diagram, self.min_persistence, |u| u)?;
@@ -238,8 +244,8 @@ impl PersistenceImageLayer {
         let (row_centre, col_centre) = if self.legacy { (&p, &b) } else { (&b, &p) };
         // (units, pairs, rows) and (units, pairs, cols), the weight on the
         // columns' side; the image is their product over the pairs.
-        let row_masses = self.rows.apply(row_centre, fused)?;
-        let col_masses = self.cols.apply(col_centre, fused)?.broadcast_mul(&weight)?;
+        let row_masses = self.rows.apply(row_centre)?;
+        let col_masses = self.cols.apply(col_centre)?.broadcast_mul(&weight)?;
         let image = row_masses
             .transpose(1, 2)?
             .contiguous()?

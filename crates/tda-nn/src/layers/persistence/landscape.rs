@@ -4,17 +4,20 @@
 //!
 //! candle has no persistence: the diagrams, their critical indices and the
 //! choice of the `k` largest tents per sample are computed on the host
-//! (rayon over the curves or images) and are constants of the graph; the birth and
-//! death values are then gathered from the input tensor (`index_select`)
-//! and the selected tents written in tensor ops, so gradients reach the
-//! input through the critical values only.
+//! (rayon over the curves or images, `selection.rs`) and are constants of
+//! the graph, so gradients reach the input through the critical values
+//! only. On CPU tensors of `f32` and `f64` one fused kernel does all of it
+//! and writes the output directly (`fused.rs`); elsewhere the birth and
+//! death values are gathered from the input tensor (`index_select`) and
+//! the selected tents written in tensor ops.
 
 use candle_core::{Module, Tensor};
 use tda_persistence::memory;
 
-use super::diagrams::{map_rows, DiagramConfig, Units};
-use super::fused::{self, Tents, EMPTY};
-use super::input::{finite_host_copy, index_tensor};
+use super::diagrams::{DiagramConfig, Units};
+use super::fused::{self, Landscapes};
+use super::input::{check_finite, finite_host_copy, index_tensor};
+use super::selection::{decode, pick_rows, MAX_ROW};
 use crate::error::{Error, Result};
 
 /// Configuration of a [`LandscapeLayer`]; the defaults are the Persistent
@@ -65,10 +68,10 @@ impl Default for LandscapeConfig {
 /// each curve as its features at time step `s` (merge the channel and
 /// landscape dimensions after moving `segments` last).
 ///
-/// Gradients: which pair fills each slot is chosen on the host (a
-/// constant), its values are gathered from the input, so the gradient of
-/// a slot reaches the input at the birth and death indices of its pair;
-/// empty slots are masked and have zero gradient.
+/// Gradients: which pair fills each slot, and which of its ends the
+/// slot's value is on (`t - lo` or `hi - t`, the smaller), is chosen on the
+/// host (a constant), so the gradient of a slot reaches the input at that
+/// end only, with sign `-1` or `+1`; empty slots have zero gradient.
 ///
 /// ```
 /// use candle_core::{DType, Device, Module, Tensor};
@@ -86,13 +89,6 @@ impl Default for LandscapeConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LandscapeLayer {
     cfg: LandscapeConfig,
-}
-
-/// One row's selection: for each (unit, landscape, sample) slot the
-/// flat input indices of its interval's ends ([`EMPTY`] for none).
-struct Selection {
-    lo: Vec<usize>,
-    hi: Vec<usize>,
 }
 
 impl LandscapeLayer {
@@ -148,9 +144,10 @@ impl LandscapeLayer {
     ///
     /// # Errors
     /// [`Error::Shape`] for an input not of rank 3 or 4, or curves shorter
-    /// than one segment; [`Error::Incompatible`] for an integer dtype, or
-    /// a diagram configuration the input cannot have (segments of images,
-    /// dimension 1 of curves); [`Error::NonFinite`] naming the index of the
+    /// than one segment; [`Error::Incompatible`] for an integer dtype, a
+    /// diagram configuration the input cannot have (segments of images,
+    /// dimension 1 of curves) or curves or images of `2^30` values or
+    /// more; [`Error::NonFinite`] naming the index of the
     /// first NaN or infinite value; [`Error::TooLarge`] when the host copy,
     /// the indices or the output are over
     /// [`tda_persistence::memory::limit`]; [`Error::Candle`] from the
@@ -159,21 +156,21 @@ impl LandscapeLayer {
         self.forward_with(x, fused::applies_to(x))
     }
 
-    /// [`Self::forward`] with the fused CPU kernels (`fused`, where they
-    /// apply) or candle's generic ops.
+    /// [`Self::forward`] with the fused CPU kernel (`fused`, where it
+    /// applies) or candle's generic ops.
     pub(crate) fn forward_with(&self, x: &Tensor, fused: bool) -> Result<Tensor> {
         let units = Units::of(x, &self.cfg.diagram)?;
         let (k, n) = (self.cfg.num_landscapes, self.cfg.samples.len());
         let out_dims = units.out_dims(&[k, n]);
-        // Host: the input copy; per output element two indices and a mask
-        // (24 bytes); device: gathered ends, mask, differences and the
-        // result (8 tensors of the output's size at f64; the fused CPU
-        // kernel needs less).
+        // Host: the input copy; per output element its pick (32 bytes) and
+        // two indices, a mask or a gradient slot (24 bytes); device:
+        // gathered ends, mask, differences and the result (8 tensors of the
+        // output's size at f64; the fused CPU kernel needs less).
         memory::check(
             "landscape layer",
             memory::sum(&[
                 memory::bytes_of::<f64>(&[units.rows, units.row_len]),
-                memory::bytes_of::<[u8; 24]>(&out_dims),
+                memory::bytes_of::<[u8; 56]>(&out_dims),
                 memory::bytes_of::<[f64; 8]>(&out_dims),
             ]),
         )?;
@@ -181,93 +178,69 @@ impl LandscapeLayer {
         if units.count() == 0 || units.elements() == 0 {
             return Ok(Tensor::zeros(out_dims, x.dtype(), x.device())?);
         }
-        let host = finite_host_copy(&flat, &units.dims)?;
-        let (diagram, min_persistence) = (&self.cfg.diagram, self.cfg.min_persistence);
-        let per_row = map_rows(&host, &units, diagram, min_persistence, |u| {
-            self.select(&host, u)
-        })?;
-        let total = units.count() * k * n;
-        let (mut lo, mut hi) = (Vec::with_capacity(total), Vec::with_capacity(total));
-        for s in per_row {
-            lo.extend(s.lo);
-            hi.extend(s.hi);
+        let cfg = &self.cfg;
+        if units.row_len > MAX_ROW {
+            return Err(Error::Incompatible {
+                name: "x",
+                expected: format!("curves or images of at most {MAX_ROW} values"),
+                got: format!("{:?}", units.dims),
+            });
         }
-        let samples = self.cfg.samples.clone();
         if fused && fused::applies_to(x) {
-            let tents = flat.apply_op1(Tents { lo, hi, samples })?;
-            return Ok(tents.reshape(out_dims)?);
+            check_finite(&flat, &units.dims)?;
+            let kernel = Landscapes::new(
+                units,
+                cfg.diagram.clone(),
+                cfg.min_persistence,
+                cfg.samples.clone(),
+                k,
+            );
+            return Ok(flat.apply_op1(kernel)?.reshape(out_dims)?);
         }
-        // Other devices and dtypes: gathers and elementwise ops; empty
-        // slots gather index 0 and are masked.
-        let dev = x.device();
-        let mask: Vec<f64> = lo
-            .iter()
-            .map(|&i| f64::from(u8::from(i != EMPTY)))
-            .collect();
-        let valid = |v: Vec<usize>| -> Vec<usize> {
-            v.into_iter()
-                .map(|i| if i == EMPTY { 0 } else { i })
-                .collect()
-        };
-        let index = |v: Vec<usize>| index_tensor(valid(v), host.len(), dev);
-        let lo = flat
-            .index_select(&index(lo)?, 0)?
-            .reshape(out_dims.as_slice())?;
-        let hi = flat
-            .index_select(&index(hi)?, 0)?
-            .reshape(out_dims.as_slice())?;
-        let mask = Tensor::from_vec(mask, out_dims.as_slice(), dev)?.to_dtype(x.dtype())?;
-        let t = Tensor::from_vec(samples, n, dev)?.to_dtype(x.dtype())?;
-        let rise = t.broadcast_sub(&lo)?;
-        let fall = hi.broadcast_sub(&t)?;
-        Ok(rise.minimum(&fall)?.relu()?.mul(&mask)?)
+        let host = finite_host_copy(&flat, &units.dims)?;
+        let (slots, _) = pick_rows(
+            &host,
+            &units,
+            &cfg.diagram,
+            cfg.min_persistence,
+            &cfg.samples,
+            k,
+        )?;
+        self.gathered(&flat, &slots, &units, &out_dims)
     }
 
-    /// The `k` largest tents at every sample of each unit of one row,
-    /// from the units' `(birth, death)` pairs (flat indices into `host`).
-    fn select(&self, host: &[f64], units: Vec<Vec<(usize, usize)>>) -> Selection {
-        let (k, n) = (self.cfg.num_landscapes, self.cfg.samples.len());
-        let len = units.len() * k * n;
-        let mut sel = Selection {
-            lo: vec![EMPTY; len],
-            hi: vec![EMPTY; len],
-        };
-        // Each unit's intervals as (lo value, hi value, lo index, hi index),
-        // read once; per sample, the k largest tents (tent, lo, hi),
-        // descending.
-        let mut intervals: Vec<(f64, f64, usize, usize)> = Vec::new();
-        let mut top: Vec<(f64, usize, usize)> = Vec::with_capacity(k);
-        for (s, pairs) in units.iter().enumerate() {
-            intervals.clear();
-            intervals.extend(pairs.iter().map(|&(b, d)| {
-                let (vb, vd) = (host[b], host[d]);
-                if vb <= vd {
-                    (vb, vd, b, d)
-                } else {
-                    (vd, vb, d, b)
-                }
-            }));
-            for (i, &t) in self.cfg.samples.iter().enumerate() {
-                top.clear();
-                for &(lo_value, hi_value, lo, hi) in &intervals {
-                    let v = (t - lo_value).min(hi_value - t);
-                    if v <= 0.0 || (top.len() == k && v <= top[k - 1].0) {
-                        continue;
-                    }
-                    let at = top.iter().position(|e| e.0 < v).unwrap_or(top.len());
-                    if top.len() == k {
-                        top.pop();
-                    }
-                    top.insert(at, (v, lo, hi));
-                }
-                for (j, &(_, lo, hi)) in top.iter().enumerate() {
-                    let o = (s * k + j) * n + i;
-                    sel.lo[o] = lo;
-                    sel.hi[o] = hi;
-                }
-            }
+    /// Other devices and dtypes: the picked tents of `flat` (the input
+    /// flattened) in candle's ops, as the fused kernel computes them: slot
+    /// `o` at sample `t` is `sign * (x[index] - t)` with its code's input
+    /// index and sign (`index_select`, then elementwise); empty slots
+    /// gather their row's first value with sign 0.
+    ///
+    /// # Errors
+    /// [`Error::Candle`] from the tensor operations.
+    fn gathered(
+        &self,
+        flat: &Tensor,
+        slots: &[u32],
+        units: &Units,
+        out_dims: &[usize],
+    ) -> Result<Tensor> {
+        let dev = flat.device();
+        let per_row = slots.len() / units.rows.max(1);
+        let (mut index, mut sign) = (
+            Vec::with_capacity(slots.len()),
+            Vec::with_capacity(slots.len()),
+        );
+        for (o, &slot) in slots.iter().enumerate() {
+            let (at, s) = decode(slot);
+            index.push(o / per_row * units.row_len + at);
+            sign.push(s);
         }
-        sel
+        let index = index_tensor(index, units.elements(), dev)?;
+        let ends = flat.index_select(&index, 0)?.reshape(out_dims)?;
+        let sign = Tensor::from_vec(sign, out_dims, dev)?.to_dtype(flat.dtype())?;
+        let samples = &self.cfg.samples;
+        let t = Tensor::from_slice(samples, samples.len(), dev)?.to_dtype(flat.dtype())?;
+        Ok(ends.broadcast_sub(&t)?.mul(&sign)?)
     }
 }
 
