@@ -26,14 +26,12 @@ pub fn with_threads<T: Send>(n_jobs: Option<i64>, f: impl FnOnce() -> T + Send) 
     let threads = match n_jobs {
         None | Some(-1) => return Ok(f()),
         Some(k @ 1..=MAX_THREADS) => k as usize,
-        Some(k) => {
-            return Err(bad_argument(
-                "n_jobs",
-                format!(
-                    "must be a thread count from 1 to {MAX_THREADS}, -1 or None (all cores), got {k}"
-                ),
-            ))
-        }
+        Some(k) => return Err(bad_argument(
+            "n_jobs",
+            format!(
+                "must be a thread count from 1 to {MAX_THREADS}, -1 or None (all cores), got {k}"
+            ),
+        )),
     };
     let pool = {
         let mut pools = POOLS
