@@ -26,12 +26,10 @@ pub fn with_threads<T: Send>(n_jobs: Option<i64>, f: impl FnOnce() -> T + Send) 
     let threads = match n_jobs {
         None | Some(-1) => return Ok(f()),
         Some(k @ 1..=MAX_THREADS) => k as usize,
-        Some(k) => return Err(bad_argument(
-            "n_jobs",
-            format!(
-                "must be a thread count from 1 to {MAX_THREADS}, -1 or None (all cores), got {k}"
-            ),
-        )),
+        Some(k) => {
+            let problem = format!("must be from 1 to {MAX_THREADS}, or -1 or None for all cores");
+            return Err(bad_argument("n_jobs", format!("{problem}, got {k}")));
+        }
     };
     let pool = {
         let mut pools = POOLS
