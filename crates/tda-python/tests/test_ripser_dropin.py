@@ -136,6 +136,8 @@ def test_errors_name_the_problem(rng):
         ripser(X, maxdim=-1)
     with pytest.raises(ValueError):
         ripser(X, thresh=np.nan)
+    with pytest.raises(TypeError, match="thresh"):
+        ripser(X, thresh="far")
     with pytest.raises(ValueError, match="metric"):
         ripser(X, metric="no-such-metric")
     with pytest.raises(ValueError, match="greater"):

@@ -85,7 +85,10 @@ def ripser(
         if n_perm < n:
             raise _unsupported("n_perm (greedy subsampling)")
     maxdim = _non_negative_int(maxdim, "maxdim")
-    thresh = float(thresh)
+    try:
+        thresh = float(thresh)
+    except (TypeError, ValueError):
+        raise TypeError(f"thresh: expected a number, got {thresh!r}") from None
 
     if not distance_matrix and not (isinstance(metric, str) and metric in _NATIVE_METRICS):
         X = _pairwise_distances(X, metric)
