@@ -16,6 +16,39 @@
 //! The [`prelude`] names what most programs use: sublevel and cubical
 //! persistence, Vietoris-Rips, EMPH, and the vectorisations and distances.
 //!
+//! # Features
+//!
+//! `cargo add tda-pinet` gives the whole library (the default features).
+//! A program that needs less builds less (only `nn` compiles candle):
+//!
+//! ```toml
+//! # Rips, sublevel and cubical persistence only:
+//! tda-pinet = { version = "0.1", default-features = false }
+//! # ... plus persistence images, landscapes and distances:
+//! tda-pinet = { version = "0.1", default-features = false, features = ["vectorize"] }
+//! ```
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | (none) | [`persistence`]: diagrams of signals, images, point clouds |
+//! | `vectorize` | `vectorize`: persistence images, landscapes, Betti curves, silhouettes, entropy, distances |
+//! | `emph` | `emph`: exact multi-parameter persistence of time series (with `vectorize`) |
+//! | `io` | `io`: `.ts`, CSV, `.npy`, audio and PNG files |
+//! | `nn` | `nn`: the candle networks and persistence layers (with `vectorize`, `io`); re-exports `candle` and `candle_nn` |
+//! | `cuda` | `nn` on CUDA devices (needs the CUDA toolkit) |
+//!
+//! [`ndarray`] (0.16) is re-exported: use `tda_pinet::ndarray`, or the same
+//! version, for the arrays you pass in. The examples and doctests use the
+//! default features.
+//!
+//! # Threads
+//!
+//! Batch calls run in parallel on rayon's global pool: all cores, or
+//! `RAYON_NUM_THREADS` if set; to choose per call, run it inside
+//! `rayon::ThreadPoolBuilder::new().num_threads(n).build()?.install(|| ...)`.
+//! Every item of a batch is computed on its own, so results never depend
+//! on the number of threads.
+//!
 //! ```
 //! use ndarray::{array, Array2};
 //! use tda_pinet::prelude::*;
@@ -66,11 +99,30 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "emph")]
 pub use tda_emph as emph;
+#[cfg(feature = "io")]
 pub use tda_io as io;
+#[cfg(feature = "nn")]
 pub use tda_nn as nn;
 pub use tda_persistence as persistence;
+#[cfg(feature = "vectorize")]
 pub use tda_vectorize as vectorize;
+
+/// The ndarray this library is built with (0.16): use
+/// `tda_pinet::ndarray` (or depend on the same version) so that arrays
+/// passed in and out are the same type.
+pub use ndarray;
+
+/// candle's tensor core (0.11), whose `Tensor`, `Device` and `DType` are
+/// in the networks' API.
+#[cfg(feature = "nn")]
+pub use candle_core as candle;
+
+/// candle's layers and `VarBuilder` / `VarMap` (0.11), as the networks
+/// take them.
+#[cfg(feature = "nn")]
+pub use candle_nn;
 
 /// The README's usage example, compiled and run as a doctest.
 #[cfg(doctest)]
@@ -88,12 +140,14 @@ pub struct ReadmeDoctests;
 /// and statistical features. The networks (`tda_pinet::nn`) are imported
 /// from their crate.
 pub mod prelude {
+    #[cfg(feature = "emph")]
     pub use tda_emph::{barcode, collection_barcode, features, FourierModes, Ray, RayCollection};
     pub use tda_persistence::cubical::{self, Connectivity};
     pub use tda_persistence::sublevel;
     pub use tda_persistence::{
         CriticalPair, Diagram, Metric, PersistencePair, Rips, SlidingWindow,
     };
+    #[cfg(feature = "vectorize")]
     pub use tda_vectorize::{
         bottleneck, pinet_targets, wasserstein, BettiCurve, Essential, Grid, Landscape, Normalize,
         PersistenceEntropy, PersistenceImage, Silhouette, StatFeatures, Vectorizer, Weight,
