@@ -98,6 +98,11 @@ pub enum Error {
         /// Requested height in pixels (saturated on overflow).
         height: usize,
     },
+    /// A figure cannot be drawn: an impossible parameter (an inverted or
+    /// non-finite axis range, zero columns) or a failure of the drawing
+    /// backend; the message says which.
+    #[error("cannot draw the figure: {0}")]
+    Plot(String),
     /// A matrix that must be square is not.
     #[error("the matrix must be square, got {rows} x {cols}")]
     NonSquare {

@@ -26,6 +26,9 @@
 //!   ([`MelStandardizer`]).
 //! - [`tagging`]: multi-label music tagging sets in MagnaTagATune's layout
 //!   ([`tagging::TagSet`]: annotations, clips, top tags, the usual split).
+//! - [`plot`]: figures as PNG (persistence diagrams, barcodes, persistence
+//!   images, image grids, confusion matrices, line charts), drawn with
+//!   plotters in an embedded font.
 //! - [`png`]: PNG plots: an RGB [`png::Canvas`] with a built-in pixel font
 //!   and heatmaps, greyscale images and confusion-matrix figures.
 //!
@@ -53,6 +56,7 @@ pub mod csv;
 mod error;
 mod limits;
 pub mod npy;
+pub mod plot;
 pub mod png;
 pub mod tagging;
 pub mod ts;
