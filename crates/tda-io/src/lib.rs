@@ -29,8 +29,6 @@
 //! - [`plot`]: figures as PNG (persistence diagrams, barcodes, persistence
 //!   images, image grids, confusion matrices, line charts), drawn with
 //!   plotters in an embedded font.
-//! - [`png`]: PNG plots: an RGB [`png::Canvas`] with a built-in pixel font
-//!   and heatmaps, greyscale images and confusion-matrix figures.
 //!
 //! ```
 //! let text = "@problemName Toy\n@univariate true\n@classLabel true a b\n@data\n1,2,3:a\n4,5,6:b\n";
@@ -57,7 +55,6 @@ mod error;
 mod limits;
 pub mod npy;
 pub mod plot;
-pub mod png;
 pub mod tagging;
 pub mod ts;
 
