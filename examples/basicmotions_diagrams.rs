@@ -3,14 +3,17 @@
 //! Loads the UEA BasicMotions train and test sets (`data/basicmotions/`),
 //! computes the 0-dimensional sublevel diagram of every channel of every
 //! series (240 + 240 signals of length 100), prints per-class summaries
-//! (number of finite bars and total persistence per channel) and one diagram.
+//! (number of finite bars and total persistence per channel) and one diagram,
+//! drawn as `diagram.png` and `barcode.png` in `target/basicmotions_diagrams/`
+//! (under `$CARGO_TARGET_DIR` when set).
 //!
 //! Run: `cargo run --release --example basicmotions_diagrams`
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Parser;
+use tda_pinet::io::plot::{self, PlotOptions};
 use tda_pinet::io::ts;
 use tda_pinet::prelude::*;
 
@@ -82,6 +85,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             if d.len() > 8 {
                 println!("  ... {} more", d.len() - 8);
             }
+            let out = std::env::var_os("CARGO_TARGET_DIR")
+                .filter(|t| !t.is_empty())
+                .map_or_else(
+                    || Path::new(env!("CARGO_MANIFEST_DIR")).join("target"),
+                    PathBuf::from,
+                )
+                .join("basicmotions_diagrams");
+            std::fs::create_dir_all(&out)?;
+            let title = format!(
+                "BasicMotions train series 0 ({}), {}: sublevel H0",
+                ds.labels[0], CHANNELS[0]
+            );
+            let opts = PlotOptions::new(&title, "birth (signal value)", "death (signal value)")
+                .subtitle("no training: exact diagram of the raw signal");
+            plot::persistence_diagram(out.join("diagram.png"), std::slice::from_ref(d), &opts)?;
+            let opts = PlotOptions {
+                x_label: "signal value".into(),
+                ..opts
+            };
+            plot::barcode(out.join("barcode.png"), std::slice::from_ref(d), &opts)?;
+            println!("wrote diagram.png and barcode.png to {}", out.display());
         }
     }
     Ok(())

@@ -211,7 +211,7 @@ fn main() -> Res<()> {
     std::env::set_var("CANDLE_NUM_THREADS", "1");
     let cli = Cli::parse();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = root.join("target/exact_pi_layer");
+    let out = common::output_dir("exact_pi_layer")?;
     std::fs::create_dir_all(&out)?;
     let t0 = Instant::now();
     let settings = |epochs: usize| Settings {
@@ -589,7 +589,7 @@ fn basicmotions(root: &Path, settings: &Settings) -> Res<Task> {
         SignalPiNetConfig::default(),
         VarBuilder::from_varmap(&net_vars, DType::F32, &Device::Cpu),
     )?;
-    let cache = root.join("target/har_fusion");
+    let cache = common::output_dir("har_fusion")?;
     std::fs::create_dir_all(&cache)?;
     let path = cache.join(settings.cache_name("signal_pinet_basicmotions", HAR_PINET_SETTLE));
     common::train_or_load(
@@ -671,7 +671,7 @@ fn digits_task(root: &Path, settings: &Settings) -> Res<Task> {
             .collect();
         train.select(Axis(0), &idx)
     };
-    let cache = root.join("target/image_pinet");
+    let cache = common::output_dir("image_pinet")?;
     std::fs::create_dir_all(&cache)?;
     let new_net = |vars: &VarMap| -> Res<ImagePiNet> {
         Ok(ImagePiNet::new(

@@ -39,7 +39,8 @@ use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
 use clap::Parser;
 use ndarray::{concatenate, s, Array2, Array3, Axis};
-use tda_pinet::io::{png, ts};
+use tda_pinet::io::plot::{self, PlotOptions};
+use tda_pinet::io::ts;
 use tda_pinet::nn::metrics::{mean_sd, ConfusionMatrix};
 use tda_pinet::nn::{
     init_keras, pinet_targets_tensor, Classifier, ClassifierTrainer, Cnn, CnnConfig, CnnPiFusion,
@@ -175,7 +176,7 @@ struct Cli {
 fn main() -> Res<()> {
     let settings = Settings::new(&Cli::parse().flags, &DEFAULTS);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = root.join("target/har_fusion");
+    let out = common::output_dir("har_fusion")?;
     std::fs::create_dir_all(&out)?;
     println!("{}\n", describe(&settings));
 
@@ -284,12 +285,17 @@ fn main() -> Res<()> {
             row.name
         )?;
         let file = format!("confusion_{}.png", slug(row.name));
-        png::confusion_png(
-            out.join(&file),
-            counts.view(),
-            &classes,
-            &format!("{} ({} runs)", row.name, settings.runs),
-        )?;
+        let opts = PlotOptions::new(
+            &format!("{}: test confusion, summed over {} runs", row.name, settings.runs),
+            "predicted class",
+            "true class",
+        )
+        .subtitle(&format!(
+            "classifier: Adam lr 1e-3, batch 16, {} epochs; Signal PI-Net schedule (lr, epochs) {:?}",
+            settings.epochs, settings.pinet_schedule
+        ))
+        .size(640, 600);
+        plot::confusion_matrix(out.join(&file), counts.view(), &classes, &opts)?;
     }
     bar.finish_and_clear();
     writeln!(

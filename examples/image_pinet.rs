@@ -43,7 +43,8 @@ use clap::Parser;
 use ndarray::{s, Array1, Array3, Array4, Axis};
 use rand::SeedableRng;
 use rand_xoshiro::SplitMix64;
-use tda_pinet::io::{csv, png};
+use tda_pinet::io::csv;
+use tda_pinet::io::plot::{self, PlotOptions};
 use tda_pinet::nn::metrics::{accuracy, mean_sd};
 use tda_pinet::nn::{
     copy_weights, init_keras, ClassifierTrainer, Cnn, CnnConfig, CnnInput, CnnPiFusion,
@@ -123,7 +124,7 @@ struct Cli {
 fn main() -> Res<()> {
     let settings = Settings::new(&Cli::parse().flags, &DEFAULTS);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = root.join("target/image_pinet");
+    let out = common::output_dir("image_pinet")?;
     std::fs::create_dir_all(&out)?;
     println!("{}\n", describe(&settings));
     let t0 = Instant::now();
@@ -286,7 +287,7 @@ fn main() -> Res<()> {
         writeln!(report, "| {name} | {} |", cells.join(" | "))?;
     }
 
-    side_by_side(&out.join("digits_pis.png"), &test, &pi_test, net)?;
+    side_by_side(&out.join("digits_pis.png"), &test, &pi_test, net, &settings)?;
     writeln!(
         report,
         "\n`digits_pis.png`: test digits, their exact PIs and the fine-tuned Image PI-Net's."
@@ -478,44 +479,58 @@ fn shift(x: &Array4<f64>, d: usize) -> Array4<f64> {
 }
 
 /// One test digit per class, a row each: the digit, its exact PI and the
-/// network's PI.
-fn side_by_side(path: &Path, test: &Digits, pis: &Array4<f32>, net: &ImagePiNet) -> Res<()> {
+/// network's PI (persistence images drawn as persim draws them: birth on
+/// x, persistence on y, origin at the lower left).
+fn side_by_side(
+    path: &Path,
+    test: &Digits,
+    pis: &Array4<f32>,
+    net: &ImagePiNet,
+    settings: &Settings,
+) -> Res<()> {
     let show: Vec<usize> = (0..10)
         .filter_map(|d| test.labels.iter().position(|&l| l == d))
         .collect();
     let x = tensor(&test.images.select(Axis(0), &show).mapv(|v| v as f32))?;
     let learned = net.infer(&x)?;
-    let (cell, pad, top) = (100usize, 10usize, 30usize);
-    let mut canvas = png::Canvas::new(
-        3 * (cell + pad) + pad + 40,
-        top + show.len() * (cell + pad) + pad,
-        [255; 3],
-    )?;
-    for (col, title) in ["DIGIT", "EXACT PI", "IMAGE PI-NET"].iter().enumerate() {
-        canvas.draw_text(40 + pad + col * (cell + pad), 10, title, 2, [0; 3]);
-    }
+    // The legacy grid over [0, 1]: lower bin edges linspace(0, 1, RES),
+    // each bin 1 / RES wide.
+    let edge = (0.0, 1.0 + 1.0 / RES as f64);
+    let mut images = Vec::new();
     for (row, &i) in show.iter().enumerate() {
-        let y = top + row * (cell + pad);
-        canvas.draw_text(
-            pad,
-            y + cell / 2 - 5,
-            &test.labels[i].to_string(),
-            2,
-            [0; 3],
-        );
         let digit = test.images.slice(s![i, 0, .., ..]).to_owned();
         let exact = pis.slice(s![i, 0, .., ..]).mapv(f64::from);
         let net_pi: Array1<f32> = learned.get(row)?.flatten_all()?.to_vec1::<f32>()?.into();
         let net_pi = net_pi.mapv(f64::from).into_shape_with_order((RES, RES))?;
-        for (col, (img, scale)) in [(digit, cell / SIDE), (exact, 2), (net_pi, 2)]
-            .into_iter()
-            .enumerate()
-        {
-            let hi = img.fold(0.0f64, |m, &v| m.max(v)).max(1e-12);
-            canvas.heatmap(40 + pad + col * (cell + pad), y, img.view(), scale, 0.0, hi);
+        images.push((test.labels[i], digit, exact, net_pi));
+    }
+    let mut panels = Vec::new();
+    for (label, digit, exact, net_pi) in &images {
+        panels.push(plot::Panel::picture(
+            &format!("test digit {label}"),
+            digit.view(),
+        ));
+        for (title, pi) in [("exact PI", exact), ("Image PI-Net PI", net_pi)] {
+            panels.push(plot::Panel::persistence_image(
+                &format!("{title} ({label})"),
+                pi.view(),
+                plot::PiLayout::PersistenceRowsDescending,
+                edge,
+                edge,
+            ));
         }
     }
-    canvas.save(path)?;
+    let opts = PlotOptions::new(
+        "Test digits, their exact H0 PIs and the fine-tuned Image PI-Net's",
+        "",
+        "",
+    )
+    .subtitle(&format!(
+        "Image PI-Net: Adam, batch 128, MSE, schedule (lr, epochs) {:?}, trained on digits 0-4, fine-tuned on 5-9",
+        settings.pinet_schedule
+    ))
+    .size(960, 10 * 230 + 60);
+    plot::image_grid(path, &panels, 3, &opts)?;
     Ok(())
 }
 

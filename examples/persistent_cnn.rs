@@ -34,7 +34,7 @@ use clap::Parser;
 use ndarray::{s, Array2, Array4};
 use rayon::prelude::*;
 use tda_pinet::io::audio::{LogMel, MelStandardizer};
-use tda_pinet::io::png::Canvas;
+use tda_pinet::io::plot::{self, PlotOptions};
 use tda_pinet::io::tagging::TagSet;
 use tda_pinet::nn::layers::{LandscapeConfig, LandscapeLayer};
 use tda_pinet::nn::metrics::{mean_sd, TagAuc};
@@ -168,7 +168,7 @@ fn train_one(
 fn main() -> Res<()> {
     let cli = Cli::parse();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = root.join("target/persistent_cnn");
+    let out = common::output_dir("persistent_cnn")?;
     std::fs::create_dir_all(&out)?;
     let epochs = cli.epochs.unwrap_or(if cli.full { 10 } else { 5 });
     let data = cli.mtat.clone().unwrap_or_else(|| root.join("data/music"));
@@ -276,7 +276,7 @@ fn main() -> Res<()> {
     println!("\n{report}");
     std::fs::write(out.join("results.md"), &report)?;
     if let Some(model) = pc_fcn {
-        draw_clip(&model, &test, &out.join("clip.png"))?;
+        draw_clip(&model, &test, epochs, &out.join("clip.png"))?;
     }
     println!(
         "\nwrote {} and clip.png ({:.0} s in all)",
@@ -286,60 +286,63 @@ fn main() -> Res<()> {
     Ok(())
 }
 
-/// The first test clip's standardised spectrogram (mel bins up, time to
-/// the right), the trained network's activation curves (one row per
-/// filter) and their k = 5 landscapes (per filter, segment by segment:
-/// 5 landscapes x 10 samples).
-fn draw_clip(model: &PersistentCnn, test: &Split, path: &Path) -> Res<()> {
+/// The first test clip's standardised spectrogram (time on x, mel bins
+/// up), the trained network's activation curves (one row per filter) and
+/// their k = 5 landscapes (per filter, segment by segment: 5 landscapes x
+/// 10 samples), one panel each.
+fn draw_clip(model: &PersistentCnn, test: &Split, epochs: usize, path: &Path) -> Res<()> {
     let x = test.x.narrow(0, 0, 1)?;
     let spec = x
         .squeeze(0)?
         .squeeze(0)?
         .to_dtype(DType::F64)?
         .to_vec2::<f64>()?;
-    let spec = Array2::from_shape_fn((spec[0].len(), spec.len()), |(m, t)| {
-        spec[t][spec[0].len() - 1 - m]
-    });
+    // Rows = mel bins ascending (drawn from the bottom), columns = frames.
+    let spec = Array2::from_shape_fn((spec[0].len(), spec.len()), |(m, t)| spec[t][m]);
     let curves = model.activation_curves(&x)?.detach();
     let landscapes = LandscapeLayer::new(LandscapeConfig::default())?.forward(&curves)?;
     let curves2 = to_array2(&curves.squeeze(0)?)?;
     let (_, c, segments, k, n) = landscapes.dims5()?;
     let land = to_array2(&landscapes.squeeze(0)?.reshape((c, segments * k * n))?)?;
-    let cell = 2;
-    let gap = 24;
-    let width = [spec.ncols(), curves2.ncols(), land.ncols()]
-        .iter()
-        .map(|w| w * cell)
-        .max()
-        .unwrap_or(0)
-        + 2 * gap;
-    let height = (spec.nrows() + curves2.nrows() + land.nrows()) * cell + 4 * gap;
-    let mut canvas = Canvas::new(width, height, [255, 255, 255])?;
-    let mut y = gap;
-    for (title, values) in [
-        (
-            "standardised log-mel spectrogram (mel up, time right)",
-            &spec,
-        ),
-        (
-            "64 activation curves after the early conv and pool (one row each)",
-            &curves2,
-        ),
-        (
-            "their superlevel landscapes: per segment of 32 steps, k=5 x 10 samples",
-            &land,
-        ),
-    ] {
-        canvas.draw_text(gap, y - 12, title, 1, [0, 0, 0]);
-        let (lo, hi) = values
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-                (a.min(v), b.max(v))
-            });
-        canvas.heatmap(gap, y, values.view(), cell, lo, hi);
-        y += values.nrows() * cell + gap;
-    }
-    canvas.save(path)?;
+    // 512-sample hops at 16 kHz.
+    let seconds = spec.ncols() as f64 * 512.0 / 16_000.0;
+    let panels = [
+        plot::Panel {
+            title: "standardised log-mel spectrogram".into(),
+            image: spec.view(),
+            extent: Some(plot::Extent {
+                x: (0.0, seconds),
+                y: (0.0, spec.nrows() as f64),
+            }),
+            origin: plot::Origin::Lower,
+            x_label: "time (s)".into(),
+            y_label: "mel bin".into(),
+        },
+        plot::Panel {
+            x_label: "time step (frames / 4, after the early conv and max-pool)".into(),
+            y_label: "filter".into(),
+            ..plot::Panel::picture(
+                "activation curves of the 64 early filters (one row each)",
+                curves2.view(),
+            )
+        },
+        plot::Panel {
+            x_label: format!(
+                "{segments} segments of 32 steps x {k} landscapes x {n} samples (t = 0, 0.5, .., 4.5)"
+            ),
+            y_label: "filter".into(),
+            ..plot::Panel::picture(
+                "their superlevel persistence landscapes (k = 5)",
+                land.view(),
+            )
+        },
+    ];
+    let opts = PlotOptions::new("Persistent CNN (PC-FCN k=5, seed 0): one test clip", "", "")
+        .subtitle(&format!(
+            "Adagrad lr 0.01, batch 10, {epochs} epochs, best validation mean ROC-AUC epoch kept"
+        ))
+        .size(1000, 3 * 320 + 60);
+    plot::image_grid(path, &panels, 1, &opts)?;
     Ok(())
 }
 

@@ -227,3 +227,18 @@ pub fn daphnet_frames(path: &std::path::Path) -> Res<ndarray::Array3<f64>> {
         |(f, c, t)| series[[starts[f] + t, c]],
     ))
 }
+
+/// The folder an example writes its results to: `$CARGO_TARGET_DIR/<name>`
+/// when `CARGO_TARGET_DIR` is set, else `target/<name>` in the workspace;
+/// created if missing.
+pub fn output_dir(name: &str) -> Res<std::path::PathBuf> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|d| !d.is_empty())
+        .map_or_else(
+            || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target"),
+            std::path::PathBuf::from,
+        );
+    let out = target.join(name);
+    std::fs::create_dir_all(&out)?;
+    Ok(out)
+}

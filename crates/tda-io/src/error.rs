@@ -88,16 +88,21 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// An image or canvas would be empty (a zero side) or too large
-    /// (more than [`png::MAX_PIXELS`](crate::png::MAX_PIXELS) pixels, or the
-    /// size overflows).
-    #[error("cannot make a {width} x {height} pixel image: sides must be positive and the pixel count at most 2^28")]
+    /// A figure's side is outside
+    /// [`plot::MIN_SIDE`](crate::plot::MIN_SIDE)`..=`[`plot::MAX_SIDE`](crate::plot::MAX_SIDE)
+    /// pixels.
+    #[error("cannot make a {width} x {height} pixel figure: each side must be 64 to 8192 pixels")]
     ImageSize {
-        /// Requested width in pixels (saturated on overflow).
+        /// Requested width in pixels.
         width: usize,
-        /// Requested height in pixels (saturated on overflow).
+        /// Requested height in pixels.
         height: usize,
     },
+    /// A figure cannot be drawn: an impossible parameter (an inverted or
+    /// non-finite axis range, zero columns) or a failure of the drawing
+    /// backend; the message says which.
+    #[error("cannot draw the figure: {0}")]
+    Plot(String),
     /// A matrix that must be square is not.
     #[error("the matrix must be square, got {rows} x {cols}")]
     NonSquare {

@@ -26,8 +26,9 @@
 //!   ([`MelStandardizer`]).
 //! - [`tagging`]: multi-label music tagging sets in MagnaTagATune's layout
 //!   ([`tagging::TagSet`]: annotations, clips, top tags, the usual split).
-//! - [`png`]: PNG plots: an RGB [`png::Canvas`] with a built-in pixel font
-//!   and heatmaps, greyscale images and confusion-matrix figures.
+//! - [`plot`]: figures as PNG (persistence diagrams, barcodes, persistence
+//!   images, image grids, confusion matrices, line charts), drawn with
+//!   plotters in an embedded font.
 //!
 //! ```
 //! let text = "@problemName Toy\n@univariate true\n@classLabel true a b\n@data\n1,2,3:a\n4,5,6:b\n";
@@ -53,7 +54,7 @@ pub mod csv;
 mod error;
 mod limits;
 pub mod npy;
-pub mod png;
+pub mod plot;
 pub mod tagging;
 pub mod ts;
 

@@ -13,7 +13,6 @@ use common::TempDir;
 use ndarray::{array, s, Array, Array2, ArrayD, Ix0, Ix1, Ix2, Ix3, IxDyn, ShapeBuilder};
 use tda_io::csv::{self, CsvOptions};
 use tda_io::npy::{read_npy, write_npy};
-use tda_io::png::{self as tpng, Canvas, MAX_PIXELS, NAN_GREY};
 use tda_io::{clean_stale_temp_files, ts, write_file, Error};
 
 /// A process id above the kernel's limit (`PID_MAX_LIMIT` = 2^22): never
@@ -791,271 +790,21 @@ fn npy_write_to_bad_paths_is_an_io_error_leaving_nothing() {
     assert_eq!(temp_files(dir.path()), Vec::<String>::new());
 }
 
-// ---------------------------------------------------------------- PNG ---
+// --------------------------------------------------------------- plots ---
 
 #[test]
-fn canvas_hostile_sizes_and_drawing() {
-    let size_err = |w: usize, h: usize| matches!(Canvas::new(w, h, [0; 3]), Err(Error::ImageSize { width, height }) if (width, height) == (w, h));
-    let sizes = [
-        (0, 0),
-        (0, 1),
-        (1, 0),
-        (usize::MAX, 2),
-        (2, usize::MAX),
-        (usize::MAX, usize::MAX),
-        (MAX_PIXELS + 1, 1),
-        (1 << 15, 1 << 14),
-        (1 << 32, 1 << 32),
-    ];
-    for (w, h) in sizes {
-        assert!(size_err(w, h), "{w} x {h}");
-    }
-    let mut c = Canvas::new(7, 5, [1, 2, 3]).unwrap();
-    let before = c.clone();
-    // Drawing outside, with zero or huge sizes and scales, never panics and
-    // never touches a pixel it should not.
-    c.fill_rect(usize::MAX, usize::MAX, usize::MAX, usize::MAX, [9; 3]);
-    c.fill_rect(7, 0, 5, 5, [9; 3]);
-    c.fill_rect(0, 5, 5, 5, [9; 3]);
-    c.fill_rect(0, 0, 0, 0, [9; 3]);
-    c.draw_text(0, 0, "ABC", 0, [9; 3]);
-    c.draw_text(usize::MAX, usize::MAX, "ABC", usize::MAX, [9; 3]);
-    c.draw_text_up(usize::MAX, 0, "ABC", usize::MAX, [9; 3]);
-    c.draw_text(7, 0, "\u{1F600}\u{0}\n", 3, [9; 3]);
-    let empty = Array2::<f64>::zeros((0, 0));
-    c.heatmap(0, 0, empty.view(), 1, 0.0, 1.0);
-    c.heatmap(0, 0, array![[1.0]].view(), 0, 0.0, 1.0);
-    assert_eq!(c, before);
-    assert_eq!(c.pixel(7, 0), None);
-    assert_eq!(c.pixel(usize::MAX, usize::MAX), None);
-    // A huge scale at the origin fills the whole canvas, clipped.
-    c.draw_text(0, 0, "8", usize::MAX / 2, [9; 3]);
-    assert_eq!(c.pixel(6, 4), Some([9; 3]));
-    assert_eq!(Canvas::text_width(&"W".repeat(100), usize::MAX), usize::MAX);
-    assert_eq!(Canvas::text_height(usize::MAX), usize::MAX);
-    assert_eq!(Canvas::text_width("", usize::MAX), 0);
-}
-
-#[test]
-fn heatmap_and_ramp_extreme_values() {
-    let mut c = Canvas::new(8, 1, [0; 3]).unwrap();
-    let tiny = f64::from_bits(1);
-    let v = array![[
-        -f64::MAX,
-        0.0,
-        f64::MAX,
-        f64::NAN,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        -0.0,
-        tiny
-    ]];
-    c.heatmap(0, 0, v.view(), 1, -f64::MAX, f64::MAX);
-    let want = [
-        tpng::ramp(0.0),
-        tpng::ramp(0.5),
-        tpng::ramp(1.0),
-        NAN_GREY,
-        tpng::ramp(1.0),
-        tpng::ramp(0.0),
-        tpng::ramp(0.5),
-        tpng::ramp(0.5),
-    ];
-    for (x, w) in want.iter().enumerate() {
-        assert_eq!(c.pixel(x, 0), Some(*w), "x = {x}");
-    }
-    // Degenerate ranges draw the low end; a subnormal range is a range.
-    for (lo, hi) in [
-        (1.0, 1.0),
-        (2.0, 1.0),
-        (f64::NAN, 1.0),
-        (0.0, f64::INFINITY),
-        (f64::NEG_INFINITY, 0.0),
-    ] {
-        c.heatmap(0, 0, array![[0.5]].view(), 1, lo, hi);
-        assert_eq!(c.pixel(0, 0), Some(tpng::ramp(0.0)), "{lo} {hi}");
-    }
-    c.heatmap(0, 0, array![[tiny]].view(), 1, 0.0, 2.0 * tiny);
-    assert_eq!(c.pixel(0, 0), Some(tpng::ramp(0.5)));
-    // The ramp itself.
-    let ramp_cases = [
-        (f64::NAN, NAN_GREY),
-        (f64::INFINITY, [10, 40, 100]),
-        (f64::NEG_INFINITY, [255, 255, 255]),
-        (-0.0, [255, 255, 255]),
-        (tiny, [255, 255, 255]),
-        (f64::MAX, [10, 40, 100]),
-        (1.0, [10, 40, 100]),
-        (0.25, [200, 221, 240]),
-    ];
-    for (t, rgb) in ramp_cases {
-        assert_eq!(tpng::ramp(t), rgb, "{t}");
-    }
-}
-
-/// Decodes an 8-bit PNG: (width, height, bytes).
-fn decode(path: &Path) -> (u32, u32, Vec<u8>) {
-    let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    buf.truncate(info.buffer_size());
-    (info.width, info.height, buf)
-}
-
-#[test]
-fn gray_png_hostile_values_and_shapes() {
-    let dir = TempDir::new("hostile-gray");
-    let p = dir.path().join("g.png");
-    let tiny = f64::from_bits(1);
-    // Exact normalisation over the whole finite range.
-    let cases: Vec<(Array2<f64>, Vec<u8>)> = vec![
-        (array![[-f64::MAX, f64::MAX]], vec![0, 255]),
-        (array![[-f64::MAX, 0.0, f64::MAX]], vec![0, 128, 255]),
-        (array![[f64::MAX, f64::MAX / 2.0]], vec![255, 0]),
-        (array![[0.0, tiny, 2.0 * tiny]], vec![0, 128, 255]),
-        (array![[-0.0, 0.0]], vec![0, 0]),
-        (array![[5.0]], vec![0]),
-        (
-            array![[1.0, 2.0], [3.0, 4.0]].reversed_axes(),
-            vec![0, 170, 85, 255],
-        ),
-    ];
-    let n = cases.len();
-    for (img, want) in cases {
-        write_gray_png_checked(&p, &img, &want);
-    }
-    assert_eq!(n, 7);
-    // A strided view.
-    let big = Array2::from_shape_fn((4, 6), |(i, j)| (i * 6 + j) as f64);
-    tpng::write_gray_png(&p, big.slice(s![..;3, ..;5]), 1).unwrap();
-    let (w, h, data) = decode(&p);
-    assert_eq!((w, h), (2, 2));
-    // [[0, 5], [18, 23]] over [0, 23].
-    assert_eq!(data, vec![0, 55, 200, 255]);
-    // Non-finite values name the first cell in logical order.
-    for (img, row, col) in [
-        (array![[0.0, f64::NAN]], 0, 1),
-        (array![[0.0, 1.0], [f64::NEG_INFINITY, f64::NAN]], 1, 0),
-        (
-            array![[1.0, 2.0], [f64::INFINITY, 3.0]].reversed_axes(),
-            0,
-            1,
-        ),
-    ] {
-        let e = tpng::write_gray_png(&p, img.view(), 1).unwrap_err();
+fn plots_to_bad_paths_are_io_errors_leaving_nothing() {
+    use tda_io::plot::{line_chart, PlotOptions, Series};
+    let dir = TempDir::new("hostile-plot");
+    let s = [Series::per_epoch("loss", &[1.0, 0.5])];
+    let o = PlotOptions::default().size(100, 100);
+    for p in [dir.path().to_path_buf(), dir.path().join("missing/x.png")] {
+        let e = line_chart(&p, &s, &o).unwrap_err();
         assert!(
-            matches!(e, Error::NonFinite { row: r, col: c, .. } if (r, c) == (row, col)),
-            "{e}"
+            matches!(e, Error::Io { ref path, .. } if path == &p),
+            "{p:?}: {e}"
         );
     }
-    // Sizes.
-    for (shape, scale) in [
-        ((0, 3), 1),
-        ((3, 0), 1),
-        ((2, 2), 0),
-        ((2, 2), usize::MAX),
-        ((1 << 15, 1), 1 << 14),
-    ] {
-        let img = Array2::<f64>::zeros(shape);
-        let e = tpng::write_gray_png(&p, img.view(), scale).unwrap_err();
-        assert!(
-            matches!(e, Error::ImageSize { .. }),
-            "{shape:?} x{scale}: {e}"
-        );
-    }
-    // Paths.
-    let e = tpng::write_gray_png(dir.path(), array![[1.0]].view(), 1).unwrap_err();
-    assert!(matches!(e, Error::Io { .. }), "{e}");
-    assert_eq!(temp_files(dir.path()), Vec::<String>::new());
-}
-
-fn write_gray_png_checked(p: &Path, img: &Array2<f64>, want: &[u8]) {
-    tpng::write_gray_png(p, img.view(), 1).unwrap();
-    let (w, h, data) = decode(p);
-    assert_eq!((h as usize, w as usize), img.dim());
-    assert_eq!(data, want, "{img:?}");
-}
-
-/// Counts, labels, and the test the error must pass.
-type ConfusionErrorCase = (Array2<usize>, Vec<String>, fn(&Error) -> bool);
-
-#[test]
-fn confusion_png_hostile_counts_labels_and_paths() {
-    let dir = TempDir::new("hostile-confusion");
-    let p = dir.path().join("c.png");
-    let labels = |n: usize| (0..n).map(|k| format!("class {k}")).collect::<Vec<_>>();
-    // Extreme counts, one class, unicode and empty labels, long and empty titles.
-    let ok_cases: Vec<(Array2<usize>, Vec<String>, String)> = vec![
-        (
-            array![[usize::MAX, usize::MAX], [0, usize::MAX]],
-            labels(2),
-            "max".into(),
-        ),
-        (array![[0]], labels(1), String::new()),
-        (array![[3]], vec![String::new()], "\u{1F600}".repeat(500)),
-        (
-            array![[1, 2], [3, 4]],
-            vec!["\u{263a}\u{263a}".into(), "a\nb\0c".into()],
-            "t".into(),
-        ),
-        (Array2::from_elem((200, 200), 1), labels(200), "many".into()),
-        (
-            array![[1, 2], [3, 4]].reversed_axes(),
-            labels(2),
-            "transposed".into(),
-        ),
-    ];
-    let n_ok = ok_cases.len();
-    for (counts, l, title) in ok_cases {
-        tpng::confusion_png(&p, counts.view(), &l, &title).unwrap();
-        let (w, h, _) = decode(&p);
-        assert!(w > 0 && h > 0);
-    }
-    let err_cases: Vec<ConfusionErrorCase> = vec![
-        (Array2::zeros((0, 0)), vec![], |e| {
-            matches!(e, Error::ImageSize { .. })
-        }),
-        (Array2::zeros((2, 3)), labels(2), |e| {
-            matches!(e, Error::NonSquare { rows: 2, cols: 3 })
-        }),
-        (Array2::zeros((0, 3)), labels(0), |e| {
-            matches!(e, Error::NonSquare { rows: 0, cols: 3 })
-        }),
-        (Array2::zeros((3, 3)), labels(2), |e| {
-            matches!(
-                e,
-                Error::LabelCount {
-                    labels: 2,
-                    classes: 3
-                }
-            )
-        }),
-        (Array2::zeros((1, 1)), labels(5), |e| {
-            matches!(
-                e,
-                Error::LabelCount {
-                    labels: 5,
-                    classes: 1
-                }
-            )
-        }),
-    ];
-    let n_err = err_cases.len();
-    for (counts, l, ok) in err_cases {
-        let e = tpng::confusion_png(&p, counts.view(), &l, "t").unwrap_err();
-        assert!(ok(&e), "{e}");
-    }
-    // 30,000 classes: a canvas over the pixel limit, refused before the
-    // counts are scanned (the counts array would be 7 GB: a broadcast view
-    // with zero strides stands in for it).
-    let one = array![[7usize]];
-    let huge = one.broadcast((30_000, 30_000)).unwrap();
-    let e = tpng::confusion_png(&p, huge, &labels(30_000), "huge").unwrap_err();
-    assert!(matches!(e, Error::ImageSize { .. }), "{e}");
-    let e = tpng::confusion_png(dir.path(), array![[1]].view(), &labels(1), "t").unwrap_err();
-    assert!(matches!(e, Error::Io { .. }), "{e}");
-    assert_eq!((n_ok, n_err), (6, 5));
     assert_eq!(temp_files(dir.path()), Vec::<String>::new());
 }
 
