@@ -72,13 +72,12 @@ use common::{tensor, Res, Settings};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `har_fusion`'s batch-norm settling passes of its Signal PI-Nets (part of
-/// their cache name) and of its classifiers.
-const HAR_PINET_SETTLE: usize = 200;
-const HAR_CLASSIFIER_SETTLE: usize = 100;
-/// `image_pinet`'s.
-const DIGITS_PINET_SETTLE: usize = 25;
-const DIGITS_CLASSIFIER_SETTLE: usize = 20;
+/// `har_fusion`'s and `image_pinet`'s batch-norm settling passes (part of
+/// their networks' cache names).
+const HAR_PINET_SETTLE: usize = common::settle::HAR_PINET;
+const HAR_CLASSIFIER_SETTLE: usize = common::settle::HAR_CLASSIFIER;
+const DIGITS_PINET_SETTLE: usize = common::settle::DIGITS_PINET;
+const DIGITS_CLASSIFIER_SETTLE: usize = common::settle::DIGITS_CLASSIFIER;
 /// Side of the digits.
 const SIDE: usize = 8;
 

@@ -61,12 +61,9 @@ use common::{tensor, Res, Settings};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Passes over the training data after training that bring batch norm's
-/// running statistics up to date ([`TrainConfig::settle_batch_norm`]):
-/// with one batch per epoch a short schedule leaves them far behind.
-const PINET_SETTLE: usize = 200;
-/// The same for the classifiers (three batches per pass).
-const CLASSIFIER_SETTLE: usize = 100;
+/// Batch-norm settling passes ([`TrainConfig::settle_batch_norm`]).
+const PINET_SETTLE: usize = common::settle::HAR_PINET;
+const CLASSIFIER_SETTLE: usize = common::settle::HAR_CLASSIFIER;
 
 /// The settings in words, printed and written with the results.
 fn describe(settings: &Settings) -> String {

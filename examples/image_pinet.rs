@@ -68,14 +68,12 @@ const SIDE: usize = 8;
 /// Side of the persistence images.
 const RES: usize = 50;
 
-/// Passes over the training digits after training that bring batch norm's
-/// running statistics up to date ([`TrainConfig::settle_batch_norm`]; four
-/// batches per pass).
-const PINET_SETTLE: usize = 25;
-/// The same for the classifiers (29 batches per pass). Without it the
-/// small CNN scored 81 % on the test digits in inference mode against
+/// Batch-norm settling passes ([`TrainConfig::settle_batch_norm`]; four
+/// batches per pass for the PI-Nets, 29 for the classifiers). Without them
+/// the small CNN scored 81 % on the test digits in inference mode against
 /// 98 % with batch statistics, after 15 epochs.
-const CLASSIFIER_SETTLE: usize = 20;
+const PINET_SETTLE: usize = common::settle::DIGITS_PINET;
+const CLASSIFIER_SETTLE: usize = common::settle::DIGITS_CLASSIFIER;
 
 /// The settings in words, printed and written with the results.
 fn describe(settings: &Settings) -> String {

@@ -242,3 +242,19 @@ pub fn output_dir(name: &str) -> Res<std::path::PathBuf> {
     std::fs::create_dir_all(&out)?;
     Ok(out)
 }
+
+/// Passes over the training data after training that bring batch norm's
+/// running statistics up to date (`TrainConfig::settle_batch_norm`): with
+/// one batch per epoch a short schedule leaves them far behind. One place
+/// for them, because `exact_pi_layer` reads the networks `har_fusion` and
+/// `image_pinet` cache (the passes are part of the cache name).
+pub mod settle {
+    /// `har_fusion`'s Signal PI-Nets.
+    pub const HAR_PINET: usize = 200;
+    /// `har_fusion`'s classifiers (three batches per pass).
+    pub const HAR_CLASSIFIER: usize = 100;
+    /// `image_pinet`'s Image PI-Nets.
+    pub const DIGITS_PINET: usize = 25;
+    /// `image_pinet`'s classifiers.
+    pub const DIGITS_CLASSIFIER: usize = 20;
+}
