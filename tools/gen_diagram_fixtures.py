@@ -19,7 +19,8 @@ inside it. It writes into crates/tda-io/tests/fixtures/diagrams/:
   `numpy_int.npz` (an int64 member), `numpy_3cols.npz` (shape (2, 3)),
   `numpy_nan.npz` (a NaN death), `numpy_1d.npz` (a 1-D member),
   `numpy_default_names.npz` (`np.savez(path, a)`: key `arr_0`),
-  `numpy_gap.npz` (indices 0 and 2), `numpy_inf_birth.npz`.
+  `numpy_gap.npz` (indices 0 and 2), `numpy_inf_birth.npz`,
+  `huge_shape.npz` (a member's header claims 2^40 rows, one follows).
 
 `--check` loads `rust_written.npz` (written by tda-io's
 `write_diagrams_npz` from `expected.json`) with `np.load` and asserts that
@@ -90,6 +91,14 @@ def write():
     np.savez(OUT / "numpy_default_names.npz", np.array([[0.0, 1.0]]))
     np.savez(OUT / "numpy_gap.npz", dgm_0_dim0=np.zeros((0, 2)), dgm_2_dim0=np.zeros((0, 2)))
     np.savez(OUT / "numpy_inf_birth.npz", dgm_0_dim0=np.array([[INF, INF]]))
+    # A member whose .npy header claims 2^40 rows but holds one.
+    import zipfile
+
+    header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1099511627776, 2), }"
+    header = header + " " * (117 - len(header)) + "\n"
+    member = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode() + bytes(16)
+    with zipfile.ZipFile(OUT / "huge_shape.npz", "w") as z:
+        z.writestr(zipfile.ZipInfo("dgm_0_dim0.npy", (1980, 1, 1, 0, 0, 0)), member)
     print(f"wrote fixtures under {OUT.relative_to(ROOT)}")
 
 

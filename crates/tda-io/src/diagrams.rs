@@ -65,6 +65,7 @@ use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use crate::atomic::{io_error, write_atomic, write_file};
 use crate::error::{Error, Result};
+use crate::limits::reserve_checked;
 use crate::npy::{read_npy_from, write_npy_to};
 
 /// Opens `path` for reading, refusing a directory; returns the file and
@@ -257,16 +258,16 @@ pub fn write_diagrams_npz(path: impl AsRef<Path>, diagrams: &[Diagram]) -> Resul
 /// ```
 ///
 /// # Errors
-/// [`Error::Io`] if the file cannot be opened or read (or is a directory),
-/// or a member's compressed data is corrupt;
+/// [`Error::Io`] if the file cannot be opened or read (or is a directory);
 /// [`Error::DiagramNpz`] if it is not a zip archive (random bytes, a
 /// truncated file), a member is encrypted, compressed by an unsupported
-/// method, fails its checksum, or is not named `dgm_<i>_dim<dim>.npy`, the
+/// method, corrupt, or fails its checksum, or is not named `dgm_<i>_dim<dim>.npy`, the
 /// indices are not exactly `0..n` (missing or repeated), or a member's
 /// array is not a diagram (not 2 columns, NaN, an infinite birth);
 /// [`Error::NpyFormat`], [`Error::NpyDtype`] (e.g. an integer array) or
 /// [`Error::NpyNdim`] naming `<archive>/<member>` for a malformed member;
-/// [`Error::TooLarge`] if a member's array exceeds the memory limit.
+/// [`Error::TooLarge`] if a member (as it decompresses) or its array
+/// exceeds the memory limit.
 pub fn read_diagrams_npz(path: impl AsRef<Path>) -> Result<Vec<Diagram>> {
     let path = path.as_ref();
     let npz = |path: &Path, message: String| Error::DiagramNpz {
@@ -312,11 +313,29 @@ pub fn read_diagrams_npz(path: impl AsRef<Path>) -> Result<Vec<Diagram>> {
         if slots[index].is_some() {
             return Err(npz(path, format!("index {index} appears twice (`{name}`)")));
         }
-        let size = entry.size();
-        let array: Array2<f64> = read_npy_from(&mut entry, size, &member)?;
-        // Reading to the end checks the member's CRC.
-        std::io::copy(&mut entry, &mut std::io::sink())
-            .map_err(|e| npz(&member, format!("corrupt member: {e}")))?;
+        // The sizes a zip archive announces are not backed by its length
+        // (a deflated member expands): the member is read into memory as it
+        // comes, checked against the memory limit as it grows, and its CRC
+        // checked at its end, before the .npy reader sees it.
+        let mut bytes: Vec<u8> = Vec::new();
+        let mut chunk = vec![0u8; 64 << 10];
+        loop {
+            let got = match entry.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(got) => got,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(npz(&member, format!("corrupt member: {e}"))),
+            };
+            reserve_checked(
+                &mut bytes,
+                got,
+                "member of an .npz file",
+                0,
+                memory::limit(),
+            )?;
+            bytes.extend_from_slice(&chunk[..got]);
+        }
+        let array: Array2<f64> = read_npy_from(bytes.as_slice(), bytes.len() as u64, &member)?;
         let d = Diagram::from_array(dim, array.view()).map_err(|e| npz(&member, e.to_string()))?;
         slots[index] = Some(d);
     }

@@ -144,6 +144,11 @@ fn bad_numpy_archives_are_refused_by_name() {
     assert!(npz_message(&e).contains("index 0"), "{e}");
     let e = read_diagrams_npz(fixture("numpy_default_names.npz")).unwrap_err();
     assert!(npz_message(&e).contains("`arr_0.npy`"), "{e}");
+    let e = read_diagrams_npz(fixture("huge_shape.npz")).unwrap_err();
+    assert!(
+        matches!(&e, Error::NpyFormat { message, .. } if message.contains("only 16 follow")),
+        "{e:?}"
+    );
     let e = read_diagrams_npz(fixture("numpy_gap.npz")).unwrap_err();
     assert!(npz_message(&e).contains("index 2"), "{e}");
 }
