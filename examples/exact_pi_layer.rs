@@ -65,7 +65,8 @@ use tda_pinet::vectorize::{pinet_targets, PersistenceImage};
 #[allow(dead_code)]
 mod common;
 
-use common::{tensor, Res, Settings};
+use common::{Res, Settings};
+use tda_pinet::nn::tensor::to_tensor;
 
 // Training allocates and frees large tensors many times per step; mimalloc
 // keeps them mapped (see examples/har_fusion.rs).
@@ -244,7 +245,7 @@ fn main() -> Res<()> {
     println!("error to the exact images (test items):");
     for task in &tasks {
         let layer = PersistenceImageLayer::new(&task.recipe, DiagramConfig::default())?;
-        let curves32 = tensor(&task.test_curves.mapv(|v| v as f32))?;
+        let curves32 = to_tensor(&task.test_curves.mapv(|v| v as f32), &Device::Cpu)?;
         let rows = [
             (
                 "exact layer, f32 input".to_string(),
@@ -602,14 +603,17 @@ fn basicmotions(root: &Path, settings: &Settings) -> Res<Task> {
         || {
             init_keras(&net_vars, 0)?;
             let y = pinet_targets(train.view(), &recipe)?;
-            Ok((tensor(&train.mapv(|v| v as f32))?, tensor(&y)?))
+            Ok((
+                to_tensor(&train.mapv(|v| v as f32), &Device::Cpu)?,
+                to_tensor(&y, &Device::Cpu)?,
+            ))
         },
     )?;
     Ok(Task {
         name: "BasicMotions",
-        train_x: tensor(&train.mapv(|v| v as f32))?,
+        train_x: to_tensor(&train.mapv(|v| v as f32), &Device::Cpu)?,
         train_labels,
-        test_x: tensor(&test.mapv(|v| v as f32))?,
+        test_x: to_tensor(&test.mapv(|v| v as f32), &Device::Cpu)?,
         test_labels,
         test_pi: pinet_targets(test.view(), &recipe)?,
         test_curves: test,
@@ -685,7 +689,10 @@ fn digits_task(root: &Path, settings: &Settings) -> Res<Task> {
     };
     let data = |images: &Array4<f64>| -> Res<(Tensor, Tensor)> {
         let y = pinet_targets(curves(images)?.view(), &recipe)?;
-        Ok((tensor(&images.mapv(|v| v as f32))?, tensor(&y)?))
+        Ok((
+            to_tensor(&images.mapv(|v| v as f32), &Device::Cpu)?,
+            to_tensor(&y, &Device::Cpu)?,
+        ))
     };
     // image_pinet's transfer: trained on 0-4, the head fine-tuned on 5-9.
     let net_vars = VarMap::new();
@@ -738,9 +745,9 @@ fn digits_task(root: &Path, settings: &Settings) -> Res<Task> {
     };
     Ok(Task {
         name: "digits",
-        train_x: tensor(&train.mapv(|v| v as f32))?,
+        train_x: to_tensor(&train.mapv(|v| v as f32), &Device::Cpu)?,
         train_labels,
-        test_x: tensor(&test.mapv(|v| v as f32))?,
+        test_x: to_tensor(&test.mapv(|v| v as f32), &Device::Cpu)?,
         test_labels,
         test_pi: pinet_targets(test_curves.view(), &recipe)?,
         test_curves,

@@ -52,7 +52,8 @@ use tda_pinet::vectorize::{pinet_targets, PersistenceImage, StatFeatures};
 #[allow(dead_code)]
 mod common;
 
-use common::{tensor, Res, Settings};
+use common::{Res, Settings};
+use tda_pinet::nn::tensor::to_tensor;
 
 // Training allocates and frees tensors the size of the widest dense layer
 // (30 MB) many times per step; glibc hands such blocks back to the kernel
@@ -242,12 +243,12 @@ fn main() -> Res<()> {
             Ok(match row.model {
                 ModelKind::Mlp(sets) => {
                     let views: Vec<_> = sets.iter().map(|&i| features(i, split).view()).collect();
-                    RowInput::One(tensor(&concatenate(Axis(1), &views)?)?)
+                    RowInput::One(to_tensor(&concatenate(Axis(1), &views)?, &Device::Cpu)?)
                 }
                 ModelKind::Cnn => RowInput::One(tensor3(frames)?),
                 ModelKind::CnnFusion(i) => RowInput::Fusion(FusionInput {
                     raw: tensor3(frames)?,
-                    images: tensor(features(i, split))?,
+                    images: to_tensor(features(i, split), &Device::Cpu)?,
                 }),
             })
         };
@@ -476,7 +477,7 @@ impl Fit<'_> {
 
 /// Frames as an `f32` tensor.
 fn tensor3(a: &Array3<f64>) -> Res<Tensor> {
-    tensor(&a.mapv(|v| v as f32))
+    Ok(to_tensor(&a.mapv(|v| v as f32), &Device::Cpu)?)
 }
 
 /// A file-name-safe form of a row name: lower-case words joined by `_`.

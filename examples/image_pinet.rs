@@ -56,7 +56,8 @@ use tda_pinet::vectorize::{pinet_targets, PersistenceImage};
 #[allow(dead_code)]
 mod common;
 
-use common::{tensor, Res, Settings};
+use common::{Res, Settings};
+use tda_pinet::nn::tensor::to_tensor;
 
 // Training allocates and frees tensors the size of the widest layers many
 // times per step; mimalloc keeps them mapped (see examples/har_fusion.rs).
@@ -143,13 +144,13 @@ fn main() -> Res<()> {
     // Transfer: 0-4 -> 5-9.
     let (low, high) = (train.only(|l| l < 5), train.only(|l| l >= 5));
     let high_test = test.only(|l| l >= 5);
-    let y_high_test = tensor(&exact_pis(&high_test.images)?)?;
-    let x_high_test = tensor(&high_test.images.mapv(|v| v as f32))?;
+    let y_high_test = to_tensor(&exact_pis(&high_test.images)?, &Device::Cpu)?;
+    let x_high_test = to_tensor(&high_test.images.mapv(|v| v as f32), &Device::Cpu)?;
     let source = image_pinet("source_0-4", &low, None, &settings, &out)?;
     let tuned = image_pinet("finetuned_5-9", &high, Some(&source), &settings, &out)?;
     let scratch = image_pinet("scratch_5-9", &high, None, &settings, &out)?;
     let eval = PiNetTrainer::new(TrainConfig::default())?;
-    let mean_image = tensor(&exact_pis(&high.images)?)?
+    let mean_image = to_tensor(&exact_pis(&high.images)?, &Device::Cpu)?
         .mean_keepdim(0)?
         .broadcast_as(y_high_test.shape())?;
     let baseline = f64::from(candle_nn::loss::mse(&mean_image, &y_high_test)?.to_scalar::<f32>()?);
@@ -188,13 +189,13 @@ fn main() -> Res<()> {
         .iter()
         .map(|(_, p)| -> Res<_> {
             let images = p(&test.images);
-            let x = tensor(&images.mapv(|v| v as f32))?;
+            let x = to_tensor(&images.mapv(|v| v as f32), &Device::Cpu)?;
             let exact = flatten(&exact_pis(&images)?)?;
             let learned = net.infer(&x)?.flatten_from(1)?;
             Ok((x, exact, learned))
         })
         .collect::<Res<_>>()?;
-    let x_train = tensor(&train.images.mapv(|v| v as f32))?;
+    let x_train = to_tensor(&train.images.mapv(|v| v as f32), &Device::Cpu)?;
     // The images each row fuses with the digits: none (the CNN alone),
     // exact, learned.
     let train_images = [
@@ -380,8 +381,8 @@ fn image_pinet(
             if let Some((_, source_vars)) = start {
                 copy_weights(source_vars, &vars)?;
             }
-            let x = tensor(&digits.images.mapv(|v| v as f32))?;
-            Ok((x, tensor(&exact_pis(&digits.images)?)?))
+            let x = to_tensor(&digits.images.mapv(|v| v as f32), &Device::Cpu)?;
+            Ok((x, to_tensor(&exact_pis(&digits.images)?, &Device::Cpu)?))
         },
     )?;
     Ok((net, vars))
@@ -489,7 +490,10 @@ fn side_by_side(
     let show: Vec<usize> = (0..10)
         .filter_map(|d| test.labels.iter().position(|&l| l == d))
         .collect();
-    let x = tensor(&test.images.select(Axis(0), &show).mapv(|v| v as f32))?;
+    let x = to_tensor(
+        &test.images.select(Axis(0), &show).mapv(|v| v as f32),
+        &Device::Cpu,
+    )?;
     let learned = net.infer(&x)?;
     // The legacy grid over [0, 1]: lower bin edges linspace(0, 1, RES),
     // each bin 1 / RES wide.
@@ -534,5 +538,5 @@ fn side_by_side(
 
 /// Images `(n, 1, 50, 50)` as a `(n, 2500)` tensor.
 fn flatten(a: &Array4<f32>) -> Res<Tensor> {
-    Ok(tensor(a)?.flatten_from(1)?)
+    Ok(to_tensor(a, &Device::Cpu)?.flatten_from(1)?)
 }

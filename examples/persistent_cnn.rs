@@ -31,13 +31,14 @@ use std::time::Instant;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
 use clap::Parser;
-use ndarray::{s, Array2, Array4};
+use ndarray::{s, Array2, Array4, Ix2};
 use rayon::prelude::*;
 use tda_pinet::io::audio::{LogMel, MelStandardizer};
 use tda_pinet::io::plot::{self, PlotOptions};
 use tda_pinet::io::tagging::TagSet;
 use tda_pinet::nn::layers::{LandscapeConfig, LandscapeLayer};
 use tda_pinet::nn::metrics::{mean_sd, TagAuc};
+use tda_pinet::nn::tensor::{to_array, to_tensor};
 use tda_pinet::nn::{init_keras, PersistentCnn, PersistentCnnConfig, TaggerTrainer, TrainConfig};
 
 // Shared with the other examples; this one uses the progress bar.
@@ -115,7 +116,7 @@ fn split(set: &TagSet, mels: &[Array2<f64>], frames: usize, std: &MelStandardize
         x.slice_mut(s![i, 0, .., ..]).assign(&z.mapv(|v| v as f32));
     }
     Ok(Split {
-        x: common::tensor(&x)?,
+        x: to_tensor(&x, &Device::Cpu)?,
         y: set.labels().to_owned(),
     })
 }
@@ -301,9 +302,9 @@ fn draw_clip(model: &PersistentCnn, test: &Split, epochs: usize, path: &Path) ->
     let spec = Array2::from_shape_fn((spec[0].len(), spec.len()), |(m, t)| spec[t][m]);
     let curves = model.activation_curves(&x)?.detach();
     let landscapes = LandscapeLayer::new(LandscapeConfig::default())?.forward(&curves)?;
-    let curves2 = to_array2(&curves.squeeze(0)?)?;
+    let curves2 = to_array::<f64, Ix2>(&curves.squeeze(0)?)?;
     let (_, c, segments, k, n) = landscapes.dims5()?;
-    let land = to_array2(&landscapes.squeeze(0)?.reshape((c, segments * k * n))?)?;
+    let land = to_array::<f64, Ix2>(&landscapes.squeeze(0)?.reshape((c, segments * k * n))?)?;
     // 512-sample hops at 16 kHz.
     let seconds = spec.ncols() as f64 * 512.0 / 16_000.0;
     let panels = [
@@ -344,10 +345,4 @@ fn draw_clip(model: &PersistentCnn, test: &Split, epochs: usize, path: &Path) ->
         .size(1000, 3 * 320 + 60);
     plot::image_grid(path, &panels, 1, &opts)?;
     Ok(())
-}
-
-fn to_array2(t: &Tensor) -> Res<Array2<f64>> {
-    let (r, c) = t.dims2()?;
-    let v = t.to_dtype(DType::F64)?.flatten_all()?.to_vec1::<f64>()?;
-    Ok(Array2::from_shape_vec((r, c), v)?)
 }

@@ -25,6 +25,7 @@ use candle_nn::{VarBuilder, VarMap};
 use clap::Parser;
 use ndarray::{s, Array3};
 use tda_pinet::io::ts;
+use tda_pinet::nn::tensor::to_tensor;
 use tda_pinet::nn::{init_keras, PiNetTrainer, SignalPiNet, SignalPiNetConfig, TrainConfig};
 use tda_pinet::vectorize::{pinet_targets, PersistenceImage};
 
@@ -80,15 +81,8 @@ fn main() -> Res<()> {
     );
 
     let dev = Device::Cpu;
-    let tensor =
-        |a: &[f32], dims: &[usize]| -> Res<Tensor> { Ok(Tensor::from_slice(a, dims, &dev)?) };
-    let x = |a: &Array3<f64>| -> Res<Tensor> {
-        let v: Vec<f32> = a.iter().map(|&v| v as f32).collect();
-        tensor(&v, &[a.dim().0, 3, 100])
-    };
-    let y = |a: &ndarray::Array4<f32>| -> Res<Tensor> {
-        tensor(a.as_slice().ok_or("contiguous targets")?, a.shape())
-    };
+    let x = |a: &Array3<f64>| -> Res<Tensor> { Ok(to_tensor(&a.mapv(|v| v as f32), &dev)?) };
+    let y = |a: &ndarray::Array4<f32>| -> Res<Tensor> { Ok(to_tensor(a, &dev)?) };
     let (xt_test, yt_test) = (x(&test)?, y(&y_test)?);
 
     // Baselines: all zeros, and the mean training image.

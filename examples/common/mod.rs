@@ -113,16 +113,6 @@ impl Settings {
     }
 }
 
-/// An `f32` array as a CPU tensor of the same shape.
-pub fn tensor<D: ndarray::Dimension>(a: &ndarray::Array<f32, D>) -> Res<candle_core::Tensor> {
-    let a = a.as_standard_layout();
-    Ok(candle_core::Tensor::from_slice(
-        a.as_slice().ok_or("contiguous")?,
-        a.shape(),
-        &candle_core::Device::Cpu,
-    )?)
-}
-
 /// A progress bar over a trainer's epochs on standard error, drawn from
 /// the trainer's per-epoch callback (`fit_with`): the epochs done, the
 /// last losses, the time spent and left.

@@ -88,6 +88,36 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A JSON diagram file does not follow the diagram format (see
+    /// [`crate::diagrams`]): malformed JSON, a NaN, a pair that is not
+    /// `[birth, death]`, an infinite birth, a `dim` that is not a
+    /// non-negative integer, a missing or unknown key. `line` and `column`
+    /// are 1-based, as serde_json reports them; both are 0 when no place in
+    /// the text is to blame (writing a diagram that holds NaN).
+    #[error("{path}{}: {message}", if *line == 0 { String::new() } else { format!(", line {line}, column {column}") })]
+    DiagramJson {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line (0: none).
+        line: usize,
+        /// 1-based column (0: none).
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// An `.npz` archive of diagrams is malformed: not a zip archive, a
+    /// corrupt or encrypted member, a member not named `dgm_<i>_dim<dim>.npy`
+    /// or indices that are not `0..n`, or a member array that is not a
+    /// diagram (not 2 columns, a NaN, an infinite birth). Problems of one
+    /// member's `.npy` content are [`Error::NpyFormat`], [`Error::NpyDtype`]
+    /// or [`Error::NpyNdim`] naming `<archive>/<member>`.
+    #[error("{path}: not a valid .npz archive of diagrams: {message}")]
+    DiagramNpz {
+        /// The archive, or `<archive>/<member>` for one member.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// A figure's side is outside
     /// [`plot::MIN_SIDE`](crate::plot::MIN_SIDE)`..=`[`plot::MAX_SIDE`](crate::plot::MAX_SIDE)
     /// pixels.

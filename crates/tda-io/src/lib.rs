@@ -20,6 +20,8 @@
 //! - [`csv`]: numeric CSV tables (e.g. sensor recordings), all columns or
 //!   selected ones by name, optionally gzip-compressed (`.gz`).
 //! - [`npy`]: NumPy `.npy` arrays, read and written with dtype and shape checks.
+//! - [`diagrams`]: sets of persistence diagrams as JSON (the diagram format
+//!   of [`tda_persistence`]'s crate docs) or as NumPy `.npz` archives.
 //! - [`audio`]: WAV and MP3 files ([`read_wav`], [`read_audio`]) and the
 //!   Persistent CNN's log-mel spectrogram input ([`LogMel`], librosa's
 //!   `melspectrogram` semantics), standardised per mel band
@@ -51,6 +53,7 @@
 mod atomic;
 pub mod audio;
 pub mod csv;
+pub mod diagrams;
 mod error;
 mod limits;
 pub mod npy;
@@ -60,4 +63,7 @@ pub mod ts;
 
 pub use atomic::{clean_stale_temp_files, write_file, STALE_AFTER};
 pub use audio::{read_audio, read_wav, LogMel, LogMelBuilder, MelStandardizer, Wav};
+pub use diagrams::{
+    read_diagrams_json, read_diagrams_npz, write_diagrams_json, write_diagrams_npz,
+};
 pub use error::{AnnotationProblem, AudioErrorKind, Error, Result};

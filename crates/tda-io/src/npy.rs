@@ -54,10 +54,6 @@ where
     D: Dimension,
 {
     let path = path.as_ref();
-    let format = |message: String| Error::NpyFormat {
-        path: path.to_path_buf(),
-        message,
-    };
     let file = File::open(path).map_err(|e| io_error(path, e))?;
     let meta = file.metadata().map_err(|e| io_error(path, e))?;
     if meta.is_dir() {
@@ -66,8 +62,25 @@ where
             std::io::Error::new(std::io::ErrorKind::IsADirectory, "the path is a directory"),
         ));
     }
-    let file_len = meta.len();
-    let mut reader = BufReader::new(file);
+    read_npy_from(BufReader::new(file), meta.len(), path)
+}
+
+/// Reads an `.npy` array of `file_len` bytes from `reader` (a file, or a
+/// member of an `.npz` archive), with every check of [`read_npy`]; errors
+/// name `path`.
+pub(crate) fn read_npy_from<T, D>(
+    mut reader: impl Read,
+    file_len: u64,
+    path: &Path,
+) -> Result<Array<T, D>>
+where
+    T: ReadableElement,
+    D: Dimension,
+{
+    let format = |message: String| Error::NpyFormat {
+        path: path.to_path_buf(),
+        message,
+    };
     let header = read_header(&mut reader, file_len).map_err(|e| match e {
         HeaderError::Io(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
             format("the file ends early".to_string())
@@ -156,24 +169,36 @@ where
     D: Dimension,
 {
     let path = path.as_ref();
-    write_atomic(path, |w| {
-        if array.is_empty() {
-            // ndarray-npy takes an empty view with unusual strides for a
-            // contiguous one and panics on it: write a fresh empty array of
-            // the same shape instead.
-            let empty =
-                Array::<T, D>::from_shape_vec(array.raw_dim(), Vec::new()).map_err(|e| {
-                    Error::NpyFormat {
-                        path: path.to_path_buf(),
-                        message: format!("an empty array of shape {:?}: {e}", array.shape()),
-                    }
-                })?;
-            empty.write_npy(w)
-        } else {
-            array.write_npy(w)
-        }
-        .map_err(|e| write_error(path, e))
-    })
+    write_atomic(path, |w| write_npy_to(w, array, path))
+}
+
+/// Writes `array` as `.npy` bytes to `w` (as [`write_npy`] lays them out);
+/// errors name `path`.
+pub(crate) fn write_npy_to<T, S, D>(
+    w: &mut impl std::io::Write,
+    array: &ArrayBase<S, D>,
+    path: &Path,
+) -> Result<()>
+where
+    T: WritableElement,
+    S: Data<Elem = T>,
+    D: Dimension,
+{
+    if array.is_empty() {
+        // ndarray-npy takes an empty view with unusual strides for a
+        // contiguous one and panics on it: write a fresh empty array of
+        // the same shape instead.
+        let empty = Array::<T, D>::from_shape_vec(array.raw_dim(), Vec::new()).map_err(|e| {
+            Error::NpyFormat {
+                path: path.to_path_buf(),
+                message: format!("an empty array of shape {:?}: {e}", array.shape()),
+            }
+        })?;
+        empty.write_npy(w)
+    } else {
+        array.write_npy(w)
+    }
+    .map_err(|e| write_error(path, e))
 }
 
 // Why the header is read here rather than by ndarray-npy (0.9.1, read for

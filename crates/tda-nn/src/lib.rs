@@ -36,6 +36,8 @@
 //!   Persistent CNN tagger;
 //! - [`train`]: [`TrainConfig`], the shared loop, the three trainers,
 //!   [`Adam`] and [`Adagrad`] (in place on the CPU), checkpoints;
+//! - [`tensor`]: ndarray arrays to tensors and back ([`tensor::to_tensor`],
+//!   [`tensor::to_array`]);
 //! - [`metrics`]; input checks (shapes, values, memory) in a private
 //!   `validate` module.
 //!
@@ -91,6 +93,7 @@ pub mod layers;
 pub mod metrics;
 pub mod models;
 mod targets;
+pub mod tensor;
 pub mod train;
 mod validate;
 

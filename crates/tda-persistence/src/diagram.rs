@@ -1,7 +1,11 @@
 //! Persistence pairs and diagrams.
 
 use std::cmp::Ordering;
+use std::fmt;
 
+use ndarray::{Array2, ArrayView2};
+
+use crate::error::{Error, Result};
 use crate::sort::{sort_canonical, SortScratch};
 
 /// One bar of a barcode: a homology class born at `birth` and dying at `death`.
@@ -134,6 +138,92 @@ impl Diagram {
             .map(PersistencePair::persistence)
             .filter(|p| !p.is_nan())
             .reduce(f64::max)
+    }
+}
+
+impl Diagram {
+    /// The pairs as an `(n, 2)` array, one row `[birth, death]` per pair in
+    /// the diagram's order; infinite deaths stay `f64::INFINITY` (or
+    /// `f64::NEG_INFINITY` for superlevel essential classes).
+    ///
+    /// ```
+    /// use tda_persistence::{Diagram, PersistencePair};
+    /// let d = Diagram::new(0, vec![PersistencePair::new(0.0, f64::INFINITY)]);
+    /// let a = d.to_array();
+    /// assert_eq!(a.dim(), (1, 2));
+    /// assert_eq!(Diagram::from_array(0, a.view()).unwrap(), d);
+    /// ```
+    pub fn to_array(&self) -> Array2<f64> {
+        let mut a = Array2::zeros((self.pairs.len(), 2));
+        for (mut row, p) in a.rows_mut().into_iter().zip(&self.pairs) {
+            row[0] = p.birth;
+            row[1] = p.death;
+        }
+        a
+    }
+
+    /// A diagram of dimension `dim` from an `(n, 2)` array of rows
+    /// `[birth, death]` (any layout; `n` may be 0), sorted into canonical
+    /// order as by [`Diagram::new`]. Deaths may be infinite (essential
+    /// classes, `+inf` or `-inf`); births must be finite and nothing may be
+    /// NaN. Zero-persistence rows are kept as given.
+    ///
+    /// # Errors
+    /// [`Error::Shape`] if the array does not have exactly 2 columns;
+    /// [`Error::NonFinite`] naming the flat row-major index of the first NaN
+    /// value or infinite birth.
+    pub fn from_array(dim: usize, array: ArrayView2<'_, f64>) -> Result<Self> {
+        let (rows, cols) = array.dim();
+        if cols != 2 {
+            return Err(Error::Shape {
+                rows,
+                cols,
+                reason: "a diagram array needs 2 columns (birth, death)",
+            });
+        }
+        let mut pairs = Vec::with_capacity(rows);
+        for (i, row) in array.rows().into_iter().enumerate() {
+            let (birth, death) = (row[0], row[1]);
+            if !birth.is_finite() {
+                return Err(Error::NonFinite { index: 2 * i });
+            }
+            if death.is_nan() {
+                return Err(Error::NonFinite { index: 2 * i + 1 });
+            }
+            pairs.push(PersistencePair::new(birth, death));
+        }
+        Ok(Self::new(dim, pairs))
+    }
+}
+
+/// `[birth, death)`, each value as Rust's `{}` formats an `f64` (the
+/// shortest text that reads back to the same value; `inf` and `-inf` for
+/// infinities).
+impl fmt::Display for PersistencePair {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}, {})", self.birth, self.death)
+    }
+}
+
+/// A readable list of bars: a line `H<dim>: <n> bars` (`1 bar`), then one
+/// line per pair, indented by two spaces, in the diagram's order:
+///
+/// ```
+/// use tda_persistence::{Diagram, PersistencePair};
+/// let d = Diagram::new(0, vec![
+///     PersistencePair::new(0.5, 1.25),
+///     PersistencePair::new(0.0, f64::INFINITY),
+/// ]);
+/// assert_eq!(d.to_string(), "H0: 2 bars\n  [0, inf)\n  [0.5, 1.25)");
+/// ```
+impl fmt::Display for Diagram {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.pairs.len();
+        write!(f, "H{}: {n} bar{}", self.dim, if n == 1 { "" } else { "s" })?;
+        for p in &self.pairs {
+            write!(f, "\n  {p}")?;
+        }
+        Ok(())
     }
 }
 
