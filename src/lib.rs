@@ -31,6 +31,7 @@
 //! | feature | what it adds |
 //! |---|---|
 //! | (none) | [`persistence`]: diagrams of signals, images, point clouds |
+//! | `serde` | serde for `Diagram` and `PersistencePair` (the JSON diagram format) |
 //! | `vectorize` | `vectorize`: persistence images, landscapes, Betti curves, silhouettes, entropy, distances |
 //! | `emph` | `emph`: exact multi-parameter persistence of time series (with `vectorize`) |
 //! | `io` | `io`: `.ts`, CSV, `.npy`, audio and PNG files |
