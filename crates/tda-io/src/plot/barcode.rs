@@ -8,7 +8,7 @@ use tda_persistence::Diagram;
 
 use super::colour::palette;
 use super::diagram::{check_pairs, finite_range};
-use super::{anchored, font, padded, render, tick, PlotOptions};
+use super::{anchored, font, legend, padded, render, tick, PlotOptions};
 use crate::error::Result;
 
 /// Writes the barcode of the diagrams: one horizontal bar `[birth, death)`
@@ -86,13 +86,7 @@ pub fn barcode(path: impl AsRef<Path>, diagrams: &[Diagram], opts: &PlotOptions)
                 anchored(12.0, HPos::Right, VPos::Top),
             )])?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.5))
-            .label_font(font(12.0))
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
     })
 }

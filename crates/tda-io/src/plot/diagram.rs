@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use tda_persistence::Diagram;
 
 use super::colour::palette;
-use super::{anchored, check_finite, font, padded, render, tick, Draw, PlotOptions};
+use super::{anchored, check_finite, font, legend, padded, render, tick, Draw, PlotOptions};
 use crate::error::{Error, Result};
 
 /// Writes the diagrams (one colour and legend entry `H<dim>` per diagram)
@@ -82,13 +82,7 @@ pub fn persistence_diagram(
                 .label(format!("H{} ({} pairs)", d.dim, d.pairs.len()))
                 .legend(move |(x, y)| Circle::new((x + 8, y), 4, c.filled()));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.5))
-            .label_font(font(12.0))
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
     })
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use plotters::prelude::*;
 
 use super::colour::palette;
-use super::{check_finite, font, padded, render, tick, PlotOptions};
+use super::{check_finite, font, legend, padded, render, tick, PlotOptions};
 use crate::error::{Error, Result};
 
 /// One named curve of a [`line_chart`].
@@ -94,13 +94,7 @@ pub fn line_chart(path: impl AsRef<Path>, series: &[Series], opts: &PlotOptions)
             }
         }
         if named {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.5))
-                .label_font(font(12.0))
-                .draw()?;
+            legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         }
         Ok(())
     })

@@ -199,6 +199,22 @@ fn check_finite(
     Ok(())
 }
 
+/// Draws the legend of `chart`'s labelled series at `position`, in the
+/// style every figure shares.
+fn legend<'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, BitMapBackend<'a>, CT>,
+    position: SeriesLabelPosition,
+) -> Draw {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.5))
+        .label_font(font(12.0))
+        .draw()?;
+    Ok(())
+}
+
 /// Draws a figure of `opts`' size: white background, the title and
 /// subtitle at the top, then `body` in the rest; encodes it and writes it
 /// to `path`.
