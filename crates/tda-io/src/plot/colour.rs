@@ -17,13 +17,7 @@ pub fn colour_map(t: f64) -> RGBColor {
         [170.0, 220.0, 50.0],
         [253.0, 231.0, 37.0],
     ];
-    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
-    let pos = t * (STOPS.len() - 1) as f64;
-    // `pos` is in [0, 8]: the casts cannot truncate out of range.
-    let k = (pos.floor() as usize).min(STOPS.len() - 2);
-    let f = pos - k as f64;
-    let mix = |c: usize| (STOPS[k][c] + (STOPS[k + 1][c] - STOPS[k][c]) * f).round() as u8;
-    RGBColor(mix(0), mix(1), mix(2))
+    interpolate(&STOPS, t)
 }
 
 /// White at 0 through light and mid blue to dark navy at 1 (clamped; NaN
@@ -37,11 +31,19 @@ pub(crate) fn blues(t: f64) -> RGBColor {
         [35.0, 110.0, 180.0],
         [10.0, 40.0, 100.0],
     ];
+    interpolate(&STOPS, t)
+}
+
+/// The colour at `t` of the map through `stops` (at least two, evenly
+/// spaced over `[0, 1]`), linear between stops; `t` is clamped to `[0, 1]`
+/// and NaN gives the first stop.
+fn interpolate(stops: &[[f64; 3]], t: f64) -> RGBColor {
     let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
-    let pos = t * (STOPS.len() - 1) as f64;
-    let k = (pos.floor() as usize).min(STOPS.len() - 2);
+    let pos = t * (stops.len() - 1) as f64;
+    // `pos` is in [0, stops - 1]: the cast cannot truncate out of range.
+    let k = (pos.floor() as usize).min(stops.len() - 2);
     let f = pos - k as f64;
-    let mix = |c: usize| (STOPS[k][c] + (STOPS[k + 1][c] - STOPS[k][c]) * f).round() as u8;
+    let mix = |c: usize| (stops[k][c] + (stops[k + 1][c] - stops[k][c]) * f).round() as u8;
     RGBColor(mix(0), mix(1), mix(2))
 }
 
