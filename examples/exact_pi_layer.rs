@@ -42,6 +42,8 @@
 //! `--full` (PI-Net's 300 / 300 / 400 schedule for the PI-Nets, as the
 //! other examples' `--full`, and 300 classifier epochs on BasicMotions),
 //! `--batch N` (throughput batch, default 64).
+//!
+//! Paths under `target/` are under `$CARGO_TARGET_DIR` instead when that is set.
 
 use std::fmt::Write as _;
 use std::path::Path;

@@ -30,6 +30,8 @@
 //! `--epochs N` (classifier epochs, default 20), `--pinet-epochs N` (per
 //! stage, two stages 1e-3 then 1e-4; default 10), `--full` (the paper's
 //! 300 / 300 / 400 PI-Net schedule and 300 classifier epochs), `--retrain`.
+//!
+//! Paths under `target/` are under `$CARGO_TARGET_DIR` instead when that is set.
 
 use std::fmt::Write as _;
 use std::path::Path;

@@ -28,6 +28,8 @@
 //! `--pinet-epochs N` (Image PI-Net epochs per stage, two stages 1e-3 then
 //! 1e-4; default 10), `--full` (the paper's 300 / 300 / 400 schedule),
 //! `--retrain` (ignore the networks cached in `target/image_pinet/`).
+//!
+//! Paths under `target/` are under `$CARGO_TARGET_DIR` instead when that is set.
 
 #[path = "../benches/common/mod.rs"]
 #[allow(dead_code)]

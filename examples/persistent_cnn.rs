@@ -23,6 +23,8 @@
 //! Run: `cargo run --release --example persistent_cnn` (defaults: 3 seeds,
 //! 5 epochs, under 10 minutes on two cores). Flags: `--seeds N`, `--epochs
 //! N`, `--full` (the paper's 10 epochs), `--mtat DIR`.
+//!
+//! Paths under `target/` are under `$CARGO_TARGET_DIR` instead when that is set.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
