@@ -54,7 +54,6 @@
 //! std::fs::remove_dir_all(&dir).unwrap();
 //! ```
 
-use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -66,21 +65,7 @@ use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 use crate::atomic::{io_error, write_atomic, write_file};
 use crate::error::{Error, Result};
 use crate::limits::reserve_checked;
-use crate::npy::{read_npy_from, write_npy_to};
-
-/// Opens `path` for reading, refusing a directory; returns the file and
-/// its length.
-fn open(path: &Path) -> Result<(File, u64)> {
-    let file = File::open(path).map_err(|e| io_error(path, e))?;
-    let meta = file.metadata().map_err(|e| io_error(path, e))?;
-    if meta.is_dir() {
-        return Err(io_error(
-            path,
-            std::io::Error::new(std::io::ErrorKind::IsADirectory, "the path is a directory"),
-        ));
-    }
-    Ok((file, meta.len()))
-}
+use crate::npy::{open_file, read_npy_from, write_npy_to};
 
 /// The first NaN value or infinite birth in `diagrams`, as a message
 /// naming the diagram and the pair: what neither format can hold.
@@ -129,7 +114,7 @@ fn json_error(path: &Path, e: &serde_json::Error, prefix: &str) -> Error {
 /// neither a diagram nor a list.
 pub fn read_diagrams_json(path: impl AsRef<Path>) -> Result<Vec<Diagram>> {
     let path = path.as_ref();
-    let (file, len) = open(path)?;
+    let (file, len) = open_file(path)?;
     memory::check("diagram JSON file", Some(len))?;
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     // Bounded by the checked length: a file growing meanwhile is cut there
@@ -274,7 +259,7 @@ pub fn read_diagrams_npz(path: impl AsRef<Path>) -> Result<Vec<Diagram>> {
         path: path.to_path_buf(),
         message,
     };
-    let (file, _) = open(path)?;
+    let (file, _) = open_file(path)?;
     let mut archive = ZipArchive::new(BufReader::new(file)).map_err(|e| match e {
         zip::result::ZipError::Io(e) if e.kind() != std::io::ErrorKind::UnexpectedEof => {
             io_error(path, e)

@@ -54,6 +54,13 @@ where
     D: Dimension,
 {
     let path = path.as_ref();
+    let (file, len) = open_file(path)?;
+    read_npy_from(BufReader::new(file), len, path)
+}
+
+/// Opens `path` for reading, refusing a directory; returns the file and
+/// its length.
+pub(crate) fn open_file(path: &Path) -> Result<(File, u64)> {
     let file = File::open(path).map_err(|e| io_error(path, e))?;
     let meta = file.metadata().map_err(|e| io_error(path, e))?;
     if meta.is_dir() {
@@ -62,7 +69,7 @@ where
             std::io::Error::new(std::io::ErrorKind::IsADirectory, "the path is a directory"),
         ));
     }
-    read_npy_from(BufReader::new(file), meta.len(), path)
+    Ok((file, meta.len()))
 }
 
 /// Reads an `.npy` array of `file_len` bytes from `reader` (a file, or a
