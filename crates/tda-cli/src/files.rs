@@ -67,3 +67,8 @@ pub fn write_diagrams(path: &Path, diagrams: &[Diagram]) -> Result<()> {
         }),
     }
 }
+
+/// Whether `path` names a diagram file (`.json` or `.npz`) rather than data.
+pub fn is_diagram_file(path: &Path) -> bool {
+    matches!(extension(path).as_str(), "json" | "npz")
+}

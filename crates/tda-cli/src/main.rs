@@ -7,6 +7,7 @@
 mod commands;
 mod error;
 mod files;
+mod progress;
 
 use std::process::ExitCode;
 
@@ -23,15 +24,24 @@ use clap::Parser;
   tda diagram BasicMotions_TRAIN.ts -o bm.npz            # one diagram per series and channel
   tda diagram cloud.csv --rips --maxdim 1 -o cloud.npz   # Vietoris-Rips H0 and H1
   tda diagram image.npy --cubical -o image.json          # cubical H0 and H1 of an image
-  tda image walks.json --sigma 0.25 --resolution 50 50 -o pis.npy
+  tda diagram walks.npy --rips --window 10 --maxdim 1 -o sw.npz   # Rips of sliding windows
+  tda image walks.json --sigma 0.25 --resolution 50 50 -o pis.npy --range-out r.npy
+  tda landscape BasicMotions_TRAIN.ts --layers 3 -o landscapes.npy   # straight from data
+  tda entropy cloud.npz --dim 1 -o entropy.npy
   tda distance a.json b.json --wasserstein 1
-  tda plot cloud.npz -o cloud.png"
+  tda distance walks.json -o matrix.npy                  # the pairwise matrix
+  tda plot cloud.npz -o cloud.png
+  tda plot pis.npy --ranges r.npy -o pis.png"
 )]
 struct Cli {
     /// Threads for batch computations (default: all cores, or
     /// RAYON_NUM_THREADS); results do not depend on it.
     #[arg(long, global = true)]
     threads: Option<usize>,
+    /// No progress on stderr (by default a bar on a terminal, a line per
+    /// stage otherwise, for stages longer than a second).
+    #[arg(short, long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: commands::Command,
 }
@@ -57,5 +67,5 @@ fn run(cli: Cli) -> error::Result<()> {
             .build_global()
             .map_err(|e| error::Error::Threads(e.to_string()))?;
     }
-    cli.command.run()
+    cli.command.run(progress::Report::detect(cli.quiet))
 }

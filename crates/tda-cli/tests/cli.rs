@@ -205,9 +205,44 @@ fn every_error_is_one_line_naming_the_problem() {
         "sigma",
     );
     fails(
-        &tda(&["image", "walks.npy", "-o", "x.npy"], &dir),
+        &tda(&["image", "w.json", "--rips", "-o", "x.npy"], &dir),
+        1,
+        "w.json: --superlevel, --rips and --cubical apply to data",
+    );
+    fails(
+        &tda(&["landscape", "notes.txt", "-o", "x.npy"], &dir),
+        1,
+        "notes.txt: expected a .npy, .csv or .ts file",
+    );
+    fails(
+        &tda(&["betti", "w.json", "--resolution", "0", "-o", "x.npy"], &dir),
+        1,
+        "resolution",
+    );
+    fails(
+        &tda(&["entropy", "w.json", "--essential", "often", "-o", "x.npy"], &dir),
+        2,
+        "expected drop, keep or a number",
+    );
+    fails(
+        &tda(&["silhouette", "w.json", "--power", "nan", "-o", "x.npy"], &dir),
+        1,
+        "power",
+    );
+    fails(
+        &tda(&["diagram", "walks.npy", "--rips", "--window", "0", "-o", "x.npz"], &dir),
         1,
         "walks.npy",
+    );
+    fails(
+        &tda(&["plot", "walks.npy", "--curves", "--ranges", "w.json", "-o", "x.png"], &dir),
+        1,
+        "w.json",
+    );
+    fails(
+        &tda(&["plot", "walks.npy", "--item", "9", "-o", "x.png"], &dir),
+        1,
+        "--item 9: the file holds 1 items",
     );
     fails(
         &tda(
