@@ -16,13 +16,13 @@ fn extension(path: &Path) -> String {
         .to_ascii_lowercase()
 }
 
-/// An array of numbers from a `.npy` file (float64), a `.csv` file
+/// An array of numbers from a `.npy` file (any real or integer dtype), a `.csv` file
 /// (comma-separated, no header; `.csv.gz` too) or a UEA/UCR `.ts` archive
 /// (its series as `(n, channels, length)`; the labels are not used).
 pub fn read_array(path: &Path) -> Result<ArrayD<f64>> {
     let name = path.to_string_lossy().to_ascii_lowercase();
     if extension(path) == "npy" {
-        Ok(tda_io::npy::read_npy::<f64, IxDyn>(path)?)
+        read_npy_numbers(path)
     } else if extension(path) == "ts" {
         Ok(tda_io::ts::read(path)?.data.into_dyn())
     } else if name.ends_with(".csv") || name.ends_with(".csv.gz") {
@@ -42,6 +42,39 @@ pub fn read_array(path: &Path) -> Result<ArrayD<f64>> {
             problem: "expected a .npy, .csv or .ts file".into(),
         })
     }
+}
+
+/// A `.npy` array of any real or integer dtype, as float64 (integers of
+/// more than 53 bits may round).
+pub fn read_npy_numbers(path: &Path) -> Result<ArrayD<f64>> {
+    use tda_io::npy::read_npy;
+    fn widen<T: Copy + Into<f64>>(a: ArrayD<T>) -> ArrayD<f64> {
+        a.mapv(Into::into)
+    }
+    let found = match read_npy::<f64, IxDyn>(path) {
+        Err(tda_io::Error::NpyDtype { found, .. }) => found,
+        other => return Ok(other?),
+    };
+    let kind = found
+        .trim_matches('\'')
+        .trim_start_matches(['<', '>', '|', '=']);
+    Ok(match kind {
+        "f4" => widen(read_npy::<f32, IxDyn>(path)?),
+        "i1" => widen(read_npy::<i8, IxDyn>(path)?),
+        "i2" => widen(read_npy::<i16, IxDyn>(path)?),
+        "i4" => widen(read_npy::<i32, IxDyn>(path)?),
+        "i8" => read_npy::<i64, IxDyn>(path)?.mapv(|v| v as f64),
+        "u1" => widen(read_npy::<u8, IxDyn>(path)?),
+        "u2" => widen(read_npy::<u16, IxDyn>(path)?),
+        "u4" => widen(read_npy::<u32, IxDyn>(path)?),
+        "u8" => read_npy::<u64, IxDyn>(path)?.mapv(|v| v as f64),
+        _ => {
+            return Err(Error::Input {
+                path: path.to_path_buf(),
+                problem: format!("dtype {found} is not a real or integer type"),
+            })
+        }
+    })
 }
 
 /// Diagrams from a `.json` or `.npz` diagram file.

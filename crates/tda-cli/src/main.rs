@@ -39,7 +39,8 @@ struct Cli {
     #[arg(long, global = true)]
     threads: Option<usize>,
     /// No progress on stderr (by default a bar on a terminal, a line per
-    /// stage otherwise, for stages longer than a second).
+    /// stage otherwise, for stages longer than a second, or than
+    /// TDA_PROGRESS_AFTER seconds).
     #[arg(short, long, global = true)]
     quiet: bool,
     #[command(subcommand)]

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// A stage shows itself once it has run this long.
+/// A stage shows itself once it has run this long, unless the environment
+/// variable `TDA_PROGRESS_AFTER` gives another time in seconds.
 const SHOW_AFTER: Duration = Duration::from_secs(1);
 /// Between two lines of a piped stage that is still running.
 const LINE_EVERY: Duration = Duration::from_secs(10);
@@ -48,7 +49,12 @@ impl Report {
             bar.set_style(style);
         }
         let now = Instant::now();
+        let show_after = std::env::var("TDA_PROGRESS_AFTER")
+            .ok()
+            .and_then(|s| Duration::try_from_secs_f64(s.parse().ok()?).ok())
+            .unwrap_or(SHOW_AFTER);
         Stage {
+            show_after,
             report: self,
             name: name.to_owned(),
             unit: unit.to_owned(),
@@ -64,6 +70,7 @@ impl Report {
 /// closed with [`Stage::finish`].
 #[derive(Debug)]
 pub struct Stage {
+    show_after: Duration,
     report: Report,
     name: String,
     unit: String,
@@ -78,7 +85,7 @@ impl Stage {
     pub fn inc(&self, n: u64) {
         self.bar.inc(n);
         let elapsed = self.start.elapsed();
-        if elapsed < SHOW_AFTER {
+        if elapsed < self.show_after {
             return;
         }
         match self.report {
@@ -112,7 +119,7 @@ impl Stage {
     /// line says what it did and how long it took.
     pub fn finish(self) {
         self.bar.finish_and_clear();
-        if self.report != Report::Quiet && self.start.elapsed() >= SHOW_AFTER {
+        if self.report != Report::Quiet && self.start.elapsed() >= self.show_after {
             eprintln!(
                 "tda: {}: {} {} in {:.1} s",
                 self.name,

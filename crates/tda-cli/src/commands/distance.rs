@@ -31,6 +31,10 @@ pub struct DistanceArgs {
     /// distance).
     #[arg(long, allow_negative_numbers = true)]
     wasserstein: Option<f64>,
+    /// Only the diagrams of this homology dimension (distances compare
+    /// diagrams of one dimension).
+    #[arg(long)]
+    dim: Option<usize>,
     /// The ground metric's norm q (L^q; default: infinity).
     #[arg(long, default_value_t = f64::INFINITY, allow_negative_numbers = true)]
     internal_p: f64,
@@ -47,12 +51,12 @@ impl DistanceArgs {
             .internal_p(self.internal_p)
             .build()
             .map_err(failed)?;
-        let a = read_diagrams(&self.a)?;
+        let a = self.of_dim(read_diagrams(&self.a)?);
         let Some(b_path) = &self.b else {
             let matrix = self.matrix(&distance, &a, report)?;
             return self.emit(matrix.into_dyn());
         };
-        let b = read_diagrams(b_path)?;
+        let b = self.of_dim(read_diagrams(b_path)?);
         if a.len() != b.len() {
             return Err(Error::Input {
                 path: b_path.clone(),
@@ -77,6 +81,14 @@ impl DistanceArgs {
         stage.finish();
         let d = d.into_iter().collect::<tda_vectorize::Result<Vec<_>>>();
         self.emit(Array1::from(d.map_err(failed)?).into_dyn())
+    }
+
+    /// The diagrams of `--dim`, or all.
+    fn of_dim(&self, diagrams: Vec<Diagram>) -> Vec<Diagram> {
+        match self.dim {
+            Some(dim) => diagrams.into_iter().filter(|d| d.dim == dim).collect(),
+            None => diagrams,
+        }
     }
 
     /// The symmetric matrix of the distances between the diagrams of `a`

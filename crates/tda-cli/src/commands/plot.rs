@@ -4,11 +4,11 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use ndarray::{ArrayD, ArrayView2, Axis, IxDyn};
+use ndarray::{ArrayD, ArrayView2, Axis};
 use tda_io::plot::{PiLayout, PlotOptions, Series};
 
 use crate::error::{Error, Result};
-use crate::files::{is_diagram_file, read_diagrams};
+use crate::files::{is_diagram_file, read_diagrams, read_npy_numbers};
 
 /// At most this many images or curves are drawn unless `--item` chooses.
 const DEFAULT_ITEMS: usize = 16;
@@ -55,9 +55,18 @@ impl PlotArgs {
         if is_diagram_file(&self.input) {
             return self.diagrams(&title);
         }
-        let data = tda_io::npy::read_npy::<f64, IxDyn>(&self.input)?;
+        if !self
+            .input
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("npy"))
+        {
+            return Err(self.input_error(
+                "expected a .json or .npz diagram file, or a .npy of features".into(),
+            ));
+        }
+        let data = read_npy_numbers(&self.input)?;
         let ranges = match &self.ranges {
-            Some(p) => Some(tda_io::npy::read_npy::<f64, ndarray::Ix1>(p)?.to_vec()),
+            Some(p) => Some(read_npy_numbers(p)?.iter().copied().collect::<Vec<_>>()),
             None => None,
         };
         if self.curves {
