@@ -35,6 +35,11 @@ pub struct PlotArgs {
     /// curves); default: pixel or sample indices.
     #[arg(long, value_name = "FILE")]
     ranges: Option<PathBuf>,
+    /// For diagrams: the legend name of each diagram plotted, in order
+    /// (repeat; default `H<dim>`, with the diagram's index in the file when
+    /// several share a dimension).
+    #[arg(long, value_name = "NAME")]
+    legend: Vec<String>,
     /// The title (default: the input's file name).
     #[arg(long)]
     title: Option<String>,
@@ -103,16 +108,28 @@ impl PlotArgs {
 
     fn diagrams(&self, title: &str) -> Result<()> {
         let all = read_diagrams(&self.input)?;
-        let diagrams: Vec<_> = self
-            .chosen(all.len(), None)?
-            .into_iter()
-            .map(|i| all[i].clone())
-            .collect();
+        let chosen = self.chosen(all.len(), None)?;
+        let diagrams: Vec<_> = chosen.iter().map(|&i| all[i].clone()).collect();
+        let mut dims: Vec<usize> = diagrams.iter().map(|d| d.dim).collect();
+        dims.sort_unstable();
+        dims.dedup();
+        let mut names: Vec<String> = if dims.len() < diagrams.len() {
+            chosen
+                .iter()
+                .map(|&i| format!("{i}: H{}", all[i].dim))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        names.resize(names.len().max(self.legend.len()), String::new());
+        for (name, given) in names.iter_mut().zip(&self.legend) {
+            name.clone_from(given);
+        }
         if self.barcode {
-            let opts = PlotOptions::new(title, "filtration value", "bar");
+            let opts = PlotOptions::new(title, "filtration value", "bar").legend(&names);
             tda_io::plot::barcode(&self.output, &diagrams, &opts)?;
         } else {
-            let opts = PlotOptions::new(title, "birth", "death");
+            let opts = PlotOptions::new(title, "birth", "death").legend(&names);
             tda_io::plot::persistence_diagram(&self.output, &diagrams, &opts)?;
         }
         Ok(())

@@ -13,7 +13,8 @@ use crate::error::Result;
 
 /// Writes the barcode of the diagrams: one horizontal bar `[birth, death)`
 /// per pair, the diagrams stacked from the top in the order given (colour
-/// and legend entry `H<dim>` per diagram), bars within a diagram in their
+/// and legend entry per diagram, named `H<dim>` unless
+/// [`PlotOptions::legend`] names it), bars within a diagram in their
 /// order; infinite bars run to the right edge, which is labelled `inf`.
 /// The x axis is the filtration value, the y axis lists the bars (defaults
 /// when `opts`' labels are empty). Superlevel pairs (birth above death)
@@ -76,7 +77,11 @@ pub fn barcode(path: impl AsRef<Path>, diagrams: &[Diagram], opts: &PlotOptions)
             }
             chart
                 .draw_series(bars)?
-                .label(format!("H{} ({} bars)", d.dim, d.pairs.len()))
+                .label(format!(
+                    "{} ({} bars)",
+                    opts.name_of(i, d.dim),
+                    d.pairs.len()
+                ))
                 .legend(move |(x, y)| Rectangle::new([(x, y - 3), (x + 16, y + 3)], c.filled()));
         }
         if any_inf {

@@ -11,7 +11,8 @@ use super::colour::palette;
 use super::{anchored, check_finite, font, legend, padded, render, tick, Draw, PlotOptions};
 use crate::error::{Error, Result};
 
-/// Writes the diagrams (one colour and legend entry `H<dim>` per diagram)
+/// Writes the diagrams (one colour and legend entry per diagram, named
+/// `H<dim>` unless [`PlotOptions::legend`] names it)
 /// in one plot: birth on x, death on y (defaults when `opts`' labels are
 /// empty), the diagonal, and the infinite pairs on a dashed line labelled
 /// `inf` above the largest finite value. Superlevel diagrams (birth above
@@ -79,7 +80,11 @@ pub fn persistence_diagram(
                 .collect();
             chart
                 .draw_series(pts.into_iter().map(|xy| Circle::new(xy, 3, c.filled())))?
-                .label(format!("H{} ({} pairs)", d.dim, d.pairs.len()))
+                .label(format!(
+                    "{} ({} pairs)",
+                    opts.name_of(i, d.dim),
+                    d.pairs.len()
+                ))
                 .legend(move |(x, y)| Circle::new((x + 8, y), 4, c.filled()));
         }
         legend(&mut chart, SeriesLabelPosition::LowerRight)?;
@@ -163,6 +168,17 @@ mod tests {
         let opts = PlotOptions::new("diagram", "", "").size(400, 300);
         persistence_diagram(&p, &ds, &opts).unwrap();
         check(&p, 400, 300);
+        // Named legend entries draw other pixels than the default names.
+        let named = dir.path().join("named.png");
+        persistence_diagram(&named, &ds, &opts.clone().legend(&["walk A", ""])).unwrap();
+        check(&named, 400, 300);
+        assert_ne!(std::fs::read(&p).unwrap(), std::fs::read(&named).unwrap());
+        assert_eq!(opts.name_of(0, 0), "H0");
+        let opts = opts.legend(&["walk A", ""]);
+        assert_eq!(
+            (opts.name_of(0, 0), opts.name_of(1, 1)),
+            ("walk A".into(), "H1".into())
+        );
     }
 
     #[test]

@@ -81,6 +81,10 @@ pub struct PlotOptions {
     pub width: u32,
     /// Height in pixels, `MIN_SIDE..=MAX_SIDE`.
     pub height: u32,
+    /// Legend names of the diagrams of a persistence diagram or barcode
+    /// figure, in order; a missing or empty name keeps the default
+    /// `H<dim>`.
+    pub legend: Vec<String>,
 }
 
 impl Default for PlotOptions {
@@ -92,6 +96,7 @@ impl Default for PlotOptions {
             y_label: String::new(),
             width: 640,
             height: 480,
+            legend: Vec::new(),
         }
     }
 }
@@ -120,6 +125,23 @@ impl PlotOptions {
         self.width = width;
         self.height = height;
         self
+    }
+
+    /// The same options with legend names for the diagrams (see
+    /// [`PlotOptions::legend`]).
+    #[must_use]
+    pub fn legend<S: AsRef<str>>(mut self, names: &[S]) -> Self {
+        self.legend = names.iter().map(|n| n.as_ref().to_string()).collect();
+        self
+    }
+
+    /// The legend name of diagram `i` of dimension `dim`: the one given,
+    /// or `H<dim>`.
+    fn name_of(&self, i: usize, dim: usize) -> String {
+        match self.legend.get(i) {
+            Some(name) if !name.is_empty() => name.clone(),
+            _ => format!("H{dim}"),
+        }
     }
 
     /// The x label, or `default` when it is empty.
