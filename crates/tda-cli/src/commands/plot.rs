@@ -35,9 +35,10 @@ pub struct PlotArgs {
     /// curves); default: pixel or sample indices.
     #[arg(long, value_name = "FILE")]
     ranges: Option<PathBuf>,
-    /// For diagrams: the legend name of each diagram plotted, in order
-    /// (repeat; default `H<dim>`, with the diagram's index in the file when
-    /// several share a dimension).
+    /// The name of each item plotted, in order (repeat): a diagram's legend
+    /// entry (default `H<dim>`, with the diagram's index in the file when
+    /// several share a dimension), an image's title or a curve's legend
+    /// entry (default: its index).
     #[arg(long, value_name = "NAME")]
     legend: Vec<String>,
     /// The title (default: the input's file name).
@@ -135,6 +136,12 @@ impl PlotArgs {
         Ok(())
     }
 
+    /// The name of the `k`-th item plotted, item `i` of the file: the
+    /// `--legend` given, or `i`.
+    fn name(&self, k: usize, i: usize) -> String {
+        self.legend.get(k).cloned().unwrap_or_else(|| i.to_string())
+    }
+
     /// The `(from, to)` pairs of a ranges file of `n` values, checked.
     fn range_pairs(&self, ranges: &[f64], n: usize) -> Result<Vec<(f64, f64)>> {
         if ranges.len() != n {
@@ -166,9 +173,10 @@ impl PlotArgs {
         let chosen = self.chosen(stack.len_of(Axis(0)), Some(DEFAULT_ITEMS))?;
         let panels: Vec<_> = chosen
             .iter()
-            .map(|&i| {
+            .enumerate()
+            .map(|(k, &i)| {
                 let image: ArrayView2<f64> = stack.index_axis(Axis(0), i);
-                let name = format!("{i}");
+                let name = self.name(k, i);
                 match &extent {
                     Some(e) => tda_io::plot::Panel::persistence_image(
                         &name,
@@ -219,12 +227,13 @@ impl PlotArgs {
         };
         let layers = stack.len_of(Axis(1));
         let mut series = Vec::new();
-        for i in self.chosen(stack.len_of(Axis(0)), Some(DEFAULT_ITEMS))? {
+        let chosen = self.chosen(stack.len_of(Axis(0)), Some(DEFAULT_ITEMS))?;
+        for (k, &i) in chosen.iter().enumerate() {
             for l in 0..layers {
                 let name = if layers == 1 {
-                    format!("{i}")
+                    self.name(k, i)
                 } else {
-                    format!("{i}: layer {}", l + 1)
+                    format!("{}: layer {}", self.name(k, i), l + 1)
                 };
                 let curve = stack.index_axis(Axis(0), i);
                 let points = curve
