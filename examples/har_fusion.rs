@@ -11,7 +11,8 @@
 //! 2. Two Signal PI-Nets: one trained on BasicMotions TRAIN, one trained on
 //!    Daphnet ankle-accelerometer frames only (cross-data-set, as the
 //!    paper's GeneActiv -> USC-HAD). Their weights are cached in
-//!    `target/har_fusion/` (`--retrain` trains afresh).
+//!    `target/har_fusion/` (`--retrain` trains afresh), each beside a
+//!    figure of its training loss per epoch (`*_training.png`).
 //! 3. The 19 statistical features (SF) of each frame, standardised with the
 //!    training set's mean and deviation.
 //! 4. Every row of Table 1 (MLP on PI / Signal PI-Net / SF / SF + PI / SF +
@@ -284,7 +285,7 @@ fn main() -> Res<()> {
             "| {} | {f1:.2} +- {f1_sd:.2} | {acc:.2} +- {acc_sd:.2} | {secs:.1} |",
             row.name
         )?;
-        let file = format!("confusion_{}.png", slug(row.name));
+        let file = format!("confusion_{}.png", common::slug(row.name));
         let opts = PlotOptions::new(
             &format!("{}: test confusion, summed over {} runs", row.name, settings.runs),
             "predicted class",
@@ -480,13 +481,4 @@ impl Fit<'_> {
 /// Frames as an `f32` tensor.
 fn tensor3(a: &Array3<f64>) -> Res<Tensor> {
     Ok(to_tensor(&a.mapv(|v| v as f32), &Device::Cpu)?)
-}
-
-/// A file-name-safe form of a row name: lower-case words joined by `_`.
-fn slug(name: &str) -> String {
-    name.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect::<Vec<_>>()
-        .join("_")
 }

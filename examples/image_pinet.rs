@@ -27,7 +27,8 @@
 //! (default 5), `--epochs N` (classifier epochs, default 15),
 //! `--pinet-epochs N` (Image PI-Net epochs per stage, two stages 1e-3 then
 //! 1e-4; default 10), `--full` (the paper's 300 / 300 / 400 schedule),
-//! `--retrain` (ignore the networks cached in `target/image_pinet/`).
+//! `--retrain` (ignore the networks cached in `target/image_pinet/`, where
+//! each one trained has a figure of its loss per epoch, `*_training.png`).
 //!
 //! Paths under `target/` are under `$CARGO_TARGET_DIR` instead when that is set.
 

@@ -18,7 +18,9 @@
 //! 4. `target/persistent_cnn/results.md`: mean +- sd over the seeds per
 //!    network and the per-tag AUCs (averaged over seeds);
 //!    `target/persistent_cnn/clip.png`: one test clip's spectrogram, the
-//!    trained PC-FCN's 64 activation curves and their landscapes.
+//!    trained PC-FCN's 64 activation curves and their landscapes;
+//!    `target/persistent_cnn/training_*.png`: each network's training and
+//!    validation loss per epoch (seed 0).
 //!
 //! Run: `cargo run --release --example persistent_cnn` (defaults: 3 seeds,
 //! 5 epochs, under 10 minutes on two cores). Flags: `--seeds N`, `--epochs
@@ -127,6 +129,8 @@ fn split(set: &TagSet, mels: &[Array2<f64>], frames: usize, std: &MelStandardize
 struct Run {
     auc: TagAuc,
     seconds: f64,
+    /// The losses of each epoch.
+    logs: Vec<tda_pinet::nn::EpochLog>,
 }
 
 fn train_one(
@@ -154,7 +158,7 @@ fn train_one(
     })?;
     let bar = common::EpochBar::new(&trainer.config().schedule);
     let t0 = Instant::now();
-    trainer.fit_with(
+    let logs = trainer.fit_with(
         &model,
         &vars,
         &train.x,
@@ -165,7 +169,7 @@ fn train_one(
     bar.finish();
     let seconds = t0.elapsed().as_secs_f64();
     let auc = trainer.evaluate(&model, &test.x, test.y.view())?;
-    Ok((Run { auc, seconds }, model))
+    Ok((Run { auc, seconds, logs }, model))
 }
 
 fn main() -> Res<()> {
@@ -238,6 +242,16 @@ fn main() -> Res<()> {
         for seed in 0..cli.seeds {
             println!("{name}, seed {seed}");
             let (run, model) = train_one(&cfg, seed, epochs, &train, &valid, &test)?;
+            if seed == 0 {
+                common::plot_training(
+                    &out.join(format!("training_{}.png", common::slug(name))),
+                    &format!("{name}, seed 0: tag cross-entropy"),
+                    &format!(
+                        "Adagrad (eps 1e-6), batch 10, lr 0.01 x {epochs} epochs; validation: the validation split"
+                    ),
+                    &run.logs,
+                )?;
+            }
             if name == "PC-FCN k=5" && seed == 0 {
                 pc_fcn = Some(model);
             }

@@ -15,7 +15,8 @@
 //! cores), `-- --epochs N` for N per stage, or `-- --full` for the paper's
 //! 300 / 300 / 400 epochs at 1e-3 / 1e-4 / 1e-5 (about 26 minutes); `--
 //! --eps E` sets Adam's epsilon (default 0.1, PI-Net's published code;
-//! Keras' default is 1e-7). Results: `docs/benchmarks.md`.
+//! Keras' default is 1e-7). Results: `docs/benchmarks.md`; each network's
+//! training and validation loss per epoch: `target/pinet_basicmotions/*.png`.
 
 use std::path::Path;
 use std::time::Instant;
@@ -54,6 +55,7 @@ fn main() -> Res<()> {
     let cli = Cli::parse();
     let (schedule, eps) = (cli.schedule.pinet_schedule(cli.epochs), cli.eps);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let out = common::output_dir("pinet_basicmotions")?;
     let accel = |split: &str| -> Res<Array3<f64>> {
         let ds = ts::read(root.join(format!("basicmotions/BasicMotions_{split}.ts")))?;
         Ok(ds.data.slice(s![.., 0..3, ..]).to_owned())
@@ -130,6 +132,15 @@ fn main() -> Res<()> {
         let val = Some((&xt_test, &yt_test));
         let logs = trainer.fit_with(&net, &vars, &xs, &ys, val, |log| bar.update(log))?;
         bar.finish();
+        common::plot_training(
+            &out.join(format!("{}.png", common::slug(name))),
+            name,
+            &format!(
+                "Adam (beta1 0.99, eps {eps}), batch 128, {}; MSE; validation: BasicMotions TEST",
+                common::schedule_words(&schedule)
+            ),
+            &logs,
+        )?;
         let secs = t.elapsed().as_secs_f64();
         if let (Some(first), Some(last)) = (logs.first(), logs.last()) {
             println!(

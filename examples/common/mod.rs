@@ -151,12 +151,67 @@ impl EpochBar {
     }
 }
 
+/// Draws a training run's losses, one point per epoch (the training loss,
+/// and the validation loss where every epoch logged one), as log10 values
+/// to `path`: titled `title`, with `schedule` (the optimiser, batch and
+/// learning-rate schedule in words) as the subtitle.
+pub fn plot_training(
+    path: &std::path::Path,
+    title: &str,
+    schedule: &str,
+    logs: &[tda_pinet::nn::EpochLog],
+) -> Res<()> {
+    use tda_pinet::io::plot::{line_chart, PlotOptions, Series};
+    let log10 = |v: f64| v.max(f64::MIN_POSITIVE).log10();
+    let curve = |name: &str, loss: &dyn Fn(&tda_pinet::nn::EpochLog) -> Option<f64>| Series {
+        name: name.to_string(),
+        points: logs
+            .iter()
+            .filter_map(|l| Some((l.epoch as f64, log10(loss(l)?))))
+            .collect(),
+    };
+    let mut series = vec![curve("training loss", &|l| Some(l.train_loss))];
+    let val = curve("validation loss", &|l| l.val_loss);
+    if !val.points.is_empty() && val.points.len() == logs.len() {
+        series.push(val);
+    }
+    let opts = PlotOptions::new(title, "epoch", "loss (log10)")
+        .subtitle(schedule)
+        .size(860, 520);
+    line_chart(path, &series, &opts)?;
+    Ok(())
+}
+
+/// A file-name-safe form of a name: lower-case words joined by `_`.
+pub fn slug(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+/// A learning-rate schedule in words: `lr 1e-3 x 300 epochs, then 1e-4 x
+/// 300`.
+pub fn schedule_words(schedule: &[(f64, usize)]) -> String {
+    let stages: Vec<String> = schedule
+        .iter()
+        .enumerate()
+        .map(|(i, (lr, e))| match i {
+            0 => format!("lr {lr:e} x {e} epochs"),
+            _ => format!("{lr:e} x {e}"),
+        })
+        .collect();
+    stages.join(", then ")
+}
+
 /// A PI-Net's weights in `vars`: loaded from the cached checkpoint at
 /// `path` when there is one (and `--retrain` was not given); otherwise
 /// `prepare` initialises `vars` and returns the inputs and exact targets,
 /// the network is trained with the settings' schedule (Adam with PI-Net's
 /// beta1 0.99 and epsilon 1e-7, `settle` batch-norm passes, only the
-/// `trainable` variables if given) and saved to `path`.
+/// `trainable` variables if given) and saved to `path`, its training
+/// curve drawn beside it (`<checkpoint stem>_training.png`).
 #[allow(clippy::too_many_arguments)]
 pub fn train_or_load<M: tda_pinet::nn::PiNet>(
     label: &str,
@@ -196,6 +251,20 @@ pub fn train_or_load<M: tda_pinet::nn::PiNet>(
         );
     }
     save_checkpoint(vars, path, None)?;
+    let stem = path
+        .file_stem()
+        .map_or_else(Default::default, |s| s.to_string_lossy());
+    let schedule = format!(
+        "Adam (beta1 0.99, eps 1e-7), batch {}, {}; MSE",
+        trainer.config().batch_size,
+        schedule_words(&settings.pinet_schedule)
+    );
+    plot_training(
+        &path.with_file_name(format!("{stem}_training.png")),
+        &format!("{label}: training loss"),
+        &schedule,
+        &logs,
+    )?;
     Ok(())
 }
 
