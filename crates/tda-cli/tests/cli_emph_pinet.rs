@@ -10,7 +10,9 @@ use candle_nn::{VarBuilder, VarMap};
 use common::{fails, ok, tda};
 use ndarray::{Array2, Array3, Array4};
 use tda_emph::{Ray, RayCollection};
-use tda_nn::{PiNetTrainer, SignalPiNet, SignalPiNetConfig, TrainConfig};
+use tda_nn::{
+    ImagePiNet, ImagePiNetConfig, PiNetTrainer, SignalPiNet, SignalPiNetConfig, TrainConfig,
+};
 use tda_vectorize::{BettiCurve, Essential, PersistenceImage};
 
 /// Sums of cosines: row `i` is `sum_k a_ik cos(k t + phi_ik)` over one
@@ -261,16 +263,10 @@ fn pinet_data(dir: &Path) -> Array3<f64> {
     x
 }
 
-const NET: [&str; 8] = [
-    "--filters",
-    "4,4,4,8",
-    "--resolution",
-    "5",
-    "--batch-size",
-    "8",
-    "--seed",
-    "3",
-];
+/// The network (not allowed with --resume, which reads it from the
+/// checkpoint), and the training settings.
+const NET: [&str; 4] = ["--filters", "4,4,4,8", "--resolution", "5"];
+const SETTINGS: [&str; 4] = ["--batch-size", "8", "--seed", "3"];
 
 fn net_config() -> SignalPiNetConfig {
     SignalPiNetConfig {
@@ -296,9 +292,40 @@ fn weights(path: &Path) -> Vec<(String, Vec<f32>)> {
     all
 }
 
+/// Asserts that two checkpoints hold the same tensors, to 1e-6.
+fn same_weights(a: &Path, b: &Path) {
+    let (a, b) = (weights(a), weights(b));
+    assert_eq!(a.len(), b.len());
+    for ((n1, a), (n2, b)) in a.iter().zip(&b) {
+        assert_eq!(n1, n2);
+        let diff = a
+            .iter()
+            .zip(b)
+            .map(|(p, q)| (p - q).abs())
+            .fold(0.0, f32::max);
+        assert!(diff <= 1e-6, "{n1}: {diff}");
+    }
+}
+
+/// The PI-Net signal recipe at 5 x 5 pixels.
+fn signal_recipe() -> PersistenceImage {
+    let preset = PersistenceImage::pinet_signal();
+    PersistenceImage::builder()
+        .grid(preset.grid())
+        .birth_range(preset.birth_range().0, preset.birth_range().1)
+        .resolution(5, 5)
+        .sigma(preset.sigma())
+        .normalize(preset.normalize())
+        .build()
+        .unwrap()
+}
+
 fn train(dir: &Path, extra: &[&str]) {
     let mut args = vec!["pinet", "train", "x.npy"];
-    args.extend_from_slice(&NET);
+    args.extend_from_slice(&SETTINGS);
+    if !extra.contains(&"--resume") {
+        args.extend_from_slice(&NET);
+    }
     args.extend_from_slice(extra);
     ok(&tda(&args, dir));
 }
@@ -336,6 +363,29 @@ fn pinet_train_and_predict_equal_the_library() {
     let xt = tda_nn::tensor::to_tensor(&x.mapv(|v| v as f32), &Device::Cpu).unwrap();
     let want: Array4<f32> = tda_nn::tensor::to_array(&net.infer(&xt).unwrap()).unwrap();
     assert_eq!(got, want);
+
+    // The same training in the library (seed 3 for the weights and the
+    // shuffling), on the recipe's targets, validation included.
+    let lib_vars = VarMap::new();
+    let lib_net = SignalPiNet::new(
+        net_config(),
+        VarBuilder::from_varmap(&lib_vars, DType::F32, &Device::Cpu),
+    )
+    .unwrap();
+    tda_nn::init_keras(&lib_vars, 3).unwrap();
+    let yt = tda_nn::pinet_targets_tensor(x.view(), &signal_recipe(), &Device::Cpu).unwrap();
+    let logs = PiNetTrainer::new(TrainConfig {
+        schedule: vec![(1e-3, 2)],
+        batch_size: 8,
+        seed: 3,
+        checkpoint: Some(dir.join("lib.safetensors")),
+        ..TrainConfig::default()
+    })
+    .unwrap()
+    .fit(&lib_net, &lib_vars, &xt, &yt, Some((&xt, &yt)))
+    .unwrap();
+    assert_eq!(logs.len(), 2);
+    same_weights(&dir.join("m.safetensors"), &dir.join("lib.safetensors"));
 
     // Progress when piped: a line per epoch with both losses.
     let out = tda(
@@ -404,17 +454,8 @@ fn pinet_resume_continues_from_the_recorded_epoch() {
         VarBuilder::from_varmap(&vars, DType::F32, &Device::Cpu),
     )
     .unwrap();
-    let image = PersistenceImage::builder()
-        .grid(PersistenceImage::pinet_signal().grid())
-        .birth_range(-10.0, 10.0)
-        .pers_range(0.0, 1.0)
-        .resolution(5, 5)
-        .sigma(0.25)
-        .normalize(PersistenceImage::pinet_signal().normalize())
-        .build()
-        .unwrap();
     let xt = tda_nn::tensor::to_tensor(&x.mapv(|v| v as f32), &Device::Cpu).unwrap();
-    let yt = tda_nn::pinet_targets_tensor(x.view(), &image, &Device::Cpu).unwrap();
+    let yt = tda_nn::pinet_targets_tensor(x.view(), &signal_recipe(), &Device::Cpu).unwrap();
     let trainer = PiNetTrainer::new(TrainConfig {
         schedule: vec![(1e-3, 4)],
         batch_size: 8,
@@ -427,20 +468,8 @@ fn pinet_resume_continues_from_the_recorded_epoch() {
         .resume(&net, &vars, &dir.join("lib.safetensors"), &xt, &yt, None)
         .unwrap();
     assert_eq!(logs.iter().map(|l| l.epoch).collect::<Vec<_>>(), [3, 4]);
-    let (got, want) = (
-        weights(&dir.join("r.safetensors")),
-        weights(&dir.join("lib.safetensors")),
-    );
-    assert_eq!(got.len(), want.len());
-    for ((n1, a), (n2, b)) in got.iter().zip(&want) {
-        assert_eq!(n1, n2);
-        let diff = a
-            .iter()
-            .zip(b)
-            .map(|(p, q)| (p - q).abs())
-            .fold(0.0, f32::max);
-        assert!(diff <= 1e-6, "{n1}: {diff}");
-    }
+    same_weights(&dir.join("r.safetensors"), &dir.join("lib.safetensors"));
+    let got = weights(&dir.join("r.safetensors"));
     let epochs = got
         .iter()
         .find(|(n, _)| n == "trainer.epochs_done")
@@ -463,6 +492,144 @@ fn pinet_resume_continues_from_the_recorded_epoch() {
     );
     fails(&again, 1, "the checkpoint already records 4 epochs");
     assert!(!dir.join("r2.safetensors").exists());
+    // The network comes from the checkpoint: giving it again is a usage
+    // error.
+    let both = tda(
+        &[
+            "pinet",
+            "train",
+            "x.npy",
+            "--resume",
+            "r.safetensors",
+            "--filters",
+            "4,4,4,8",
+            "-o",
+            "r3.safetensors",
+        ],
+        &dir,
+    );
+    fails(&both, 2, "--filters");
+}
+
+#[test]
+fn image_pinet_train_and_predict_equal_the_library() {
+    let (_keep, dir) = setup();
+    // 12 images of 6 x 7 pixels and 2 channels, grey levels k / 255,
+    // channels last.
+    let images = Array4::from_shape_fn((12, 6, 7, 2), |(i, r, c, ch)| {
+        ((i * 37 + r * 11 + c * 5 + ch * 53) % 256) as f64 / 255.0
+    });
+    tda_io::npy::write_npy(dir.join("img.npy"), &images).unwrap();
+    ok(&tda(
+        &[
+            "pinet",
+            "train",
+            "img.npy",
+            "--image",
+            "--filters",
+            "4,4,4,8",
+            "--resolution",
+            "4",
+            "--epochs",
+            "2",
+            "--batch-size",
+            "4",
+            "-o",
+            "im.safetensors",
+        ],
+        &dir,
+    ));
+    ok(&tda(
+        &[
+            "pinet",
+            "predict",
+            "im.safetensors",
+            "img.npy",
+            "-o",
+            "ipis.npy",
+        ],
+        &dir,
+    ));
+    let got: Array4<f32> = tda_io::npy::read_npy(dir.join("ipis.npy")).unwrap();
+    assert_eq!(got.dim(), (12, 2, 4, 4));
+
+    let vars = VarMap::new();
+    let cfg = ImagePiNetConfig {
+        height: 6,
+        width: 7,
+        channels: 2,
+        filters: vec![4, 4, 4, 8],
+        kernel: 3,
+        resolution: 4,
+    };
+    let net = ImagePiNet::new(
+        cfg,
+        VarBuilder::from_varmap(&vars, DType::F32, &Device::Cpu),
+    )
+    .unwrap();
+    assert_eq!(
+        tda_nn::load_checkpoint(&vars, &dir.join("im.safetensors")).unwrap(),
+        Some(2)
+    );
+    // The network takes channels first.
+    let x = images.view().permuted_axes([0, 3, 1, 2]).mapv(|v| v as f32);
+    let xt = tda_nn::tensor::to_tensor(&x, &Device::Cpu).unwrap();
+    let want: Array4<f32> = tda_nn::tensor::to_array(&net.infer(&xt).unwrap()).unwrap();
+    assert_eq!(got, want);
+
+    // The same training in the library: fresh weights from seed 0, the
+    // image recipe at 4 x 4 pixels on each channel flattened row-major.
+    let lib_vars = VarMap::new();
+    let lib_net = ImagePiNet::new(
+        net.config().clone(),
+        VarBuilder::from_varmap(&lib_vars, DType::F32, &Device::Cpu),
+    )
+    .unwrap();
+    tda_nn::init_keras(&lib_vars, 0).unwrap();
+    let preset = PersistenceImage::pinet_image();
+    let recipe = PersistenceImage::builder()
+        .grid(preset.grid())
+        .birth_range(preset.birth_range().0, preset.birth_range().1)
+        .resolution(4, 4)
+        .sigma(preset.sigma())
+        .min_persistence(preset.min_persistence().unwrap())
+        .normalize(preset.normalize())
+        .build()
+        .unwrap();
+    let flat = images
+        .permuted_axes([0, 3, 1, 2])
+        .as_standard_layout()
+        .into_shape_with_order((12, 2, 42))
+        .unwrap()
+        .to_owned();
+    let yt = tda_nn::pinet_targets_tensor(flat.view(), &recipe, &Device::Cpu).unwrap();
+    PiNetTrainer::new(TrainConfig {
+        schedule: vec![(1e-3, 2)],
+        batch_size: 4,
+        checkpoint: Some(dir.join("lib.safetensors")),
+        ..TrainConfig::default()
+    })
+    .unwrap()
+    .fit(&lib_net, &lib_vars, &xt, &yt, None)
+    .unwrap();
+    same_weights(&dir.join("im.safetensors"), &dir.join("lib.safetensors"));
+
+    // Signals are not images.
+    fails(
+        &tda(
+            &[
+                "pinet",
+                "predict",
+                "im.safetensors",
+                "cos.npy",
+                "-o",
+                "p.npy",
+            ],
+            &dir,
+        ),
+        1,
+        "cos.npy: images are a (n, height, width, channels) array, got shape [5, 64]",
+    );
 }
 
 #[test]
@@ -472,7 +639,10 @@ fn pinet_errors_are_one_line() {
     let run = |args: &[&str]| tda(args, &dir);
     let train_with = |extra: &[&str]| {
         let mut args = vec!["pinet", "train", "x.npy", "-o", "m.safetensors"];
-        args.extend_from_slice(&NET);
+        args.extend_from_slice(&SETTINGS);
+        if !extra.contains(&"--resume") {
+            args.extend_from_slice(&NET);
+        }
         args.extend_from_slice(extra);
         tda(&args, &dir)
     };
@@ -598,7 +768,7 @@ fn pinet_errors_are_one_line() {
             "p.npy",
         ]),
         1,
-        "other.safetensors: not a Signal PI-Net checkpoint",
+        "other.safetensors: not a PI-Net checkpoint",
     );
     ok(&train_with(&["--epochs", "1"]));
     tda_io::npy::write_npy(dir.join("three.npy"), &Array3::<f64>::ones((4, 3, 24))).unwrap();

@@ -1,14 +1,16 @@
-//! `tda pinet train | predict`: the Signal PI-Net (Som et al. 2020), a
-//! network that maps signals straight to the persistence images of their
-//! channels, trained with MSE on the exact images (the PI-Net recipe,
-//! `tda_vectorize::pinet_targets` with `PersistenceImage::pinet_signal`).
+//! `tda pinet train | predict`: PI-Net (Som et al. 2020), a network that
+//! maps signals (Signal PI-Net) or images (Image PI-Net, `--image`)
+//! straight to the persistence images of their channels, trained with MSE
+//! on the exact images (the PI-Net recipe: `tda_vectorize::pinet_targets`
+//! with `PersistenceImage::pinet_signal` or `pinet_image`).
 //!
 //! The checkpoint is tda-nn's: safetensors holding the weights only (and
-//! the epochs trained), as the Python `tda_pinet.pinet.SignalPiNet` reads
-//! it. The configuration is read back from the weights' shapes: channels,
-//! filters and kernel from the convolutions, the resolution from the dense
-//! layer; the signal length is not in the weights (the encoder ends with
-//! global average pooling) and comes from the data.
+//! the epochs trained), as the Python `tda_pinet.pinet` classes read it.
+//! The configuration is read back from the weights' shapes: the kind of
+//! network (an Image PI-Net has a transposed convolution, `deconv.*`),
+//! channels, filters and kernel from the convolutions, the resolution from
+//! the dense layer. The signal length or image size is not in the weights
+//! (the encoder ends with global average pooling) and comes from the data.
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -16,10 +18,10 @@ use std::path::{Path, PathBuf};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
 use clap::{Args, Subcommand};
-use ndarray::{Array3, Array4, Axis, Ix3, Ix4};
+use ndarray::{Array4, ArrayD, Axis, Ix4, IxDyn};
 use tda_nn::{
-    init_keras, load_checkpoint, pinet_targets_tensor, PiNetTrainer, SignalPiNet,
-    SignalPiNetConfig, TrainConfig,
+    init_keras, load_checkpoint, pinet_targets_tensor, ImagePiNet, ImagePiNetConfig, PiNet,
+    PiNetTrainer, SignalPiNet, SignalPiNetConfig, TrainConfig,
 };
 use tda_vectorize::PersistenceImage;
 
@@ -37,11 +39,11 @@ pub struct PinetArgs {
 /// `tda pinet train | predict`.
 #[derive(Debug, Subcommand)]
 enum PinetCommand {
-    /// Trains a Signal PI-Net on the exact persistence images of the data's
-    /// channels (MSE) and writes its checkpoint.
+    /// Trains a Signal (or Image) PI-Net on the exact persistence images of
+    /// the data's channels (MSE) and writes its checkpoint.
     Train(TrainArgs),
-    /// The persistence images a trained Signal PI-Net predicts, as a
-    /// float32 .npy `(n, channels, resolution, resolution)`.
+    /// The persistence images a trained PI-Net predicts, as a float32 .npy
+    /// `(n, channels, resolution, resolution)`.
     Predict(PredictArgs),
 }
 
@@ -54,15 +56,25 @@ impl PinetArgs {
     }
 }
 
+/// The paper's filters, the default of `--filters`.
+const PAPER_FILTERS: [usize; 4] = [128, 256, 512, 1024];
+
 /// `tda pinet train`.
 #[derive(Debug, Args)]
 struct TrainArgs {
     /// Signals `(n, channels, length)`: a .ts archive or a 3-D .npy (a 2-D
-    /// one is n signals of one channel).
+    /// one is n signals of one channel); with --image, images `(n, height,
+    /// width, channels)` with values in [0, 1] (a 3-D .npy is n images of
+    /// one channel).
     data: PathBuf,
     /// The checkpoint (safetensors), written atomically after every epoch.
     #[arg(short, long)]
     output: PathBuf,
+    /// Train an Image PI-Net on images (the recipe: sublevel H0 of each
+    /// channel flattened row-major, bars of one 8-bit grey level dropped,
+    /// sigma 0.05, births in [0, 1]).
+    #[arg(long, conflicts_with = "resume")]
+    image: bool,
     /// Epochs in all (with --resume: counting those the checkpoint records).
     #[arg(long, default_value_t = 30)]
     epochs: usize,
@@ -76,24 +88,23 @@ struct TrainArgs {
     /// Seed of the initial weights and of the shuffling of each epoch.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Filters of the convolution blocks, comma-separated (the paper's
-    /// network: 128,256,512,1024).
-    #[arg(long, value_delimiter = ',', default_values_t = [128, 256, 512, 1024])]
-    filters: Vec<usize>,
-    /// Kernel width of the convolutions.
-    #[arg(long, default_value_t = 3)]
-    kernel: usize,
-    /// Side of the persistence images (the recipe's 50: sigma 0.25, births
-    /// in [-10, 10]).
-    #[arg(long, default_value_t = 50)]
-    resolution: usize,
-    /// A validation set (same channels and length): its MSE is reported
-    /// after every epoch.
+    /// Filters of the convolution blocks, comma-separated [default:
+    /// 128,256,512,1024, the paper's network].
+    #[arg(long, value_delimiter = ',', conflicts_with = "resume")]
+    filters: Option<Vec<usize>>,
+    /// Kernel width of the convolutions [default: 3].
+    #[arg(long, conflicts_with = "resume")]
+    kernel: Option<usize>,
+    /// Side of the persistence images [default: 50, the recipe's].
+    #[arg(long, conflicts_with = "resume")]
+    resolution: Option<usize>,
+    /// A validation set (same channels, length or size): its MSE is
+    /// reported after every epoch.
     #[arg(long, value_name = "FILE")]
     val: Option<PathBuf>,
     /// Continue from this checkpoint, from the epoch it records (the
-    /// network's configuration is read from it; the shuffling is that of
-    /// an uninterrupted run, Adam's moments start afresh).
+    /// network is read from it; the shuffling is that of an uninterrupted
+    /// run, Adam's moments start afresh).
     #[arg(long, value_name = "CHECKPOINT")]
     resume: Option<PathBuf>,
 }
@@ -103,7 +114,7 @@ struct TrainArgs {
 struct PredictArgs {
     /// A checkpoint written by `tda pinet train`.
     model: PathBuf,
-    /// Signals `(n, channels, length)`, as for `train`.
+    /// Signals, or images for an Image PI-Net, as for `train`.
     data: PathBuf,
     /// The predicted images, a float32 .npy `(n, channels, resolution,
     /// resolution)`: sample, channel, then the image in the layout of the
@@ -112,8 +123,8 @@ struct PredictArgs {
     output: PathBuf,
 }
 
-/// Signals per forward pass of `predict` (inference is per sample: the
-/// batch size changes the memory, not the images).
+/// Signals or images per forward pass of `predict` (inference is per
+/// sample: the batch size changes the memory, not the images).
 const PREDICT_BATCH: usize = 256;
 
 /// An error of the network about the file `path`; errors that name their
@@ -148,52 +159,147 @@ fn one_line(s: &str) -> String {
         .join("; ")
 }
 
-/// The signals of `path` as `(n, channels, length)`.
-fn read_signals(path: &Path) -> Result<Array3<f64>> {
-    let data = read_array(path)?;
-    let data = if data.ndim() == 2 {
-        data.insert_axis(Axis(1))
-    } else {
-        data
+/// Which PI-Net, and its sizes (all but the input's length or size).
+#[derive(Debug, Clone, PartialEq)]
+struct Arch {
+    image: bool,
+    channels: usize,
+    filters: Vec<usize>,
+    kernel: usize,
+    resolution: usize,
+}
+
+/// The network of an [`Arch`] for inputs of `spatial` size.
+enum Net {
+    Signal(SignalPiNet),
+    Image(ImagePiNet),
+}
+
+impl Net {
+    /// The network with fresh variables in `vars` (float32, CPU), for
+    /// inputs whose trailing dimensions are `spatial` (length, or height
+    /// and width).
+    fn new(arch: &Arch, spatial: &[usize], vars: &VarMap, path: &Path) -> Result<Self> {
+        let vb = VarBuilder::from_varmap(vars, DType::F32, &Device::Cpu);
+        let net = match *spatial {
+            [length] if !arch.image => SignalPiNet::new(
+                SignalPiNetConfig {
+                    length,
+                    channels: arch.channels,
+                    filters: arch.filters.clone(),
+                    kernel: arch.kernel,
+                    resolution: arch.resolution,
+                },
+                vb,
+            )
+            .map(Net::Signal),
+            [height, width] if arch.image => ImagePiNet::new(
+                ImagePiNetConfig {
+                    height,
+                    width,
+                    channels: arch.channels,
+                    filters: arch.filters.clone(),
+                    kernel: arch.kernel,
+                    resolution: arch.resolution,
+                },
+                vb,
+            )
+            .map(Net::Image),
+            _ => {
+                return Err(Error::Input {
+                    path: path.to_path_buf(),
+                    problem: "the data does not fit the network (signals or images)".into(),
+                })
+            }
+        };
+        net.map_err(|e| nn_error(path, e))
+    }
+
+    fn infer(&self, x: &Tensor) -> tda_nn::Result<Tensor> {
+        match self {
+            Net::Signal(n) => n.infer(x),
+            Net::Image(n) => n.infer(x),
+        }
+    }
+}
+
+/// The data of `path` in the network's layout, `(n, channels, length)` for
+/// signals or `(n, channels, height, width)` for images, checked finite.
+fn read_data(path: &Path, image: bool) -> Result<ArrayD<f64>> {
+    let bad = |problem: String| Error::Input {
+        path: path.to_path_buf(),
+        problem,
     };
+    let data = read_array(path)?;
     let shape = data.shape().to_vec();
-    let signals = data
-        .into_dimensionality::<Ix3>()
-        .map_err(|_| Error::Input {
-            path: path.to_path_buf(),
-            problem: format!("signals are a (n, channels, length) array, got shape {shape:?}"),
-        })?;
-    if signals.is_empty() {
-        return Err(Error::Input {
-            path: path.to_path_buf(),
-            problem: format!("no signals: shape {shape:?}"),
-        });
+    let data = match (image, data.ndim()) {
+        (false, 2) | (true, 3) => data.insert_axis(Axis(shape.len())),
+        (false, 3) | (true, 4) => data,
+        _ => {
+            return Err(bad(format!(
+                "{} are a {} array, got shape {shape:?}",
+                if image { "images" } else { "signals" },
+                if image {
+                    "(n, height, width, channels)"
+                } else {
+                    "(n, channels, length)"
+                }
+            )))
+        }
+    };
+    // Signals: a 2-D array gained its channel axis last; move it second.
+    // Images: channels last to channels second.
+    let mut axes: Vec<usize> = (0..data.ndim()).collect();
+    if image || shape.len() == 2 {
+        let c = axes.pop().unwrap_or(1);
+        axes.insert(1, c);
     }
-    if let Some(i) = signals.iter().position(|v| !v.is_finite()) {
-        let (c, l) = (shape[1], shape[2]);
-        return Err(Error::Input {
-            path: path.to_path_buf(),
-            problem: format!(
-                "signal {}, channel {}, sample {}: not a finite number",
-                i / (c * l),
-                (i / l) % c,
-                i % l
-            ),
-        });
+    let data = data.permuted_axes(IxDyn(&axes));
+    let data = data.as_standard_layout().into_owned();
+    if data.is_empty() {
+        return Err(bad(format!("no data: shape {shape:?}")));
     }
-    Ok(signals)
+    if let Some(i) = data.iter().position(|v| !v.is_finite()) {
+        let at = index_of(i, data.shape());
+        let what = if image {
+            format!(
+                "image {}, channel {}, row {}, column {}",
+                at[0], at[1], at[2], at[3]
+            )
+        } else {
+            format!("signal {}, channel {}, sample {}", at[0], at[1], at[2])
+        };
+        return Err(bad(format!("{what}: not a finite number")));
+    }
+    Ok(data)
 }
 
-/// The signals as an f32 tensor.
-fn signals_tensor(path: &Path, signals: &Array3<f64>) -> Result<Tensor> {
-    tda_nn::tensor::to_tensor(&signals.mapv(|v| v as f32), &Device::Cpu)
-        .map_err(|e| nn_error(path, e))
+/// The multi-index of flat row-major index `i` in `shape`.
+fn index_of(mut i: usize, shape: &[usize]) -> Vec<usize> {
+    let mut at = vec![0; shape.len()];
+    for (a, &d) in at.iter_mut().zip(shape).rev() {
+        *a = i % d.max(1);
+        i /= d.max(1);
+    }
+    at
 }
 
-/// The PI-Net recipe for signals at `resolution` pixels a side: the
-/// library's preset with only the resolution changed.
-fn recipe(resolution: usize) -> std::result::Result<PersistenceImage, tda_vectorize::Error> {
-    let preset = PersistenceImage::pinet_signal();
+/// `data` as an f32 tensor.
+fn to_tensor(path: &Path, data: &ArrayD<f64>) -> Result<Tensor> {
+    tda_nn::tensor::to_tensor(&data.mapv(|v| v as f32), &Device::Cpu).map_err(|e| nn_error(path, e))
+}
+
+/// The PI-Net recipe (signals, or images) at `resolution` pixels a side:
+/// the library's preset with only the resolution changed.
+fn recipe(
+    image: bool,
+    resolution: usize,
+) -> std::result::Result<PersistenceImage, tda_vectorize::Error> {
+    let preset = if image {
+        PersistenceImage::pinet_image()
+    } else {
+        PersistenceImage::pinet_signal()
+    };
     if preset.resolution() == (resolution, resolution) {
         return Ok(preset);
     }
@@ -214,15 +320,21 @@ fn recipe(resolution: usize) -> std::result::Result<PersistenceImage, tda_vector
     builder.build()
 }
 
-/// A Signal PI-Net with fresh variables in `vars` (float32, CPU).
-fn network(cfg: SignalPiNetConfig, vars: &VarMap, path: &Path) -> Result<SignalPiNet> {
-    SignalPiNet::new(cfg, VarBuilder::from_varmap(vars, DType::F32, &Device::Cpu))
-        .map_err(|e| nn_error(path, e))
+/// The exact targets of `data` (network layout): each channel flattened
+/// row-major, through [`tda_nn::pinet_targets_tensor`].
+fn targets(path: &Path, data: &ArrayD<f64>, image: &PersistenceImage) -> Result<Tensor> {
+    let (n, c) = (data.shape()[0], data.shape()[1]);
+    let flat = data
+        .to_shape((n, c, data.len() / (n * c).max(1)))
+        .map_err(|e| Error::Input {
+            path: path.to_path_buf(),
+            problem: e.to_string(),
+        })?;
+    pinet_targets_tensor(flat.view(), image, &Device::Cpu).map_err(|e| nn_error(path, e))
 }
 
-/// Channels, filters, kernel and resolution of the Signal PI-Net whose
-/// checkpoint is `path`, from the shapes of its weights.
-fn config_of(path: &Path, length: usize) -> Result<SignalPiNetConfig> {
+/// The PI-Net whose checkpoint is `path`, from the shapes of its weights.
+fn arch_of(path: &Path) -> Result<Arch> {
     let bad = |problem: String| Error::Input {
         path: path.to_path_buf(),
         problem,
@@ -236,17 +348,14 @@ fn config_of(path: &Path, length: usize) -> Result<SignalPiNetConfig> {
     })?;
     let tensors = meta.tensors();
     let shape = |name: &str| tensors.get(name).map(|t| t.shape.clone());
-    if tensors.keys().any(|k| k.starts_with("deconv.")) {
-        return Err(bad(
-            "an Image PI-Net checkpoint: only the Signal PI-Net is supported".into(),
-        ));
-    }
+    let image = tensors.keys().any(|k| k.starts_with("deconv."));
+    let rank = if image { 4 } else { 3 };
     let mut filters = Vec::new();
     let (mut channels, mut kernel) = (0, 0);
     while let Some(s) = shape(&format!("encoder.block{}.conv.weight", filters.len())) {
-        if s.len() != 3 {
+        if s.len() != rank || s.contains(&0) {
             return Err(bad(format!(
-                "tensor `encoder.block{}.conv.weight` has shape {s:?}, not that of a 1-D convolution",
+                "tensor `encoder.block{}.conv.weight` has shape {s:?}, not that of a PI-Net convolution",
                 filters.len()
             )));
         }
@@ -255,25 +364,27 @@ fn config_of(path: &Path, length: usize) -> Result<SignalPiNetConfig> {
         }
         filters.push(s[0]);
     }
-    let dense = shape("dense.weight");
-    let (Some(&last), Some(dense)) = (filters.last(), dense) else {
+    let (Some(&last), Some(dense)) = (filters.last(), shape("dense.weight")) else {
         return Err(bad(
-            "not a Signal PI-Net checkpoint (no `encoder.block0.conv.weight` or `dense.weight`)"
-                .into(),
+            "not a PI-Net checkpoint (no `encoder.block0.conv.weight` or `dense.weight`)".into(),
         ));
     };
+    // Dense units: channels x resolution^2 (Signal), resolution^2 (Image).
     let units = dense.first().copied().unwrap_or(0);
-    let side = (1..=units).take_while(|r| r * r * channels <= units).last();
+    let per = if image { 1 } else { channels };
+    let side = (units % per == 0)
+        .then(|| ((units / per) as f64).sqrt().round() as usize)
+        .filter(|&r| r > 0 && r.checked_mul(r) == Some(units / per));
     let resolution = match side {
-        Some(r) if r * r * channels == units && dense.get(1) == Some(&last) => r,
+        Some(r) if dense.len() == 2 && dense[1] == last => r,
         _ => {
             return Err(bad(format!(
-                "tensor `dense.weight` has shape {dense:?}, not (channels x resolution^2, {last})"
+                "tensor `dense.weight` has shape {dense:?}, not that of a PI-Net's dense layer"
             )))
         }
     };
-    Ok(SignalPiNetConfig {
-        length,
+    Ok(Arch {
+        image,
         channels,
         filters,
         kernel,
@@ -299,61 +410,79 @@ impl TrainArgs {
         if self.batch_size == 0 {
             return Err(option("--batch-size must be at least 1".into()));
         }
-        let signals = read_signals(&self.data)?;
-        let (_, channels, length) = signals.dim();
-        let cfg = match &self.resume {
-            Some(ckpt) => config_of(ckpt, length)?,
-            None => SignalPiNetConfig {
-                length,
-                channels,
-                filters: self.filters.clone(),
-                kernel: self.kernel,
-                resolution: self.resolution,
-            },
+        let arch = match &self.resume {
+            Some(ckpt) => Some(arch_of(ckpt)?),
+            None => None,
         };
-        if cfg.channels != channels {
+        let image = arch.as_ref().map_or(self.image, |a| a.image);
+        let data = read_data(&self.data, image)?;
+        let channels = data.shape()[1];
+        let arch = arch.unwrap_or_else(|| Arch {
+            image,
+            channels,
+            filters: self
+                .filters
+                .clone()
+                .unwrap_or_else(|| PAPER_FILTERS.to_vec()),
+            kernel: self.kernel.unwrap_or(3),
+            resolution: self.resolution.unwrap_or(50),
+        });
+        if arch.channels != channels {
             return Err(option(format!(
                 "{channels} channels, the checkpoint's network takes {}",
-                cfg.channels
+                arch.channels
             )));
         }
-        let resolution = cfg.resolution;
         let vars = VarMap::new();
-        let net = network(cfg, &vars, &self.data)?;
-        let image = recipe(resolution).map_err(|source| Error::Vectorize {
+        let net = Net::new(&arch, &data.shape()[2..], &vars, &self.data)?;
+        let image = recipe(arch.image, arch.resolution).map_err(|source| Error::Vectorize {
             path: self.data.clone(),
             source,
         })?;
         init_keras(&vars, self.seed).map_err(|e| nn_error(&self.data, e))?;
 
-        let stage = report.stage("exact targets", signals.dim().0, "signals");
-        let targets = |path: &Path, s: &Array3<f64>| {
-            pinet_targets_tensor(s.view(), &image, &Device::Cpu).map_err(|e| nn_error(path, e))
-        };
+        let n = data.shape()[0];
+        let stage = report.stage("exact targets", n, "samples");
         let (x, y) = (
-            signals_tensor(&self.data, &signals)?,
-            targets(&self.data, &signals)?,
+            to_tensor(&self.data, &data)?,
+            targets(&self.data, &data, &image)?,
         );
-        stage.inc(signals.dim().0 as u64);
+        stage.inc(n as u64);
         stage.finish();
         let val = match &self.val {
             Some(path) => {
-                let v = read_signals(path)?;
-                if v.dim().1 != channels || v.dim().2 != length {
+                let v = read_data(path, arch.image)?;
+                if v.shape()[1..] != data.shape()[1..] {
                     return Err(Error::Input {
                         path: path.clone(),
                         problem: format!(
-                            "{} channels of {} samples, the training data has {channels} of {length}",
-                            v.dim().1,
-                            v.dim().2
+                            "samples of shape {:?}, the training data's are {:?}",
+                            &v.shape()[1..],
+                            &data.shape()[1..]
                         ),
                     });
                 }
-                Some((signals_tensor(path, &v)?, targets(path, &v)?))
+                Some((to_tensor(path, &v)?, targets(path, &v, &image)?))
             }
             None => None,
         };
+        let val = val.as_ref().map(|(vx, vy)| (vx, vy));
+        match &net {
+            Net::Signal(net) => self.fit(net, &vars, (&x, &y), val, report),
+            Net::Image(net) => self.fit(net, &vars, (&x, &y), val, report),
+        }
+    }
 
+    /// Trains `net` from scratch or from --resume, saving the checkpoint
+    /// after every epoch; a line per epoch when piped.
+    fn fit<M: PiNet>(
+        &self,
+        net: &M,
+        vars: &VarMap,
+        (x, y): (&Tensor, &Tensor),
+        val: Option<(&Tensor, &Tensor)>,
+        report: Report,
+    ) -> Result<()> {
         let trainer = PiNetTrainer::new(TrainConfig {
             schedule: vec![(self.lr, self.epochs)],
             batch_size: self.batch_size,
@@ -361,18 +490,21 @@ impl TrainArgs {
             checkpoint: Some(self.output.clone()),
             ..TrainConfig::default()
         })
-        .map_err(|e| option(e.to_string()))?;
+        .map_err(|e| nn_error(&self.data, e))?;
         let done = match &self.resume {
-            Some(ckpt) => load_checkpoint(&vars, ckpt)
+            Some(ckpt) => load_checkpoint(vars, ckpt)
                 .map_err(|e| nn_error(ckpt, e))?
                 .unwrap_or(0),
             None => 0,
         };
         if done >= self.epochs {
-            return Err(option(format!(
-                "--epochs {}: the checkpoint already records {done} epochs",
-                self.epochs
-            )));
+            return Err(Error::Input {
+                path: self.data.clone(),
+                problem: format!(
+                    "--epochs {}: the checkpoint already records {done} epochs",
+                    self.epochs
+                ),
+            });
         }
         // Piped, a line per epoch (with the losses) is the progress.
         let bar = if report == Report::Lines {
@@ -395,11 +527,10 @@ impl TrainArgs {
             }
             ControlFlow::Continue(())
         };
-        let val = val.as_ref().map(|(vx, vy)| (vx, vy));
         let path = self.resume.as_deref().unwrap_or(&self.data);
         match &self.resume {
-            Some(ckpt) => trainer.resume_with(&net, &vars, ckpt, &x, &y, val, on_epoch),
-            None => trainer.fit_with(&net, &vars, &x, &y, val, on_epoch),
+            Some(ckpt) => trainer.resume_with(net, vars, ckpt, x, y, val, on_epoch),
+            None => trainer.fit_with(net, vars, x, y, val, on_epoch),
         }
         .map_err(|e| nn_error(path, e))?;
         stage.finish();
@@ -410,30 +541,30 @@ impl TrainArgs {
 impl PredictArgs {
     fn run(&self, report: Report) -> Result<()> {
         super::emph::check_npy(&self.output)?;
-        let signals = read_signals(&self.data)?;
-        let (n, channels, length) = signals.dim();
-        let cfg = config_of(&self.model, length)?;
-        if cfg.channels != channels {
+        let arch = arch_of(&self.model)?;
+        let data = read_data(&self.data, arch.image)?;
+        let (n, channels) = (data.shape()[0], data.shape()[1]);
+        if arch.channels != channels {
             return Err(Error::Input {
                 path: self.data.clone(),
                 problem: format!(
                     "{channels} channels, the network of {} takes {}",
                     self.model.display(),
-                    cfg.channels
+                    arch.channels
                 ),
             });
         }
         let vars = VarMap::new();
-        let net = network(cfg, &vars, &self.model)?;
+        let net = Net::new(&arch, &data.shape()[2..], &vars, &self.data)?;
         load_checkpoint(&vars, &self.model).map_err(|e| nn_error(&self.model, e))?;
-        let r = net.config().resolution;
+        let r = arch.resolution;
         let mut images = Array4::<f32>::zeros((n, channels, r, r));
-        let stage = report.stage("PI-Net predictions", n, "signals");
-        for (chunk, mut out) in signals
+        let stage = report.stage("PI-Net predictions", n, "samples");
+        for (chunk, mut out) in data
             .axis_chunks_iter(Axis(0), PREDICT_BATCH)
             .zip(images.axis_chunks_iter_mut(Axis(0), PREDICT_BATCH))
         {
-            let x = signals_tensor(&self.data, &chunk.to_owned())?;
+            let x = to_tensor(&self.data, &chunk.to_owned())?;
             let y = net.infer(&x).map_err(|e| nn_error(&self.data, e))?;
             let y: Array4<f32> =
                 tda_nn::tensor::to_array::<f32, Ix4>(&y).map_err(|e| nn_error(&self.data, e))?;
@@ -442,5 +573,32 @@ impl PredictArgs {
         }
         stage.finish();
         Ok(tda_io::npy::write_npy(&self.output, &images)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flat_indices_are_row_major() {
+        assert_eq!(index_of(0, &[2, 3, 4]), [0, 0, 0]);
+        assert_eq!(index_of(23, &[2, 3, 4]), [1, 2, 3]);
+        assert_eq!(index_of(13, &[2, 3, 4]), [1, 0, 1]);
+    }
+
+    #[test]
+    fn the_recipe_at_its_resolution_is_the_preset() {
+        assert_eq!(
+            recipe(false, 50).unwrap().resolution(),
+            PersistenceImage::pinet_signal().resolution()
+        );
+        let small = recipe(true, 5).unwrap();
+        let preset = PersistenceImage::pinet_image();
+        assert_eq!(small.resolution(), (5, 5));
+        assert_eq!(small.min_persistence(), preset.min_persistence());
+        assert_eq!(small.sigma(), preset.sigma());
+        assert_eq!(small.birth_range(), preset.birth_range());
+        assert_eq!(small.grid(), preset.grid());
     }
 }
