@@ -177,6 +177,19 @@ fn emph_of_basicmotions_is_one_barcode_per_channel() {
     let want = tda_emph::barcode_batch(&modes, &Ray::diagonal(10).unwrap(), 1).unwrap();
     assert_eq!(got.len(), n * c);
     assert_eq!(got, want);
+    // Whatever the number of threads.
+    ok(&tda(
+        &[
+            "emph",
+            ts.to_str().unwrap(),
+            "--threads",
+            "1",
+            "-o",
+            "bm1.npz",
+        ],
+        &dir,
+    ));
+    assert_eq!(tda_io::read_diagrams_npz(dir.join("bm1.npz")).unwrap(), got);
 }
 
 #[test]
@@ -386,6 +399,11 @@ fn pinet_train_and_predict_equal_the_library() {
     .unwrap();
     assert_eq!(logs.len(), 2);
     same_weights(&dir.join("m.safetensors"), &dir.join("lib.safetensors"));
+    // Whatever the number of threads.
+    let mut one = vec!["--threads", "1", "--epochs", "2", "--val", "x.npy"];
+    one.extend_from_slice(&["-o", "m1.safetensors"]);
+    train(&dir, &one);
+    same_weights(&dir.join("m.safetensors"), &dir.join("m1.safetensors"));
 
     // Progress when piped: a line per epoch with both losses.
     let out = tda(
@@ -674,6 +692,11 @@ fn pinet_errors_are_one_line() {
         &train_with(&["--lr", "-1"]),
         1,
         "--lr must be finite and > 0",
+    );
+    fails(
+        &train_with(&["--lr", "1e-50"]),
+        1,
+        "--lr must be finite and > 0 (as an f32), got 1e-50",
     );
     fails(
         &run(&[

@@ -38,8 +38,8 @@ pub enum Command {
     /// Exact multi-parameter persistence (EMPH) barcodes of signals along a
     /// ray, or their Betti curves.
     Emph(emph::EmphArgs),
-    /// Signal PI-Net: train a network to predict persistence images, or
-    /// predict them.
+    /// PI-Net (signals, or images): train a network to predict persistence
+    /// images, or predict them.
     Pinet(pinet::PinetArgs),
 }
 

@@ -401,9 +401,11 @@ impl TrainArgs {
         if self.epochs == 0 {
             return Err(option("--epochs must be at least 1".into()));
         }
-        if !(self.lr.is_finite() && self.lr > 0.0) {
+        // Adam updates in f32: the rate must stay positive and finite there.
+        let lr32 = self.lr as f32;
+        if !(self.lr > 0.0 && lr32 > 0.0 && lr32.is_finite()) {
             return Err(option(format!(
-                "--lr must be finite and > 0, got {}",
+                "--lr must be finite and > 0 (as an f32), got {:?}",
                 self.lr
             )));
         }
