@@ -24,6 +24,22 @@ pub enum Error {
         /// Why.
         source: tda_vectorize::Error,
     },
+    /// EMPH refused the signals or the path.
+    #[error("{path}: {source}")]
+    Emph {
+        /// The input file.
+        path: PathBuf,
+        /// Why.
+        source: tda_emph::Error,
+    },
+    /// A PI-Net could not be built, trained or run.
+    #[error("{path}: {source}")]
+    Nn {
+        /// The file at fault (the data, or the checkpoint).
+        path: PathBuf,
+        /// Why.
+        source: tda_nn::Error,
+    },
     /// An input that does not fit the command (shape, extension, options).
     #[error("{path}: {problem}")]
     Input {

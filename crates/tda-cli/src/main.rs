@@ -31,7 +31,10 @@ use clap::Parser;
   tda distance a.json b.json --wasserstein 1
   tda distance walks.json -o matrix.npy                  # the pairwise matrix
   tda plot cloud.npz -o cloud.png
-  tda plot pis.npy --ranges r.npy -o pis.png"
+  tda plot pis.npy --ranges r.npy -o pis.png
+  tda emph walks.npy --modes 10 --ray 1,1.5,2,1,1,1,1,1,1,1 -o emph.json   # EMPH H1 barcodes
+  tda pinet train BasicMotions_TRAIN.ts --epochs 30 -o pinet.safetensors
+  tda pinet predict pinet.safetensors BasicMotions_TEST.ts -o predicted_pis.npy"
 )]
 struct Cli {
     /// Threads for batch computations (default: all cores, or

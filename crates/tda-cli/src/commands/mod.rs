@@ -2,7 +2,9 @@
 
 mod diagram;
 mod distance;
+mod emph;
 mod features;
+mod pinet;
 mod plot;
 
 use std::path::Path;
@@ -33,6 +35,12 @@ pub enum Command {
     Distance(distance::DistanceArgs),
     /// A PNG of diagrams, barcodes or images.
     Plot(plot::PlotArgs),
+    /// Exact multi-parameter persistence (EMPH) barcodes of signals along a
+    /// ray, or their Betti curves.
+    Emph(emph::EmphArgs),
+    /// PI-Net (signals, or images): train a network to predict persistence
+    /// images, or predict them.
+    Pinet(pinet::PinetArgs),
 }
 
 impl Command {
@@ -47,6 +55,8 @@ impl Command {
             Command::Entropy(a) => a.run(report),
             Command::Distance(a) => a.run(report),
             Command::Plot(a) => a.run(),
+            Command::Emph(a) => a.run(report),
+            Command::Pinet(a) => a.run(report),
         }
     }
 }
