@@ -2,40 +2,14 @@
 //! every error path (one line naming the file, exit code 1 or 2, never a
 //! panic).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::{fails, ok, tda};
 
 use ndarray::{array, Array2};
-
-fn tda(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tda"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs")
-}
-
-/// Asserts a failure with exit code `code` and a one-line message
-/// containing `needle`.
-fn fails(out: &Output, code: i32, needle: &str) {
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
-    assert!(err.contains(needle), "{err:?} lacks {needle:?}");
-    assert!(!err.contains("panicked"), "{err}");
-    if code == 1 {
-        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
-        assert!(err.starts_with("tda: "), "{err}");
-    }
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn walks() -> Array2<f64> {
     Array2::from_shape_fn((4, 50), |(i, j)| {
