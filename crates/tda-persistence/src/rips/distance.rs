@@ -408,26 +408,48 @@ pub(crate) struct Sparse {
 impl Sparse {
     /// The lists of all pairs with `d <= threshold`; `edges` is their number (for the allocation).
     pub(crate) fn new(src: &Source<'_>, threshold: f64, edges: usize) -> Self {
-        let n = src.len();
-        let mut deg = vec![0usize; n + 1];
         let mut pairs: Vec<(u32, u32, f64)> = Vec::with_capacity(edges);
         src.for_each_pair(|i, j, d| {
             if d <= threshold {
                 pairs.push((i as u32, j as u32, d));
-                deg[i] += 1;
-                deg[j] += 1;
             }
         });
+        // Pairs come with i increasing and, per i, j increasing.
+        Self::from_sorted_edges(src.len(), &pairs)
+    }
+
+    /// The lists of a graph on `n` vertices given by its edges `(i, j, d)`,
+    /// each undirected edge once (`i != j`, both `< n`, in any order and
+    /// orientation; no edge twice): a filtered graph whose flag complex the
+    /// engine then reduces (sparse distance input, or a collapsed graph).
+    #[allow(dead_code)] // until its first callers (sparse input, edge collapse) land
+    pub(crate) fn from_edges(n: usize, edges: &[(u32, u32, f64)]) -> Self {
+        let mut sorted: Vec<(u32, u32, f64)> = edges
+            .iter()
+            .map(|&(i, j, d)| (i.max(j), i.min(j), d))
+            .collect();
+        sorted.sort_unstable_by_key(|&(i, j, _)| (i, j));
+        Self::from_sorted_edges(n, &sorted)
+    }
+
+    /// [`Sparse::from_edges`] of edges `(i, j, d)` with `i > j`, sorted by
+    /// `i` then `j`.
+    fn from_sorted_edges(n: usize, pairs: &[(u32, u32, f64)]) -> Self {
+        let mut deg = vec![0usize; n + 1];
+        for &(i, j, _) in pairs {
+            deg[i as usize] += 1;
+            deg[j as usize] += 1;
+        }
         let mut offsets = vec![0usize; n + 1];
         for v in 0..n {
             offsets[v + 1] = offsets[v] + deg[v];
         }
-        // Fill every list from its end: pairs come with i increasing and, per i,
-        // j increasing, so each list receives its entries in increasing order.
+        // Fill every list from its end: in this order of the pairs each list
+        // receives its entries in increasing order, so it ends up decreasing.
         let mut fill: Vec<usize> = offsets[1..].to_vec();
         let mut nbr = vec![0u32; offsets[n]];
         let mut dist = vec![0.0f64; offsets[n]];
-        for &(i, j, d) in &pairs {
+        for &(i, j, d) in pairs {
             for (a, b) in [(i, j), (j, i)] {
                 let a = a as usize;
                 fill[a] -= 1;
@@ -529,5 +551,34 @@ impl Space for Sparse {
                 f(i, j, dj);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_from_edges_in_any_order_equal_those_of_a_matrix() {
+        let m = ndarray::array![
+            [0.0, 1.0, 4.0, 2.0],
+            [1.0, 0.0, 3.0, 9.0],
+            [4.0, 3.0, 0.0, 5.0],
+            [2.0, 9.0, 5.0, 0.0]
+        ];
+        let from_matrix = Sparse::new(&Source::Matrix(m.view()), 5.0, 5);
+        let edges = [
+            (2, 3, 5.0),
+            (0, 1, 1.0),
+            (2, 1, 3.0),
+            (3, 0, 2.0),
+            (0, 2, 4.0),
+        ];
+        let from_edges = Sparse::from_edges(4, &edges);
+        assert_eq!(from_edges.offsets, from_matrix.offsets);
+        assert_eq!(from_edges.nbr, from_matrix.nbr);
+        assert_eq!(from_edges.dist, from_matrix.dist);
+        assert_eq!(from_edges.dist(1, 3), f64::INFINITY);
+        assert_eq!(from_edges.dist(3, 2), 5.0);
     }
 }
