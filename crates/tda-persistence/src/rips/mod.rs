@@ -52,6 +52,8 @@ mod builder;
 mod cofaces;
 mod distance;
 mod h0;
+mod input;
+mod output;
 mod reduction;
 
 use ndarray::ArrayView2;
@@ -63,6 +65,8 @@ use binomial::Binomial;
 pub use builder::RipsBuilder;
 use cofaces::Cofaces;
 pub use distance::Metric;
+pub use input::RipsInput;
+pub use output::{Cocycle, RipsOutput};
 use distance::{Dense, Source, Space, Sparse};
 use h0::{KRUSKAL_EDGE_BYTES, VERTEX_BYTES};
 use reduction::{Guard, COLUMN_BYTES, PIVOT_BYTES, RIPS, SIMPLEX_BYTES};
@@ -186,11 +190,36 @@ impl Rips {
     /// [`Rips::compute_distance_matrix`] about `max_dim` and size (the copy
     /// of the points counts towards the memory limit).
     pub fn compute(&self, points: ArrayView2<f64>) -> Result<Vec<Diagram>> {
-        self.compute_points(points, 0)
+        Ok(self.run(RipsInput::Points(points))?.diagrams)
     }
 
-    /// [`Rips::compute`] with `held` more bytes held by the caller for the run.
-    fn compute_points(&self, points: ArrayView2<f64>, held: u64) -> Result<Vec<Diagram>> {
+    /// Everything a run on `input` reports: the diagrams, the cocycles
+    /// (when [`RipsBuilder::cocycles`] is set) and the number of edges, the
+    /// fields of ripser.py's result dictionary.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use tda_persistence::rips::{Rips, RipsInput};
+    /// let square = array![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
+    /// let out = Rips::builder().build().unwrap().run(RipsInput::Points(square.view())).unwrap();
+    /// assert_eq!(out.diagrams[1].len(), 1);
+    /// // The enclosing radius is the diagonal: all 6 edges enter.
+    /// assert_eq!(out.num_edges, 6);
+    /// ```
+    ///
+    /// # Errors
+    /// Those of [`Rips::compute`] for points, of
+    /// [`Rips::compute_distance_matrix`] for a matrix.
+    pub fn run(&self, input: RipsInput<'_>) -> Result<RipsOutput> {
+        match input {
+            RipsInput::Points(points) => self.run_points(points, 0),
+            RipsInput::DistanceMatrix(d) => self.run_matrix(d),
+        }
+    }
+
+    /// [`Rips::run`] on points, with `held` more bytes held by the caller
+    /// for the run.
+    fn run_points(&self, points: ArrayView2<f64>, held: u64) -> Result<RipsOutput> {
         let (n, dim) = points.dim();
         if n == 0 {
             return Err(Error::Empty);
@@ -209,7 +238,7 @@ impl Rips {
         let held = held.unwrap_or(u64::MAX);
         check_finite(points.iter())?;
         let coords: Vec<f64> = points.iter().copied().collect();
-        self.run(
+        self.run_source(
             &Source::Points {
                 coords: &coords,
                 dim,
@@ -229,6 +258,11 @@ impl Rips {
     /// [`Error::IndexOverflow`] (`n` choose `max_dim + 2` must fit in `u64`),
     /// [`Error::TooLarge`] (estimated memory over the limit).
     pub fn compute_distance_matrix(&self, d: ArrayView2<f64>) -> Result<Vec<Diagram>> {
+        Ok(self.run(RipsInput::DistanceMatrix(d))?.diagrams)
+    }
+
+    /// [`Rips::run`] on a distance matrix, checked first.
+    fn run_matrix(&self, d: ArrayView2<f64>) -> Result<RipsOutput> {
         let (rows, cols) = d.dim();
         if rows == 0 || cols == 0 {
             return Err(Error::Empty);
@@ -263,7 +297,7 @@ impl Rips {
                 }
             }
         }
-        self.run(&Source::Matrix(d), 0)
+        self.run_source(&Source::Matrix(d), 0)
     }
 
     /// Diagrams of the sliding-window embedding of `signal` (see [`SlidingWindow::embed`]).
@@ -281,7 +315,9 @@ impl Rips {
         // The embedding is checked against this engine's limit, and held during the run.
         let points = window.embed_within(signal, self.memory_limit)?;
         let held = crate::memory::bytes_of::<f64>(&[points.nrows(), points.ncols()]);
-        self.compute_points(points.view(), held.unwrap_or(u64::MAX))
+        Ok(self
+            .run_points(points.view(), held.unwrap_or(u64::MAX))?
+            .diagrams)
     }
 
     /// The checks of the parameters against the input size (the
@@ -397,7 +433,7 @@ impl Rips {
     }
 
     /// `held`: bytes the caller holds for the run (a copy of the points).
-    fn run(&self, src: &Source<'_>, held: u64) -> Result<Vec<Diagram>> {
+    fn run_source(&self, src: &Source<'_>, held: u64) -> Result<RipsOutput> {
         let n = src.len();
         let binom = self.check_parameters(n)?;
         let dense_fits =
@@ -419,7 +455,7 @@ impl Rips {
             let (t, edges) = self.threshold_and_edges(&msrc)?;
             let (use_sparse, guard) = self.plan(n, edges, true, held)?;
             if !use_sparse {
-                return self.persistence(&dense, &binom, t, &guard, Some(&dense));
+                return self.persistence(&dense, &binom, (t, edges), &guard, Some(&dense));
             }
             let sparse = if self.sparse_build(n, edges, held, true).is_ok() {
                 let sparse = Sparse::new(&msrc, t, edges);
@@ -431,17 +467,17 @@ impl Rips {
                 self.sparse_build(n, edges, held, false)?;
                 Sparse::new(src, t, edges)
             };
-            self.persistence(&sparse, &binom, t, &guard, None)
+            self.persistence(&sparse, &binom, (t, edges), &guard, None)
         } else {
             let (t, edges) = self.threshold_and_edges(src)?;
             let (use_sparse, guard) = self.plan(n, edges, dense_fits, held)?;
             if use_sparse {
                 self.sparse_build(n, edges, held, false)?;
                 let sparse = Sparse::new(src, t, edges);
-                self.persistence(&sparse, &binom, t, &guard, None)
+                self.persistence(&sparse, &binom, (t, edges), &guard, None)
             } else if dense_fits {
                 let dense = Dense::new(src);
-                self.persistence(&dense, &binom, t, &guard, Some(&dense))
+                self.persistence(&dense, &binom, (t, edges), &guard, Some(&dense))
             } else {
                 Err(Error::TooLarge(MemoryError {
                     what: RIPS,
@@ -452,14 +488,21 @@ impl Rips {
         }
     }
 
+    /// The diagrams of the filtration of `space` up to threshold `t`, which
+    /// keeps `edges` edges.
     fn persistence<S: Space>(
         &self,
         space: &S,
         binom: &Binomial,
-        t: f64,
+        (t, edges): (f64, usize),
         guard: &Guard,
         dense: Option<&Dense>,
-    ) -> Result<Vec<Diagram>> {
+    ) -> Result<RipsOutput> {
+        let output = |diagrams: Vec<Diagram>| RipsOutput {
+            cocycles: vec![Vec::new(); diagrams.len()],
+            diagrams,
+            num_edges: edges,
+        };
         let forest = match dense {
             Some(d) => h0::prim(d, binom, t),
             None => h0::kruskal(space, binom),
@@ -473,7 +516,7 @@ impl Rips {
         h0_pairs.extend((0..forest.components()).map(|_| PersistencePair::new(0.0, f64::INFINITY)));
         let mut diagrams = vec![Diagram::new(0, h0_pairs)];
         if self.max_dim == 0 {
-            return Ok(diagrams);
+            return Ok(output(diagrams));
         }
         let cf = Cofaces {
             space,
@@ -498,6 +541,6 @@ impl Rips {
                 )?;
             }
         }
-        Ok(diagrams)
+        Ok(output(diagrams))
     }
 }

@@ -1,0 +1,53 @@
+//! What a Vietoris-Rips run reports: [`RipsOutput`] (the fields of
+//! ripser.py's result dictionary) and representative [`Cocycle`]s.
+
+use crate::Diagram;
+
+/// Everything [`Rips::run`](super::Rips::run) reports, field by field the
+/// dictionary ripser.py returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RipsOutput {
+    /// Diagrams `0..=max_dim` (ripser.py's `dgms`).
+    pub diagrams: Vec<Diagram>,
+    /// Representative cocycles (ripser.py's `cocycles`): `cocycles[d]`
+    /// holds one cocycle per bar of `diagrams[d]`, in the same order, for
+    /// `d >= 1`; `cocycles[0]` is empty, and so is every list unless
+    /// [`RipsBuilder::cocycles`](super::RipsBuilder::cocycles) was set.
+    pub cocycles: Vec<Vec<Cocycle>>,
+    /// Edges of the filtration: pairs `i < j` within the threshold used
+    /// (ripser.py's `num_edges`).
+    pub num_edges: usize,
+}
+
+/// A representative cocycle of a bar of dimension `dim`: simplices of
+/// dimension `dim` with coefficients in `Z/p`, in ripser.py's layout.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cocycle {
+    /// The dimension of the simplices.
+    pub dim: usize,
+    /// `dim + 1` vertex indices per simplex, simplex after simplex.
+    pub vertices: Vec<u32>,
+    /// One coefficient in `1..p` per simplex.
+    pub coefficients: Vec<u32>,
+}
+
+impl Cocycle {
+    /// Number of simplices with a nonzero coefficient.
+    pub fn len(&self) -> usize {
+        self.coefficients.len()
+    }
+
+    /// True if the cocycle has no simplex.
+    pub fn is_empty(&self) -> bool {
+        self.coefficients.is_empty()
+    }
+
+    /// Simplex `k`: its vertices and its coefficient.
+    ///
+    /// # Panics
+    /// If `k >= self.len()`.
+    pub fn simplex(&self, k: usize) -> (&[u32], u32) {
+        let w = self.dim + 1;
+        (&self.vertices[k * w..(k + 1) * w], self.coefficients[k])
+    }
+}
