@@ -1,6 +1,6 @@
 //! Exact bottleneck and Wasserstein distances between pairs of W1 diagrams
 //! (H0 of standardised random walks of length 1000, ~250 finite pairs each,
-//! essential pairs dropped; see DESIGN.md, "Workloads and targets").
+//! essential pairs dropped; see docs/benchmarks.md, "Workloads and targets").
 //! Anchors: gudhi `bottleneck_distance(e=0)` and
 //! `wasserstein.wasserstein_distance` (POT), persim `bottleneck` and
 //! `wasserstein`, on diagrams of the same distribution. Criterion reports

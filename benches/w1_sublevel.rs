@@ -1,7 +1,7 @@
 //! W1: sublevel H0 of 2000 standardised random walks of length 1000.
 //!
-//! Target (DESIGN.md): <= 10 us per signal on one thread; anchors: gudhi
-//! cubical ~340 us, ripser lower-star ~540 us (`../shared/bench/anchors.py`).
+//! Target (docs/benchmarks.md): <= 6 us per signal on one thread; anchors: gudhi
+//! cubical ~340 us, ripser lower-star ~540 us (`tools/anchors.py`).
 //! Criterion reports the time for all 2000 signals; divide by 2000.
 
 mod common;

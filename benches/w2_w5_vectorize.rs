@@ -1,6 +1,6 @@
 //! W2 (persistence images) and W5 (landscapes, Betti curves) on the W1
 //! diagrams: H0 of 2000 standardised random walks of length 1000, essential
-//! pairs dropped (see DESIGN.md, "Workloads and targets").
+//! pairs dropped (see docs/benchmarks.md, "Workloads and targets").
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use tda_pinet::persistence::sublevel::h0_batch;

@@ -1,8 +1,8 @@
-//! W3 / W3b: Vietoris-Rips persistence (DESIGN.md, "Workloads and targets").
+//! W3 / W3b: Vietoris-Rips persistence (docs/benchmarks.md, "Workloads and targets").
 //!
 //! - W3: H0 + H1 of the sliding-window embedding (dim 10, delay 1: 991 points
 //!   in R^10) of the fixed W3 signal `benches/data/w3_signal.txt` (written by
-//!   `tools/gen_rips_fixtures.py`, identical to `../shared/bench/anchors.py`),
+//!   `tools/gen_rips_fixtures.py`, identical to `tools/anchors.py`),
 //!   default threshold. Target <= 0.25 s single thread; anchors: ripser.py
 //!   ~0.6-0.7 s, giotto-ph ~0.3 s (1 thread).
 //! - W3b: H0..H3 of Ripser's `o3_1024` benchmark

@@ -1,7 +1,7 @@
-//! W4: EMPH H1 on a ray, series of length 1000, K = 20 modes (DESIGN.md,
+//! W4: EMPH H1 on a ray, series of length 1000, K = 20 modes (docs/benchmarks.md,
 //! "Workloads and targets"). Target <= 10 us per series single thread;
 //! compared with sliding-window Rips of one such series (W3, `w3_rips`) and
-//! with the authors' numpy recipe (`../shared/bench/anchors_w4_w6.py`: 2000
+//! with the authors' numpy recipe (`tools/anchors_w4_w6.py`: 2000
 //! random walks, FFT, closed-form diagonal H1).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};

@@ -1,4 +1,4 @@
-//! W6 / W7: PI-Net against the exact pipeline (DESIGN.md, "Workloads and
+//! W6 / W7: PI-Net against the exact pipeline (docs/benchmarks.md, "Workloads and
 //! targets").
 //!
 //! - W6: a 32x32x3 image: the exact pipeline (each channel flattened

@@ -5,7 +5,7 @@ Run from the repository root with a Python that has numpy, scipy, gudhi,
 persim (0.4.x) and POT (`pip install pot`, needed by gudhi.wasserstein)
 installed:
 
-    /work/venv/bin/python tools/gen_distance_fixtures.py
+    .venv/bin/python tools/gen_distance_fixtures.py
 
 Writes crates/tda-vectorize/tests/fixtures/distances.json: a list of cases,
 each with two diagrams `a` and `b` in the crate's convention (lists of

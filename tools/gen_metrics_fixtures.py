@@ -4,7 +4,7 @@
 Run from the repository root with a Python that has numpy and scikit-learn
 installed:
 
-    /work/venv/bin/python tools/gen_metrics_fixtures.py
+    .venv/bin/python tools/gen_metrics_fixtures.py
 
 Writes one list to each of two files:
 

@@ -9,7 +9,7 @@ float32, so the tests compare after rounding our f64 diagrams to f32 (and
 dropping bars that become zero-length). Essential deaths are written as null.
 
 Also writes benches/data/w3_signal.txt: the fixed W3 signal of
-../shared/bench/anchors.py, one value per line with repr precision.
+tools/anchors.py, one value per line with repr precision.
 """
 import json, os
 import numpy as np
@@ -84,7 +84,7 @@ with open(os.path.join(OUT, "rips.json"), "w") as f:
     f.write("\n")
 print("wrote", len(cases), "cases to", OUT)
 
-# The W3 signal, exactly as ../shared/bench/anchors.py builds it.
+# The W3 signal, exactly as tools/anchors.py builds it.
 LEN = 1000
 sig = (np.sin(np.linspace(0, 8 * np.pi, LEN)) + 0.5 * np.sin(np.linspace(0, 24 * np.pi, LEN))
        + 0.1 * np.random.default_rng(3).standard_normal(LEN))

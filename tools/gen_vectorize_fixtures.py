@@ -4,7 +4,7 @@
 Run from the repository root with a Python that has numpy, persim (0.4.x) and
 gudhi installed:
 
-    /work/venv/bin/python tools/gen_vectorize_fixtures.py
+    .venv/bin/python tools/gen_vectorize_fixtures.py
 
 Writes crates/tda-vectorize/tests/fixtures/{persim_imager,persim_persimage,
 gudhi_curves,gudhi_summaries}.json (the last one also needs scipy). Diagrams

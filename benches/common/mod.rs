@@ -1,4 +1,4 @@
-//! Inputs shared by the workload benches (see DESIGN.md, "Workloads and
+//! Inputs shared by the workload benches (see docs/benchmarks.md, "Workloads and
 //! targets"), and the seeded normal draws of the examples' synthetic data
 //! (`image_pinet` and `emph_shapes` include this file).
 //!
@@ -26,7 +26,7 @@ pub fn normal(rng: &mut impl Rng) -> f64 {
 
 /// `n` random walks of length `len`, each standardised to mean 0 and
 /// standard deviation 1: the W1 input (same distribution as
-/// `../shared/bench/anchors.py`).
+/// `tools/anchors.py`).
 #[allow(dead_code)] // not every bench uses every input
 pub fn standardised_walks(n: usize, len: usize, seed: u64) -> Array2<f64> {
     let mut rng = SplitMix64::seed_from_u64(seed);

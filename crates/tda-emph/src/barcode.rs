@@ -64,7 +64,7 @@ pub const MAX_STEPS: u64 = 1 << 22;
 ///
 /// ```
 /// use tda_emph::{barcode, FourierModes, Ray};
-/// // f = cos t + 2 cos 2t on the diagonal ray (DESIGN.md's test vector).
+/// // f = cos t + 2 cos 2t on the diagonal ray (the EMPH paper's worked example).
 /// let modes = FourierModes::from_radii(vec![1.0, 2.0]).unwrap();
 /// let ray = Ray::diagonal(2).unwrap();
 /// let h2 = barcode(&modes, &ray, 2).unwrap();

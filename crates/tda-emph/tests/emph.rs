@@ -24,7 +24,7 @@ fn assert_bars(d: &Diagram, want: &[(f64, f64)], tol: f64) {
 
 #[test]
 fn design_test_vector_on_the_diagonal() {
-    // f = cos t + 2 cos 2t (DESIGN.md, section EMPH).
+    // f = cos t + 2 cos 2t (the worked example of docs/emph.md).
     let modes = FourierModes::from_signal(&trig(&[1.0, 2.0], &[0.0, 0.0], 200), 2).unwrap();
     let ray = Ray::diagonal(2).unwrap();
     let h = |p| barcode(&modes, &ray, p).unwrap();

@@ -2,7 +2,7 @@
 //! subnormals, -0.0, empty and too-short series, zero, negative and NaN
 //! directions, length mismatches, huge degrees and sizes. Each case asserts
 //! the exact typed error, or a result checked against a closed form
-//! (DESIGN.md's EMPH formulas and test vector) or a slow reference; scale
+//! (the EMPH formulas and worked examples of docs/emph.md) or a slow reference; scale
 //! invariance is checked bit for bit with power-of-two scalings. Sizes far
 //! beyond any memory limit are refused without allocating.
 
@@ -926,7 +926,7 @@ fn barcode_hostile() {
 
 #[test]
 fn barcode_is_exactly_scale_invariant() {
-    // DESIGN.md's test vector f = cos t + 2 cos 2t on the diagonal ray.
+    // the worked example f = cos t + 2 cos 2t on the diagonal ray.
     let f = trig(&[1.0, 2.0], &[0.0, 0.0], 200);
     let modes = FourierModes::from_signal(&f, 2).unwrap();
     let d = Ray::diagonal(2).unwrap();

@@ -1,5 +1,5 @@
-"""P1-P3 (DESIGN.md): tda_pinet from Python against the tools it replaces,
-same process, same inputs (those of ../../../../shared/bench/anchors.py: W1
+"""P1-P3 (docs/benchmarks.md): tda_pinet from Python against the tools it replaces,
+same process, same inputs (those of the repository's tools/anchors.py: W1
 standardised random walks, W2's image, W3's sliding-window cloud).
 
     pip install ./crates/tda-python ripser persim gudhi

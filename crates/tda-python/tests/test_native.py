@@ -230,7 +230,7 @@ def test_entropy_and_silhouettes_equal_gudhi(rng):
 
 
 def test_emph_closed_forms():
-    # f = cos t + 2 cos 2t (DESIGN.md's test vector): radii 1 and 2; the
+    # f = cos t + 2 cos 2t (the EMPH paper's worked example): radii 1 and 2; the
     # diagonal ray's H1 barcode is {[0, sqrt 3), [0, 2 sqrt 3)}.
     n = 100
     t = 2 * np.pi * np.arange(n) / n

@@ -65,10 +65,10 @@ use binomial::Binomial;
 pub use builder::RipsBuilder;
 use cofaces::Cofaces;
 pub use distance::Metric;
-pub use input::RipsInput;
-pub use output::{Cocycle, RipsOutput};
 use distance::{Dense, Source, Space, Sparse};
 use h0::{KRUSKAL_EDGE_BYTES, VERTEX_BYTES};
+pub use input::RipsInput;
+pub use output::{Cocycle, RipsOutput};
 use reduction::{Guard, COLUMN_BYTES, PIVOT_BYTES, RIPS, SIMPLEX_BYTES};
 
 /// Which distance store the engine runs on.
@@ -140,7 +140,7 @@ impl Rips {
         RipsBuilder::default()
     }
 
-    /// Shorthand for [`Rips::builder`], so that DESIGN.md's one-liner
+    /// Shorthand for [`Rips::builder`], so that the one-liner
     /// `Rips::new().max_dim(1).threshold(t).metric(m).compute(points)`
     /// reads as before: it returns the (unchecked) [`RipsBuilder`], whose
     /// `compute*` methods build first.

@@ -59,8 +59,8 @@
 //!
 //! # Errors
 //!
-//! DESIGN.md sketches these functions as returning `f64`; they return
-//! [`Result<f64>`](crate::Result) instead so that bad input never panics:
+//! They return [`Result<f64>`](crate::Result), not a bare `f64`, so that
+//! bad input never panics:
 //! [`Error::DimensionMismatch`] when `a.dim != b.dim`, [`Error::NonFinite`]
 //! for a NaN or infinite birth or a NaN death (the index is that of the pair
 //! in `a`, or in `b` if `a` is valid), [`Error::InvalidParameter`] for an
@@ -334,8 +334,8 @@ impl Wasserstein {
 /// Binary search over the candidate costs with Hopcroft–Karp matching tests.
 /// Essential pairs are matched by sorted birth (the distance is `+inf` if
 /// their numbers differ, per kind `+inf`/`-inf`); a pair with
-/// `death < birth` is the point `(death, birth)`. Returns a `Result` (not the
-/// bare `f64` of DESIGN.md's sketch): [`Error::DimensionMismatch`] if
+/// `death < birth` is the point `(death, birth)`. Returns a `Result` (not a
+/// bare `f64`): [`Error::DimensionMismatch`] if
 /// `a.dim != b.dim`, [`Error::NonFinite`] for a NaN or infinite birth or a
 /// NaN death (the index is in `a`, or in `b` if `a` is valid).
 ///
