@@ -10,10 +10,10 @@ use common::{bars, sorted, Bar};
 use ndarray::{Array2, ArrayView2};
 use proptest::prelude::*;
 use serde::Deserialize;
-use tda_persistence::rips::{Cocycle, Rips, RipsInput, RipsOutput};
+use tda_persistence::rips::{Cocycle, Rips, RipsInput, RipsOutput, Storage};
 use tda_persistence::{Diagram, Error};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 struct Case {
     name: String,
     coeff: u32,
@@ -40,11 +40,16 @@ fn cases() -> Vec<Case> {
 }
 
 fn run_case(c: &Case) -> RipsOutput {
+    run_case_in(c, Storage::Auto)
+}
+
+fn run_case_in(c: &Case, storage: Storage) -> RipsOutput {
     let a = Array2::from_shape_vec(c.shape, c.values.clone()).unwrap();
     let mut b = Rips::builder()
         .max_dim(c.maxdim)
         .coeff(c.coeff)
-        .cocycles(true);
+        .cocycles(true)
+        .storage(storage);
     if let Some(t) = c.threshold {
         b = b.threshold(t);
     }
@@ -122,8 +127,11 @@ fn diagrams_equal_ripser_for_each_coeff() {
 /// of ripser.py's list.
 #[test]
 fn cocycles_equal_ripser() {
-    for c in cases() {
-        let out = run_case(&c);
+    for (c, storage) in cases()
+        .into_iter()
+        .flat_map(|c| [Storage::Dense, Storage::Sparse].map(|s| (c.clone(), s)))
+    {
+        let out = run_case_in(&c, storage);
         assert_eq!(out.cocycles.len(), c.maxdim + 1, "{}", c.name);
         assert!(out.cocycles[0].is_empty(), "no H0 cocycles, as ripser.py");
         assert!(c.cocycles[0].is_empty());
@@ -142,7 +150,12 @@ fn cocycles_equal_ripser() {
             {
                 assert_eq!(bar, tbar, "{} H{d} bar {k}", c.name);
                 assert_eq!(cocycle.dim, d);
-                assert_eq!(&rows(cocycle), *trows, "{} H{d} bar {k} {bar:?}", c.name);
+                assert_eq!(
+                    &rows(cocycle),
+                    *trows,
+                    "{} {storage:?} H{d} bar {k} {bar:?}",
+                    c.name
+                );
             }
         }
     }

@@ -94,6 +94,21 @@ impl RipsBuilder {
     /// Reports a representative cocycle of every bar of dimension >= 1 in
     /// [`RipsOutput::cocycles`](super::RipsOutput::cocycles) (ripser.py's
     /// `do_cocycles`; default `false`). Only [`Rips::run`] returns them.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use tda_persistence::rips::{Rips, RipsInput};
+    /// // The unit square's loop [1, sqrt 2): over Z/3 its cocycle is the
+    /// // youngest side, the edge {1, 0}, with coefficient 1.
+    /// let square = array![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
+    /// let rips = Rips::builder().coeff(3).cocycles(true).build().unwrap();
+    /// let out = rips.run(RipsInput::Points(square.view())).unwrap();
+    /// assert!(out.cocycles[0].is_empty()); // none in H0, as ripser.py
+    /// let loop1 = &out.cocycles[1][0];
+    /// assert_eq!(loop1.simplex(0), (&[1, 0][..], 1));
+    /// // A modulus that is not a prime is refused.
+    /// assert!(Rips::builder().coeff(4).build().is_err());
+    /// ```
     pub fn cocycles(mut self, cocycles: bool) -> Self {
         self.0.cocycles = cocycles;
         self
