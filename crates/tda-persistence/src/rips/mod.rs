@@ -5,8 +5,9 @@
 //! the complexes nest, and persistent homology turns the nested sequence into
 //! one barcode per dimension. [`Rips`] computes those barcodes with `Z/2`
 //! coefficients (or `Z/p`, [`RipsBuilder::coeff`], with representative
-//! cocycles on request, [`RipsBuilder::cocycles`]) exactly as Ripser does (Bauer, "Ripser: efficient computation
-//! of Vietoris-Rips persistence barcodes", J. Appl. Comput. Topol. 2021):
+//! cocycles on request, [`RipsBuilder::cocycles`]) exactly as Ripser does
+//! (Bauer, "Ripser: efficient computation of Vietoris-Rips persistence
+//! barcodes", J. Appl. Comput. Topol. 2021):
 //! same filtration (diameters, ties broken by reverse colexicographic order),
 //! same default threshold, same bars; ripser.py's diagrams equal ours after
 //! rounding both to `f32` (ripser computes in `f32`, we in `f64`).
@@ -520,10 +521,10 @@ impl Rips {
         dense: Option<&Dense>,
     ) -> Result<RipsOutput> {
         let mut cocycles = vec![Vec::new()]; // none in dimension 0, as ripser.py
-        let output = |diagrams: Vec<Diagram>, cocycles: &mut Vec<Vec<Cocycle>>| {
+        let output = |diagrams: Vec<Diagram>, mut cocycles: Vec<Vec<Cocycle>>| {
             cocycles.resize(diagrams.len(), Vec::new());
             RipsOutput {
-                cocycles: std::mem::take(cocycles),
+                cocycles,
                 diagrams,
                 num_edges: edges,
             }
@@ -541,7 +542,7 @@ impl Rips {
         h0_pairs.extend((0..forest.components()).map(|_| PersistencePair::new(0.0, f64::INFINITY)));
         let mut diagrams = vec![Diagram::new(0, h0_pairs)];
         if self.max_dim == 0 {
-            return Ok(output(diagrams, &mut cocycles));
+            return Ok(output(diagrams, cocycles));
         }
         let cf = Cofaces {
             space,
@@ -575,6 +576,6 @@ impl Rips {
                 )?;
             }
         }
-        Ok(output(diagrams, &mut cocycles))
+        Ok(output(diagrams, cocycles))
     }
 }
