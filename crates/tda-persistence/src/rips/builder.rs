@@ -20,7 +20,7 @@ use crate::{Diagram, SlidingWindow};
 /// Defaults: H0 and H1 (`max_dim = 1`), no threshold (the enclosing
 /// radius), [`Metric::Euclidean`], the process-wide memory limit
 /// ([`crate::memory::limit`], 8 GiB unless set) read when the builder is
-/// made, [`Storage::Auto`].
+/// made, [`Storage::Auto`], coefficients in `Z/2`, no cocycles.
 ///
 /// ```
 /// use ndarray::array;
@@ -82,12 +82,46 @@ impl RipsBuilder {
         self
     }
 
+    /// Coefficients in the prime field `Z/p` (ripser.py's `coeff`; default
+    /// 2). Bars can depend on `p` (torsion: the real projective plane has an
+    /// H1 bar over `Z/2` and none over `Z/3`); H0 does not. `p` must be a
+    /// prime `<=` [`Rips::MAX_COEFF`], checked by [`RipsBuilder::build`].
+    pub fn coeff(mut self, p: u32) -> Self {
+        self.0.coeff = p;
+        self
+    }
+
+    /// Reports a representative cocycle of every bar of dimension >= 1 in
+    /// [`RipsOutput::cocycles`](super::RipsOutput::cocycles) (ripser.py's
+    /// `do_cocycles`; default `false`). Only [`Rips::run`] returns them.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use tda_persistence::rips::{Rips, RipsInput};
+    /// // The unit square's loop [1, sqrt 2): over Z/3 its cocycle is the
+    /// // youngest side, the edge {1, 0}, with coefficient 1.
+    /// let square = array![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
+    /// let rips = Rips::builder().coeff(3).cocycles(true).build().unwrap();
+    /// let out = rips.run(RipsInput::Points(square.view())).unwrap();
+    /// assert!(out.cocycles[0].is_empty()); // none in H0, as ripser.py
+    /// let loop1 = &out.cocycles[1][0];
+    /// assert_eq!(loop1.simplex(0), (&[1, 0][..], 1));
+    /// // A modulus that is not a prime is refused.
+    /// assert!(Rips::builder().coeff(4).build().is_err());
+    /// ```
+    pub fn cocycles(mut self, cocycles: bool) -> Self {
+        self.0.cocycles = cocycles;
+        self
+    }
+
     /// Checks the parameters and returns the engine.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidParameter`] named `"threshold"` for a NaN or
-    /// negative threshold. (The other parameters take any value; the
+    /// negative threshold, named `"coeff"` for a coefficient modulus that
+    /// is not a prime (0 and 1 included) or exceeds [`Rips::MAX_COEFF`].
+    /// (The other parameters take any value; the
     /// checks that depend on the input, such as `max_dim` against the
     /// number of points and the memory estimate, are made by the `compute`
     /// methods.)
@@ -100,6 +134,21 @@ impl RipsBuilder {
                     reason: "must be a non-negative number",
                 });
             }
+        }
+        let p = self.0.coeff;
+        if !super::field::is_prime(p) {
+            return Err(Error::InvalidParameter {
+                name: "coeff",
+                value: p.to_string(),
+                reason: "must be a prime",
+            });
+        }
+        if p > Rips::MAX_COEFF {
+            return Err(Error::InvalidParameter {
+                name: "coeff",
+                value: p.to_string(),
+                reason: "must be at most Rips::MAX_COEFF = 2^31 - 1",
+            });
         }
         Ok(self.0)
     }

@@ -70,6 +70,22 @@ impl<S: Space> Cofaces<'_, S> {
         limit: f64,
         mut f: F,
     ) {
+        self.for_each_cofacet_below(verts, index, diam, lo, limit, |c, _, k| f(c, k));
+    }
+
+    /// [`Self::for_each_cofacet`], also passing to `f` the number of
+    /// vertices of the simplex below `c`: the cofacet's coefficient in the
+    /// simplex's coboundary is `(-1)^below` (Ripser's orientation).
+    #[inline]
+    pub(crate) fn for_each_cofacet_below<F: FnMut(u32, usize, Key) -> bool>(
+        &self,
+        verts: &[u32],
+        index: u64,
+        diam: f64,
+        lo: u32,
+        limit: f64,
+        mut f: F,
+    ) {
         let k = verts.len();
         let binom = self.binom;
         let (mut a, mut above, mut below) = (0usize, 0u64, index);
@@ -82,7 +98,7 @@ impl<S: Space> Cofaces<'_, S> {
                 a += 1;
             }
             let idx = above + binom.get(c as usize, k - a + 1) + below;
-            f(c, key(diam.max(m), idx))
+            f(c, k - a, key(diam.max(m), idx))
         });
     }
 
@@ -167,13 +183,15 @@ impl<S: Space> Cofaces<'_, S> {
     /// If `tau` (vertices `verts`, diameter `diam`) is the cofacet of a
     /// zero-persistence apparent pair `(sigma, tau)`, the key of `sigma`:
     /// `sigma` is the youngest facet of `tau` and `tau` the oldest cofacet of
-    /// `sigma` (Bauer 2021, Sec. 3.4). Such pairs are never stored.
+    /// `sigma` (Bauer 2021, Sec. 3.4). Such pairs are never stored. Also
+    /// returns the number of `sigma`'s vertices below the removed one, so
+    /// that `tau`'s coefficient in `sigma`'s coboundary is `(-1)^below`.
     pub(crate) fn apparent_facet(
         &self,
         verts: &[u32],
         diam: f64,
         scratch: &mut Vec<u32>,
-    ) -> Option<Key> {
+    ) -> Option<(Key, usize)> {
         let (p, sigma) = self.zero_pivot_facet(verts, diam)?;
         let c = verts[p];
         scratch.clear();
@@ -187,7 +205,7 @@ impl<S: Space> Cofaces<'_, S> {
         // tau is sigma's oldest cofacet iff no vertex above c also gives diameter `diam`.
         match self.zero_pivot_cofacet(scratch, sigma, diam, c + 1) {
             Some(_) => None,
-            None => Some(key(diam, sigma)),
+            None => Some((key(diam, sigma), verts.len() - 1 - p)),
         }
     }
 

@@ -4,8 +4,10 @@
 //! simplex whose diameter (largest pairwise distance) is `<= t`; as `t` grows
 //! the complexes nest, and persistent homology turns the nested sequence into
 //! one barcode per dimension. [`Rips`] computes those barcodes with `Z/2`
-//! coefficients exactly as Ripser does (Bauer, "Ripser: efficient computation
-//! of Vietoris-Rips persistence barcodes", J. Appl. Comput. Topol. 2021):
+//! coefficients (or `Z/p`, [`RipsBuilder::coeff`], with representative
+//! cocycles on request, [`RipsBuilder::cocycles`]) exactly as Ripser does
+//! (Bauer, "Ripser: efficient computation of Vietoris-Rips persistence
+//! barcodes", J. Appl. Comput. Topol. 2021):
 //! same filtration (diameters, ties broken by reverse colexicographic order),
 //! same default threshold, same bars; ripser.py's diagrams equal ours after
 //! rounding both to `f32` (ripser computes in `f32`, we in `f64`).
@@ -51,6 +53,7 @@ mod binomial;
 mod builder;
 mod cofaces;
 mod distance;
+mod field;
 mod h0;
 mod input;
 mod output;
@@ -113,6 +116,8 @@ pub struct Rips {
     metric: Metric,
     memory_limit: u64,
     storage: Storage,
+    coeff: u32,
+    cocycles: bool,
 }
 
 impl Default for Rips {
@@ -125,6 +130,8 @@ impl Default for Rips {
             metric: Metric::Euclidean,
             memory_limit: crate::memory::limit(),
             storage: Storage::Auto,
+            coeff: 2,
+            cocycles: false,
         }
     }
 }
@@ -172,6 +179,21 @@ impl Rips {
     /// Distance store.
     pub fn storage(&self) -> Storage {
         self.storage
+    }
+
+    /// Largest coefficient modulus [`RipsBuilder::coeff`] accepts,
+    /// `2^31 - 1` (a prime): coefficients are kept in `u32` and multiplied in
+    /// `u64`, so the arithmetic mod `p` stays exact.
+    pub const MAX_COEFF: u32 = field::MAX_COEFF;
+
+    /// The prime `p` of the coefficients `Z/p` (2 by default).
+    pub fn coeff(&self) -> u32 {
+        self.coeff
+    }
+
+    /// Whether [`Rips::run`] reports representative cocycles.
+    pub fn cocycles(&self) -> bool {
+        self.cocycles
     }
 
     /// Diagrams `0..=max_dim` of the point cloud `points` (one point per row).
@@ -498,10 +520,14 @@ impl Rips {
         guard: &Guard,
         dense: Option<&Dense>,
     ) -> Result<RipsOutput> {
-        let output = |diagrams: Vec<Diagram>| RipsOutput {
-            cocycles: vec![Vec::new(); diagrams.len()],
-            diagrams,
-            num_edges: edges,
+        let mut cocycles = vec![Vec::new()]; // none in dimension 0, as ripser.py
+        let output = |diagrams: Vec<Diagram>, mut cocycles: Vec<Vec<Cocycle>>| {
+            cocycles.resize(diagrams.len(), Vec::new());
+            RipsOutput {
+                cocycles,
+                diagrams,
+                num_edges: edges,
+            }
         };
         let forest = match dense {
             Some(d) => h0::prim(d, binom, t),
@@ -516,7 +542,7 @@ impl Rips {
         h0_pairs.extend((0..forest.components()).map(|_| PersistencePair::new(0.0, f64::INFINITY)));
         let mut diagrams = vec![Diagram::new(0, h0_pairs)];
         if self.max_dim == 0 {
-            return Ok(output(diagrams));
+            return Ok(output(diagrams, cocycles));
         }
         let cf = Cofaces {
             space,
@@ -526,8 +552,17 @@ impl Rips {
         let mut assembly = reduction::assemble_edges(&cf, &forest, self.max_dim >= 2, guard)?;
         drop(forest);
         for dim in 1..=self.max_dim {
-            let (pairs, pivots) = reduction::reduce(&cf, dim, &assembly.columns, guard)?;
-            diagrams.push(Diagram::new(dim, pairs));
+            let reduced = reduction::reduce(
+                &cf,
+                dim,
+                &assembly.columns,
+                self.coeff,
+                self.cocycles,
+                guard,
+            )?;
+            let (diagram, dim_cocycles, pivots) = reduction::into_diagram(dim, reduced);
+            diagrams.push(diagram);
+            cocycles.push(dim_cocycles);
             if dim < self.max_dim {
                 assembly.columns = Vec::new(); // free before the next assembly
                 assembly = reduction::assemble(
@@ -541,6 +576,6 @@ impl Rips {
                 )?;
             }
         }
-        Ok(output(diagrams))
+        Ok(output(diagrams, cocycles))
     }
 }

@@ -10,9 +10,15 @@ pub struct RipsOutput {
     /// Diagrams `0..=max_dim` (ripser.py's `dgms`).
     pub diagrams: Vec<Diagram>,
     /// Representative cocycles (ripser.py's `cocycles`): `cocycles[d]`
-    /// holds one cocycle per bar of `diagrams[d]`, in the same order, for
-    /// `d >= 1`; `cocycles[0]` is empty, and so is every list unless
+    /// holds one cocycle per bar of `diagrams[d]`, essential bars
+    /// included, in the same order, for `d >= 1`; `cocycles[0]` is empty
+    /// (as ripser.py's), and so is every list unless
     /// [`RipsBuilder::cocycles`](super::RipsBuilder::cocycles) was set.
+    ///
+    /// ripser.py lists bars in its reduction order, we by birth then death
+    /// (bars with equal ends in ripser.py's order), so a stable sort of
+    /// ripser.py's `dgms[d]` with its `cocycles[d]` gives ours. For the same
+    /// distances (ripser.py rounds them to `f32`) the cocycles are equal.
     pub cocycles: Vec<Vec<Cocycle>>,
     /// Edges of the filtration: pairs `i < j` within the threshold used
     /// (ripser.py's `num_edges`).
@@ -20,7 +26,20 @@ pub struct RipsOutput {
 }
 
 /// A representative cocycle of a bar of dimension `dim`: simplices of
-/// dimension `dim` with coefficients in `Z/p`, in ripser.py's layout.
+/// dimension `dim` with coefficients in `Z/p`, in ripser.py's layout (its
+/// `(k, dim + 2)` array, row by row, is `vertices` of a simplex then its
+/// coefficient).
+///
+/// It is the bar's column of the reduced cohomology matrix, as ripser.py
+/// reports it: the simplex that creates the bar (first, coefficient 1) plus
+/// the reduction column `V`, simplices in filtration order (oldest first),
+/// each simplex's vertices in decreasing order. Its coboundary vanishes on
+/// every simplex older than the one that kills the bar (on all of them for
+/// an essential bar), so it is a cocycle of the complex at any scale in
+/// `[birth, death)`, and not a coboundary there. Coefficients follow
+/// Ripser's orientation: the coefficient of a coface in the coboundary of a
+/// simplex is `(-1)^k`, `k` the number of the simplex's vertices below the
+/// added one.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Cocycle {
     /// The dimension of the simplices.

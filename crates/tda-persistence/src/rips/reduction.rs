@@ -23,6 +23,18 @@
 //!   cofacet keys (entries cancel in pairs over Z/2), and only the reduction
 //!   matrix `V` is kept, one short list of simplices per pivot; adding a
 //!   column means re-enumerating the coboundaries of those simplices.
+//! - **Coefficients** (Bauer 2021, Sec. 5; ripser.py's `coeff`): the
+//!   reduction is generic over a [`Field`], `Z/2` (heap entries are bare
+//!   keys) or `Z/p` (heap and `V` entries carry a coefficient, equal keys sum
+//!   mod `p`, an added column is scaled by `-c / (its pivot's coefficient)`).
+//!   Apparent and emergent pairs depend on the filtration order only, so
+//!   they hold over any field; their pivots' coefficients are the signs
+//!   `(-1)^k` of the coboundary (see [`Field::sign`]).
+//! - **Cocycles** (ripser.py's `do_cocycles`): the cocycle of a bar is its
+//!   column's simplex plus its summed reduction column `V`, exactly what
+//!   ripser.py reads off its working reduction column. Every bar's `V` is
+//!   complete: emergent and apparent pairs, whose `V` is implicit, have zero
+//!   persistence and so are never bars.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
@@ -30,9 +42,11 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use super::cofaces::{insert_vertex, key, key_diam, key_index, Cofaces, Key};
 use super::distance::Space;
+use super::field::{Entry, Field, Zp, Z2};
 use super::h0::{Forest, NONE};
+use super::output::Cocycle;
 use crate::memory::MemoryError;
-use crate::{Error, PersistencePair, Result};
+use crate::{Diagram, Error, PersistencePair, Result};
 
 /// A multiply-fold hasher for simplex indices (keys are already well spread).
 #[derive(Default, Clone, Copy)]
@@ -240,47 +254,96 @@ pub(crate) fn assemble<S: Space>(
     })
 }
 
-/// Pops cancelling pairs off the heap and returns its pivot (left on the heap).
-#[inline]
-fn pivot(heap: &mut BinaryHeap<Reverse<Key>>) -> Option<Key> {
-    loop {
-        let Reverse(top) = heap.pop()?;
-        match heap.peek() {
-            Some(&Reverse(next)) if next == top => {
-                heap.pop();
-            }
-            _ => {
-                heap.push(Reverse(top));
-                return Some(top);
-            }
-        }
-    }
+/// What the reduction of one dimension reports.
+pub(crate) struct Reduced {
+    /// The bars (zero-length ones omitted, essential ones with infinite
+    /// death), in reduction order (ripser.py's order).
+    pub pairs: Vec<PersistencePair>,
+    /// One representative cocycle per bar, in the same order, if asked for.
+    pub cocycles: Vec<Cocycle>,
+    /// Pivot -> slot of its column.
+    pub pivots: PivotMap,
 }
 
-/// Reduces the columns of dimension `dim`; returns the bars (zero-length
-/// ones omitted, essential ones with infinite death) and the pivots.
+/// Reduces the columns of dimension `dim` with coefficients in `Z/coeff`
+/// (`coeff` a prime checked by the builder), keeping a representative
+/// cocycle of every bar if `cocycles`.
 pub(crate) fn reduce<S: Space>(
     cf: &Cofaces<'_, S>,
     dim: usize,
     columns: &[Column],
+    coeff: u32,
+    cocycles: bool,
     guard: &Guard,
-) -> Result<(Vec<PersistencePair>, PivotMap)> {
+) -> Result<Reduced> {
+    if coeff == 2 {
+        reduce_in(cf, dim, columns, &Z2, cocycles, guard)
+    } else {
+        reduce_in(cf, dim, columns, &Zp::new(coeff), cocycles, guard)
+    }
+}
+
+/// A cocycle from its column's simplex (coefficient 1) and the summed
+/// entries of its reduction column (all younger than the column), in
+/// filtration order, oldest first: ripser.py's `compute_cocycles`, which
+/// pops the working reduction column's heap.
+fn cocycle<S: Space, F: Field>(
+    cf: &Cofaces<'_, S>,
+    field: &F,
+    dim: usize,
+    column: Key,
+    entries: &[Entry<F::Coef>],
+    verts: &mut Vec<u32>,
+) -> Cocycle {
+    debug_assert!(entries.first().is_none_or(|e| e.0 > column));
+    let mut out = Cocycle {
+        dim,
+        vertices: Vec::with_capacity((entries.len() + 1) * (dim + 1)),
+        coefficients: Vec::with_capacity(entries.len() + 1),
+    };
+    let first = std::iter::once((column, field.one()));
+    for (k, c) in first.chain(entries.iter().copied()) {
+        cf.binom.vertices(key_index(k), dim, cf.n(), verts);
+        out.vertices.extend_from_slice(verts);
+        out.coefficients.push(field.value(c));
+    }
+    out
+}
+
+/// [`reduce`] over the field `F` (monomorphised: `Z2` pays for no coefficient).
+fn reduce_in<S: Space, F: Field>(
+    cf: &Cofaces<'_, S>,
+    dim: usize,
+    columns: &[Column],
+    field: &F,
+    want_cocycles: bool,
+    guard: &Guard,
+) -> Result<Reduced> {
     let n = cf.n();
     let mut pairs = Vec::new();
+    let mut cocycles = Vec::new();
+    let mut cocycle_bytes = 0u64;
     let mut pivots = PivotMap::default();
-    // Slot -> (column simplex, range of its V entries in `v_entries`).
-    let mut slots: Vec<(Key, usize, usize)> = Vec::new();
-    let mut v_entries: Vec<Key> = Vec::new();
-    let mut heap: BinaryHeap<Reverse<Key>> = BinaryHeap::new();
-    let mut working_v: Vec<Key> = Vec::new();
+    // Slot -> (column simplex, range of its V entries in `v_entries`, the
+    // inverse of its pivot's coefficient).
+    let mut slots: Vec<(Key, usize, usize, F::Coef)> = Vec::new();
+    let mut v_entries: Vec<Entry<F::Coef>> = Vec::new();
+    let mut heap: BinaryHeap<Reverse<Entry<F::Coef>>> = BinaryHeap::new();
+    let mut working_v: Vec<Entry<F::Coef>> = Vec::new();
+    let mut summed: Vec<Entry<F::Coef>> = Vec::new();
     let (mut verts, mut tau, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
     let t = cf.threshold;
+    let entry_bytes = std::mem::size_of::<Entry<F::Coef>>() as u64;
 
-    let push_coboundary = |heap: &mut BinaryHeap<Reverse<Key>>, verts: &mut Vec<u32>, s: Key| {
+    // Adds `factor` times the coboundary of `s` to the heap.
+    let push_coboundary = |heap: &mut BinaryHeap<Reverse<Entry<F::Coef>>>,
+                           verts: &mut Vec<u32>,
+                           s: Key,
+                           factor: F::Coef| {
         let (sd, si) = (key_diam(s), key_index(s));
         cf.binom.vertices(si, dim, n, verts);
-        cf.for_each_cofacet(verts, si, sd, 0, t, |_, k| {
-            heap.push(Reverse(k));
+        cf.for_each_cofacet_below(verts, si, sd, 0, t, |_, below, k| {
+            heap.push(Reverse((k, field.mul(factor, field.sign(below)))));
             true
         });
     };
@@ -293,62 +356,96 @@ pub(crate) fn reduce<S: Space>(
             insert_vertex(&verts, col.hint, &mut tau);
             let ti = cf.binom.index(&tau);
             if !pivots.contains_key(&ti) && cf.apparent_facet(&tau, diam, &mut scratch).is_none() {
+                // Its coefficient is a sign, its own inverse.
+                let below = verts.len() - verts.partition_point(|&v| v > col.hint);
                 pivots.insert(ti, slots.len() as u32);
-                slots.push((col.key, 0, 0));
+                slots.push((col.key, 0, 0, field.sign(below)));
                 continue;
             }
         }
         heap.clear();
         working_v.clear();
-        push_coboundary(&mut heap, &mut verts, col.key);
+        push_coboundary(&mut heap, &mut verts, col.key, field.one());
         loop {
-            let Some(p) = pivot(&mut heap) else {
+            let Some((p, pc)) = field.pivot(&mut heap) else {
                 pairs.push(PersistencePair::new(diam, f64::INFINITY));
+                if want_cocycles {
+                    summed.clear();
+                    field.sum_into(&mut working_v, &mut summed);
+                    let c = cocycle(cf, field, dim, col.key, &summed, &mut verts);
+                    cocycle_bytes += c.len() as u64 * (dim as u64 + 2) * 4;
+                    cocycles.push(c);
+                }
                 break;
             };
             let pi = key_index(p);
             if let Some(&slot) = pivots.get(&pi) {
-                let (owner, start, end) = slots[slot as usize];
-                working_v.push(owner);
-                push_coboundary(&mut heap, &mut verts, owner);
-                for &s in &v_entries[start..end] {
-                    working_v.push(s);
-                    push_coboundary(&mut heap, &mut verts, s);
+                // Cancel the pivot: add -pc / (its pivot's coefficient) times that column.
+                let (owner, start, end, inv) = slots[slot as usize];
+                let factor = field.neg(field.mul(pc, inv));
+                working_v.push((owner, factor));
+                push_coboundary(&mut heap, &mut verts, owner, factor);
+                for &(s, c) in &v_entries[start..end] {
+                    let f = field.mul(c, factor);
+                    working_v.push((s, f));
+                    push_coboundary(&mut heap, &mut verts, s, f);
                 }
                 continue;
             }
             cf.binom.vertices(pi, dim + 1, n, &mut tau);
-            if let Some(facet) = cf.apparent_facet(&tau, key_diam(p), &mut scratch) {
-                working_v.push(facet);
-                push_coboundary(&mut heap, &mut verts, facet);
+            if let Some((facet, below)) = cf.apparent_facet(&tau, key_diam(p), &mut scratch) {
+                // The pivot has coefficient (-1)^below in the facet's coboundary.
+                let factor = field.neg(field.mul(pc, field.sign(below)));
+                working_v.push((facet, factor));
+                push_coboundary(&mut heap, &mut verts, facet, factor);
                 continue;
             }
-            // A new pair (column, pivot); store the column's V over Z/2.
-            working_v.sort_unstable();
+            // A new pair (column, pivot); store the column's V, summed.
             let start = v_entries.len();
-            let mut w = 0;
-            while w < working_v.len() {
-                if w + 1 < working_v.len() && working_v[w] == working_v[w + 1] {
-                    w += 2;
-                } else {
-                    v_entries.push(working_v[w]);
-                    w += 1;
-                }
-            }
+            field.sum_into(&mut working_v, &mut v_entries);
             pivots.insert(pi, slots.len() as u32);
-            slots.push((col.key, start, v_entries.len()));
+            slots.push((col.key, start, v_entries.len(), field.inv(pc)));
             let death = key_diam(p);
             if death > diam {
                 pairs.push(PersistencePair::new(diam, death));
+                if want_cocycles {
+                    let c = cocycle(cf, field, dim, col.key, &v_entries[start..], &mut verts);
+                    cocycle_bytes += c.len() as u64 * (dim as u64 + 2) * 4;
+                    cocycles.push(c);
+                }
             }
             break;
         }
         if ci % 4096 == 4095 {
-            let held = v_entries.len() as u64 * SIMPLEX_BYTES
+            let held = v_entries.len() as u64 * entry_bytes
                 + slots.len() as u64 * (PIVOT_BYTES + 32)
-                + heap.capacity() as u64 * 16;
+                + heap.capacity() as u64 * entry_bytes
+                + cocycle_bytes;
             guard.check(held)?;
         }
     }
-    Ok((pairs, pivots))
+    Ok(Reduced {
+        pairs,
+        cocycles,
+        pivots,
+    })
+}
+
+/// The diagram of dimension `dim` from a reduction's bars, and their
+/// cocycles in the diagram's order: canonical (by birth, then death), bars
+/// with equal ends in reduction order (ripser.py's order).
+pub(crate) fn into_diagram(dim: usize, reduced: Reduced) -> (Diagram, Vec<Cocycle>, PivotMap) {
+    let Reduced {
+        pairs,
+        cocycles,
+        pivots,
+    } = reduced;
+    if cocycles.is_empty() {
+        return (Diagram::new(dim, pairs), cocycles, pivots);
+    }
+    debug_assert_eq!(cocycles.len(), pairs.len());
+    let mut both: Vec<(PersistencePair, Cocycle)> = pairs.into_iter().zip(cocycles).collect();
+    both.sort_by(|a, b| a.0.canonical_cmp(&b.0)); // stable
+    let (pairs, cocycles): (Vec<_>, Vec<_>) = both.into_iter().unzip();
+    (Diagram::new(dim, pairs), cocycles, pivots)
 }
