@@ -210,6 +210,9 @@ impl Rips {
     /// finite threshold), and the errors of
     /// [`Rips::compute_distance_matrix`] about `max_dim` and size (the copy
     /// of the points counts towards the memory limit).
+    /// With [`RipsBuilder::n_perm`]: [`Error::InvalidParameter`] named
+    /// `"n_perm"` if it exceeds the number of points, then the errors of
+    /// the run on the subsample.
     pub fn compute(&self, points: ArrayView2<f64>) -> Result<Vec<Diagram>> {
         Ok(self.run(RipsInput::Points(points))?.diagrams)
     }
@@ -447,7 +450,9 @@ impl Rips {
     /// [`Error::NotSymmetric`] (exact comparison),
     /// [`Error::DimensionTooLarge`] (`max_dim + 1` points are needed),
     /// [`Error::IndexOverflow`] (`n` choose `max_dim + 2` must fit in `u64`),
-    /// [`Error::TooLarge`] (estimated memory over the limit).
+    /// [`Error::TooLarge`] (estimated memory over the limit);
+    /// [`Error::InvalidParameter`] named `"n_perm"` if
+    /// [`RipsBuilder::n_perm`] exceeds the number of points.
     pub fn compute_distance_matrix(&self, d: ArrayView2<f64>) -> Result<Vec<Diagram>> {
         Ok(self.run(RipsInput::DistanceMatrix(d))?.diagrams)
     }
