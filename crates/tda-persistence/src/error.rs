@@ -101,6 +101,64 @@ pub enum Error {
         /// The earlier point of the pair.
         col: usize,
     },
+    /// An entry of a sparse distance input whose row or column is not below
+    /// the number of points.
+    #[error("sparse entry {entry} at ({row}, {col}) is out of range for {points} points")]
+    IndexOutOfRange {
+        /// Position of the entry in the input arrays.
+        entry: usize,
+        /// Its row.
+        row: usize,
+        /// Its column.
+        col: usize,
+        /// The number of points.
+        points: usize,
+    },
+    /// Two entries of a sparse distance input at the same place `(row, col)`
+    /// with `row <= col` (ripser.py passes such duplicates on and computes
+    /// wrong bars or hangs; sum or drop them before).
+    #[error(
+        "sparse distance input has two entries at ({row}, {col}); entry {entry} is the second"
+    )]
+    DuplicateEntry {
+        /// Row of the repeated place.
+        row: usize,
+        /// Column of the repeated place.
+        col: usize,
+        /// Position of the second entry in the input arrays.
+        entry: usize,
+    },
+    /// Arrays that must have related lengths do not (e.g. the rows and the
+    /// values of sparse triplets, or a CSR `indptr` and the number of points).
+    #[error("`{what}` has length {len}, expected {expected}")]
+    LengthMismatch {
+        /// The array, as named in the API.
+        what: &'static str,
+        /// Its length.
+        len: usize,
+        /// The length it should have.
+        expected: usize,
+    },
+    /// A point cloud of a batch whose number of coordinates differs from
+    /// the batch's first point cloud.
+    #[error("cloud {index} of the batch has {found} coordinates per point, the first cloud has {expected}")]
+    DimensionMismatch {
+        /// Index of the first cloud in the batch whose dimension differs.
+        index: usize,
+        /// Coordinates per point of the batch's first point cloud.
+        expected: usize,
+        /// Coordinates per point of cloud `index`.
+        found: usize,
+    },
+    /// The error of one input of a batch (the lowest-index failing one).
+    #[error("cloud {index} of the batch: {error}")]
+    InBatch {
+        /// Index of the failing input in the batch.
+        index: usize,
+        /// Its error.
+        #[source]
+        error: Box<Error>,
+    },
     /// The computation would need more memory than the limit (see
     /// [`crate::memory`]), or its size overflows.
     #[error(transparent)]

@@ -99,5 +99,5 @@ pub mod sublevel;
 pub use diagram::{CriticalPair, Diagram, PersistencePair};
 pub use error::{Error, Result};
 pub use memory::MemoryError;
-pub use rips::{Cocycle, Metric, Rips, RipsBuilder, RipsInput, RipsOutput};
+pub use rips::{Cocycle, Metric, Rips, RipsBuilder, RipsInput, RipsOutput, SparseDistances};
 pub use sliding_window::SlidingWindow;

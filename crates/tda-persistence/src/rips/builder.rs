@@ -114,14 +114,30 @@ impl RipsBuilder {
         self
     }
 
+    /// Computes on a greedy subsample of `n_perm` points (ripser.py's
+    /// `n_perm`; `None`, the default, uses every point): the first `n_perm`
+    /// points of the farthest point sampling that starts at point 0 and
+    /// adds, each time, the point farthest from those already taken (the
+    /// first such point on ties), for points and distance matrices alike.
+    /// [`RipsOutput::idx_perm`](super::RipsOutput::idx_perm) and
+    /// [`RipsOutput::r_cover`](super::RipsOutput::r_cover) report the
+    /// subsample and its covering radius; cocycles are given in the input's
+    /// indices. `Some(0)` is refused by [`RipsBuilder::build`]; more points
+    /// than the input has, or a sparse input, by the run.
+    pub fn n_perm(mut self, n_perm: Option<usize>) -> Self {
+        self.0.n_perm = n_perm;
+        self
+    }
+
     /// Checks the parameters and returns the engine.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidParameter`] named `"threshold"` for a NaN or
     /// negative threshold, named `"coeff"` for a coefficient modulus that
-    /// is not a prime (0 and 1 included) or exceeds [`Rips::MAX_COEFF`].
-    /// (The other parameters take any value; the
+    /// is not a prime (0 and 1 included) or exceeds [`Rips::MAX_COEFF`],
+    /// named `"n_perm"` for `n_perm(Some(0))`. (The other parameters take
+    /// any value; the
     /// checks that depend on the input, such as `max_dim` against the
     /// number of points and the memory estimate, are made by the `compute`
     /// methods.)
@@ -148,6 +164,13 @@ impl RipsBuilder {
                 name: "coeff",
                 value: p.to_string(),
                 reason: "must be at most Rips::MAX_COEFF = 2^31 - 1",
+            });
+        }
+        if self.0.n_perm == Some(0) {
+            return Err(Error::InvalidParameter {
+                name: "n_perm",
+                value: "0".to_string(),
+                reason: "a greedy subsample needs at least one point",
             });
         }
         Ok(self.0)

@@ -40,6 +40,52 @@ pub enum Metric {
 /// underflow, a zero sum) the distance is recomputed with scaling.
 const SAFE_MIN: f64 = f64::from_bits(63 << 52); // 2^-960, about 1.0e-289
 
+/// A coordinate or distance type the engine reads: `f64`, or `f32`
+/// widened exactly to `f64` where it is read (so a run on `f32` input equals
+/// the run on its widened `f64` copy, without the copy).
+pub(crate) trait Coord: Copy + Send + Sync + 'static {
+    /// The value as `f64` (exact).
+    fn wide(self) -> f64;
+    /// The points source over row-major coordinates of this type.
+    fn points<'a>(coords: &'a [Self], dim: usize, metric: Metric) -> Source<'a>;
+    /// The matrix source over a validated matrix of this type.
+    fn matrix(m: ArrayView2<'_, Self>) -> Source<'_>;
+}
+
+impl Coord for f64 {
+    #[inline(always)]
+    fn wide(self) -> f64 {
+        self
+    }
+    fn points<'a>(coords: &'a [f64], dim: usize, metric: Metric) -> Source<'a> {
+        Source::Points {
+            coords,
+            dim,
+            metric,
+        }
+    }
+    fn matrix(m: ArrayView2<'_, f64>) -> Source<'_> {
+        Source::Matrix(m)
+    }
+}
+
+impl Coord for f32 {
+    #[inline(always)]
+    fn wide(self) -> f64 {
+        f64::from(self)
+    }
+    fn points<'a>(coords: &'a [f32], dim: usize, metric: Metric) -> Source<'a> {
+        Source::PointsF32 {
+            coords,
+            dim,
+            metric,
+        }
+    }
+    fn matrix(m: ArrayView2<'_, f32>) -> Source<'_> {
+        Source::MatrixF32(m)
+    }
+}
+
 /// `2^k` for `-1022 <= k <= 1023`.
 #[inline]
 fn pow2(k: i32) -> f64 {
@@ -78,16 +124,20 @@ impl Metric {
 
     /// [`Metric::distance`] of slices of equal length.
     #[inline(always)]
-    pub(crate) fn eval(&self, a: &[f64], b: &[f64]) -> f64 {
+    pub(crate) fn eval<T: Coord>(&self, a: &[T], b: &[T]) -> f64 {
         let d = match self {
             Metric::Euclidean => euclidean_root(a, b, sum_of_squares(a, b)),
             Metric::Chebyshev => a
                 .iter()
                 .zip(b)
-                .map(|(x, y)| (x - y).abs())
+                .map(|(x, y)| (x.wide() - y.wide()).abs())
                 .fold(0.0, f64::max),
             // Terms are non-negative: a partial sum that overflows means a total beyond f64::MAX.
-            Metric::Manhattan => a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum(),
+            Metric::Manhattan => a
+                .iter()
+                .zip(b)
+                .map(|(x, y)| (x.wide() - y.wide()).abs())
+                .sum(),
         };
         d + 0.0 // -0.0 -> +0.0
     }
@@ -103,14 +153,20 @@ fn in_safe_range(s: f64) -> bool {
 
 /// `sum (a_i - b_i)^2`, plainly.
 #[inline(always)]
-fn sum_of_squares(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>()
+fn sum_of_squares<T: Coord>(a: &[T], b: &[T]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| {
+            let d = x.wide() - y.wide();
+            d * d
+        })
+        .sum::<f64>()
 }
 
 /// The Euclidean distance from the plain sum of squares `s` of `a - b`:
 /// its root if `s` is in the safe range, else recomputed with scaling.
 #[inline(always)]
-fn euclidean_root(a: &[f64], b: &[f64], s: f64) -> f64 {
+fn euclidean_root<T: Coord>(a: &[T], b: &[T], s: f64) -> f64 {
     if in_safe_range(s) {
         s.sqrt()
     } else {
@@ -123,14 +179,14 @@ fn euclidean_root(a: &[f64], b: &[f64], s: f64) -> f64 {
 /// difference's binade, summed, and the root scaled back in one rounding.
 #[cold]
 #[inline(never)]
-fn euclidean_scaled(a: &[f64], b: &[f64], s: f64) -> f64 {
+fn euclidean_scaled<T: Coord>(a: &[T], b: &[T], s: f64) -> f64 {
     if s.is_nan() {
         return s;
     }
     let m = a
         .iter()
         .zip(b)
-        .map(|(x, y)| (x - y).abs())
+        .map(|(x, y)| (x.wide() - y.wide()).abs())
         .fold(0.0, f64::max);
     if m == 0.0 || m == f64::INFINITY {
         // Equal points, or a difference beyond f64::MAX (so is the distance).
@@ -148,7 +204,7 @@ fn euclidean_scaled(a: &[f64], b: &[f64], s: f64) -> f64 {
         .iter()
         .zip(b)
         .map(|(x, y)| {
-            let d = (x - y) * pre * down;
+            let d = (x.wide() - y.wide()) * pre * down;
             d * d
         })
         .sum::<f64>();
@@ -167,8 +223,43 @@ pub(crate) enum Source<'a> {
         dim: usize,
         metric: Metric,
     },
+    /// `f32` coordinates, widened per pair.
+    PointsF32 {
+        coords: &'a [f32],
+        dim: usize,
+        metric: Metric,
+    },
     /// A symmetric matrix with zero diagonal and non-negative finite entries.
     Matrix(ArrayView2<'a, f64>),
+    /// The same in `f32`, widened per entry.
+    MatrixF32(ArrayView2<'a, f32>),
+}
+
+/// Calls `f(i, j, d(i, j))` for all `i > j` of a cloud, row by row.
+#[inline(always)]
+fn points_pairs<T: Coord>(
+    coords: &[T],
+    dim: usize,
+    metric: Metric,
+    mut f: impl FnMut(usize, usize, f64),
+) {
+    let n = coords.len() / dim;
+    for i in 1..n {
+        let a = &coords[i * dim..(i + 1) * dim];
+        for j in 0..i {
+            f(i, j, metric.eval(a, &coords[j * dim..(j + 1) * dim]));
+        }
+    }
+}
+
+/// Calls `f(i, j, m[i, j])` for all `i > j` of a matrix, row by row.
+#[inline(always)]
+fn matrix_pairs<T: Coord>(m: ArrayView2<'_, T>, mut f: impl FnMut(usize, usize, f64)) {
+    for i in 1..m.nrows() {
+        for j in 0..i {
+            f(i, j, m[[i, j]].wide() + 0.0);
+        }
+    }
 }
 
 impl Source<'_> {
@@ -176,33 +267,59 @@ impl Source<'_> {
     pub(crate) fn len(&self) -> usize {
         match self {
             Source::Points { coords, dim, .. } => coords.len() / dim,
+            Source::PointsF32 { coords, dim, .. } => coords.len() / dim,
             Source::Matrix(m) => m.nrows(),
+            Source::MatrixF32(m) => m.nrows(),
         }
     }
 
-    /// Calls `f(i, j, d(i, j))` for all `i > j`, row by row.
-    pub(crate) fn for_each_pair(&self, mut f: impl FnMut(usize, usize, f64)) {
-        let n = self.len();
+    /// True for point sources (whose distances are dear).
+    pub(crate) fn is_points(&self) -> bool {
+        matches!(self, Source::Points { .. } | Source::PointsF32 { .. })
+    }
+
+    /// `d(i, j)` (0 for `i == j`).
+    pub(crate) fn dist(&self, i: usize, j: usize) -> f64 {
+        if i == j {
+            return 0.0;
+        }
         match *self {
             Source::Points {
                 coords,
                 dim,
                 metric,
-            } => {
-                for i in 1..n {
-                    let a = &coords[i * dim..(i + 1) * dim];
-                    for j in 0..i {
-                        f(i, j, metric.eval(a, &coords[j * dim..(j + 1) * dim]));
-                    }
-                }
-            }
-            Source::Matrix(m) => {
-                for i in 1..n {
-                    for j in 0..i {
-                        f(i, j, m[[i, j]] + 0.0);
-                    }
-                }
-            }
+            } => metric.eval(
+                &coords[i * dim..(i + 1) * dim],
+                &coords[j * dim..(j + 1) * dim],
+            ),
+            Source::PointsF32 {
+                coords,
+                dim,
+                metric,
+            } => metric.eval(
+                &coords[i * dim..(i + 1) * dim],
+                &coords[j * dim..(j + 1) * dim],
+            ),
+            Source::Matrix(m) => m[[i, j]] + 0.0,
+            Source::MatrixF32(m) => m[[i, j]].wide() + 0.0,
+        }
+    }
+
+    /// Calls `f(i, j, d(i, j))` for all `i > j`, row by row.
+    pub(crate) fn for_each_pair(&self, f: impl FnMut(usize, usize, f64)) {
+        match *self {
+            Source::Points {
+                coords,
+                dim,
+                metric,
+            } => points_pairs(coords, dim, metric, f),
+            Source::PointsF32 {
+                coords,
+                dim,
+                metric,
+            } => points_pairs(coords, dim, metric, f),
+            Source::Matrix(m) => matrix_pairs(m, f),
+            Source::MatrixF32(m) => matrix_pairs(m, f),
         }
     }
 
@@ -285,40 +402,21 @@ impl Dense {
     pub(crate) fn new(src: &Source<'_>) -> Self {
         let n = src.len();
         let mut d = vec![0.0; n * n];
-        if let Source::Points {
-            coords,
-            dim,
-            metric: Metric::Euclidean,
-        } = *src
-        {
-            // The hot loop of point clouds: plain roots, the range of the
-            // sums of squares tracked per row (no call in the loop), and the
-            // rare rows with a sum out of the safe range redone with scaling.
-            let point = |i: usize| &coords[i * dim..(i + 1) * dim];
-            for i in 1..n {
-                let a = point(i);
-                let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
-                for j in 0..i {
-                    let s = sum_of_squares(a, point(j));
-                    lo = if s < lo { s } else { lo };
-                    hi = if s > hi { s } else { hi };
-                    let v = s.sqrt() + 0.0;
-                    d[i * n + j] = v;
-                    d[j * n + i] = v;
-                }
-                if !(in_safe_range(lo) && in_safe_range(hi)) {
-                    for j in 0..i {
-                        let v = Metric::Euclidean.eval(a, point(j));
-                        d[i * n + j] = v;
-                        d[j * n + i] = v;
-                    }
-                }
-            }
-        } else {
-            src.for_each_pair(|i, j, v| {
+        match *src {
+            Source::Points {
+                coords,
+                dim,
+                metric: Metric::Euclidean,
+            } => fill_euclidean(&mut d, coords, dim),
+            Source::PointsF32 {
+                coords,
+                dim,
+                metric: Metric::Euclidean,
+            } => fill_euclidean(&mut d, coords, dim),
+            _ => src.for_each_pair(|i, j, v| {
                 d[i * n + j] = v;
                 d[j * n + i] = v;
-            });
+            }),
         }
         Self { n, d }
     }
@@ -398,6 +496,33 @@ impl Space for Dense {
     }
 }
 
+/// The hot loop of point clouds: plain roots, the range of the sums of
+/// squares tracked per row (no call in the loop), and the rare rows with a
+/// sum out of the safe range redone with scaling. `d` is the `n x n` matrix.
+fn fill_euclidean<T: Coord>(d: &mut [f64], coords: &[T], dim: usize) {
+    let n = coords.len() / dim;
+    let point = |i: usize| &coords[i * dim..(i + 1) * dim];
+    for i in 1..n {
+        let a = point(i);
+        let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
+        for j in 0..i {
+            let s = sum_of_squares(a, point(j));
+            lo = if s < lo { s } else { lo };
+            hi = if s > hi { s } else { hi };
+            let v = s.sqrt() + 0.0;
+            d[i * n + j] = v;
+            d[j * n + i] = v;
+        }
+        if !(in_safe_range(lo) && in_safe_range(hi)) {
+            for j in 0..i {
+                let v = Metric::Euclidean.eval(a, point(j));
+                d[i * n + j] = v;
+                d[j * n + i] = v;
+            }
+        }
+    }
+}
+
 /// Neighbour lists within a threshold, each sorted by decreasing vertex index.
 pub(crate) struct Sparse {
     offsets: Vec<usize>,
@@ -422,7 +547,6 @@ impl Sparse {
     /// each undirected edge once (`i != j`, both `< n`, in any order and
     /// orientation; no edge twice): a filtered graph whose flag complex the
     /// engine then reduces (sparse distance input, or a collapsed graph).
-    #[allow(dead_code)] // until its first callers (sparse input, edge collapse) land
     pub(crate) fn from_edges(n: usize, edges: &[(u32, u32, f64)]) -> Self {
         let mut sorted: Vec<(u32, u32, f64)> = edges
             .iter()

@@ -42,6 +42,17 @@
 //! the memory estimate against the limit, NaN coordinates, a distance
 //! matrix's symmetry) is checked by the `compute` methods.
 //!
+//! # Inputs and options
+//!
+//! [`Rips::run`] takes a [`RipsInput`]: points or a distance matrix, in
+//! `f64` or `f32` (read in place, widened exactly per value: the same
+//! results as the widened `f64` input), or a [`SparseDistances`] matrix
+//! read as ripser.py reads `scipy.sparse` input (absent pairs infinite, the
+//! diagonal as vertex births, no default threshold).
+//! [`RipsBuilder::n_perm`] runs on ripser.py's greedy subsample and reports
+//! it ([`RipsOutput::idx_perm`], [`RipsOutput::r_cover`]);
+//! [`Rips::run_batch`] runs many inputs in parallel.
+//!
 //! How (see each module): the distances in a dense matrix or sparse
 //! neighbour lists (`distance`), simplices as integers in
 //! the combinatorial number system (`binomial`), coboundaries enumerated on
@@ -58,21 +69,24 @@ mod h0;
 mod input;
 mod output;
 mod reduction;
+mod sparse_input;
 
-use ndarray::ArrayView2;
+use ndarray::{Array2, ArrayView2};
+use rayon::prelude::*;
 
-use crate::error::{check_finite, Error, Result};
+use crate::error::{Error, Result};
 use crate::memory::MemoryError;
 use crate::{Diagram, PersistencePair, SlidingWindow};
 use binomial::Binomial;
 pub use builder::RipsBuilder;
 use cofaces::Cofaces;
 pub use distance::Metric;
-use distance::{Dense, Source, Space, Sparse};
+use distance::{Coord, Dense, Source, Space, Sparse};
 use h0::{KRUSKAL_EDGE_BYTES, VERTEX_BYTES};
 pub use input::RipsInput;
 pub use output::{Cocycle, RipsOutput};
 use reduction::{Guard, COLUMN_BYTES, PIVOT_BYTES, RIPS, SIMPLEX_BYTES};
+pub use sparse_input::SparseDistances;
 
 /// Which distance store the engine runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -118,6 +132,7 @@ pub struct Rips {
     storage: Storage,
     coeff: u32,
     cocycles: bool,
+    n_perm: Option<usize>,
 }
 
 impl Default for Rips {
@@ -132,6 +147,7 @@ impl Default for Rips {
             storage: Storage::Auto,
             coeff: 2,
             cocycles: false,
+            n_perm: None,
         }
     }
 }
@@ -196,6 +212,11 @@ impl Rips {
         self.cocycles
     }
 
+    /// The size of the greedy subsample, if any (see [`RipsBuilder::n_perm`]).
+    pub fn n_perm(&self) -> Option<usize> {
+        self.n_perm
+    }
+
     /// Diagrams `0..=max_dim` of the point cloud `points` (one point per row).
     ///
     /// Distances are computed correctly for all finite coordinates (see
@@ -211,6 +232,9 @@ impl Rips {
     /// finite threshold), and the errors of
     /// [`Rips::compute_distance_matrix`] about `max_dim` and size (the copy
     /// of the points counts towards the memory limit).
+    /// With [`RipsBuilder::n_perm`]: [`Error::InvalidParameter`] named
+    /// `"n_perm"` if it exceeds the number of points, then the errors of
+    /// the run on the subsample.
     pub fn compute(&self, points: ArrayView2<f64>) -> Result<Vec<Diagram>> {
         Ok(self.run(RipsInput::Points(points))?.diagrams)
     }
@@ -230,18 +254,87 @@ impl Rips {
     /// ```
     ///
     /// # Errors
-    /// Those of [`Rips::compute`] for points, of
-    /// [`Rips::compute_distance_matrix`] for a matrix.
+    /// Those of [`Rips::compute`] for points (`f64` or `f32`), of
+    /// [`Rips::compute_distance_matrix`] for a matrix; for a sparse matrix,
+    /// [`Error::InvalidParameter`] named `"n_perm"` if a subsample is
+    /// asked for, [`Error::DimensionTooLarge`], [`Error::IndexOverflow`]
+    /// and [`Error::TooLarge`] (its checks are made by
+    /// [`SparseDistances`]'s constructors). With
+    /// [`RipsBuilder::n_perm`], [`Error::InvalidParameter`] named
+    /// `"n_perm"` if it exceeds the number of points, and the errors of the
+    /// run on the subsample.
     pub fn run(&self, input: RipsInput<'_>) -> Result<RipsOutput> {
         match input {
             RipsInput::Points(points) => self.run_points(points, 0),
+            RipsInput::PointsF32(points) => self.run_points(points, 0),
             RipsInput::DistanceMatrix(d) => self.run_matrix(d),
+            RipsInput::DistanceMatrixF32(d) => self.run_matrix(d),
+            RipsInput::Sparse(s) => self.run_sparse(s),
         }
+    }
+
+    /// [`Rips::run`] on every input of a batch, in parallel (rayon: one
+    /// input per task, each run sequential; the results do not depend on
+    /// the number of threads), in the order of `inputs`.
+    ///
+    /// The point clouds of a batch (`f64` or `f32`) must have the same
+    /// number of coordinates, as giotto-tda's `VietorisRipsPersistence`
+    /// requires; distance matrices and sparse inputs may be mixed in. The
+    /// memory limit bounds each run: up to `rayon::current_num_threads()`
+    /// run at once.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use tda_persistence::rips::{Rips, RipsInput};
+    /// let square = array![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
+    /// let line = array![[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]];
+    /// let rips = Rips::builder().build().unwrap();
+    /// let outs = rips
+    ///     .run_batch(&[RipsInput::Points(square.view()), RipsInput::Points(line.view())])
+    ///     .unwrap();
+    /// assert_eq!(outs[0].diagrams[1].len(), 1);
+    /// assert_eq!(outs[1].diagrams[1].len(), 0);
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`] naming the first point cloud whose
+    /// number of coordinates differs from the first point cloud's (checked
+    /// before any run), else [`Error::InBatch`] with the index and the
+    /// error of the lowest-index input whose run fails (every input is run).
+    pub fn run_batch(&self, inputs: &[RipsInput<'_>]) -> Result<Vec<RipsOutput>> {
+        let mut first: Option<usize> = None;
+        for (index, input) in inputs.iter().enumerate() {
+            if let Some(found) = input.point_dim() {
+                match first {
+                    None => first = Some(found),
+                    Some(expected) if expected != found => {
+                        return Err(Error::DimensionMismatch {
+                            index,
+                            expected,
+                            found,
+                        })
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        let results: Vec<Result<RipsOutput>> =
+            inputs.par_iter().map(|input| self.run(*input)).collect();
+        results
+            .into_iter()
+            .enumerate()
+            .map(|(index, r)| {
+                r.map_err(|e| Error::InBatch {
+                    index,
+                    error: Box::new(e),
+                })
+            })
+            .collect()
     }
 
     /// [`Rips::run`] on points, with `held` more bytes held by the caller
     /// for the run.
-    fn run_points(&self, points: ArrayView2<f64>, held: u64) -> Result<RipsOutput> {
+    fn run_points<T: Coord>(&self, points: ArrayView2<T>, held: u64) -> Result<RipsOutput> {
         let (n, dim) = points.dim();
         if n == 0 {
             return Err(Error::Empty);
@@ -255,19 +348,120 @@ impl Rips {
         }
         // The engine's copy of the points, held for the whole run (checked
         // first: a broadcast view may be far larger than the memory behind it).
-        let held = crate::memory::sum(&[crate::memory::bytes_of::<f64>(&[n, dim]), Some(held)]);
+        let held = crate::memory::sum(&[crate::memory::bytes_of::<T>(&[n, dim]), Some(held)]);
         crate::memory::check_against(RIPS, held, self.memory_limit)?;
         let held = held.unwrap_or(u64::MAX);
-        check_finite(points.iter())?;
-        let coords: Vec<f64> = points.iter().copied().collect();
-        self.run_source(
-            &Source::Points {
-                coords: &coords,
-                dim,
-                metric: self.metric,
-            },
-            held,
-        )
+        check_finite_wide(points.iter())?;
+        let coords: Vec<T> = points.iter().copied().collect();
+        self.run_checked(&T::points(&coords, dim, self.metric), held)
+    }
+
+    /// The run on a checked source: on all of it, or on its greedy subsample.
+    fn run_checked(&self, src: &Source<'_>, held: u64) -> Result<RipsOutput> {
+        match self.n_perm {
+            None => self.run_source(src, held),
+            Some(m) => self.run_subsample(src, m, held),
+        }
+    }
+
+    /// [`Rips::run`] on the greedy subsample of `m` points of `src`.
+    fn run_subsample(&self, src: &Source<'_>, m: usize, held: u64) -> Result<RipsOutput> {
+        let n = src.len();
+        if m > n {
+            return Err(Error::InvalidParameter {
+                name: "n_perm",
+                value: m.to_string(),
+                reason: "exceeds the number of points",
+            });
+        }
+        if m == n {
+            // As ripser.py: no subsample, idx_perm = 0..n, r_cover = 0.
+            let mut out = self.run_source(src, held)?;
+            out.idx_perm = Some((0..n).collect());
+            return Ok(out);
+        }
+        // The greedy pass (distances to the subsample, its indices), then
+        // the subsample's coordinates or distance matrix, held for the run.
+        let sub = match *src {
+            Source::Points { dim, .. } => crate::memory::bytes_of::<f64>(&[m, dim]),
+            Source::PointsF32 { dim, .. } => crate::memory::bytes_of::<f32>(&[m, dim]),
+            _ => crate::memory::bytes_of::<f64>(&[m, m]),
+        };
+        let held = crate::memory::sum(&[
+            Some(held),
+            crate::memory::bytes_of::<f64>(&[n]),
+            crate::memory::bytes_of::<usize>(&[m]),
+            sub,
+        ]);
+        crate::memory::check_against(RIPS, held, self.memory_limit)?;
+        let held = held.unwrap_or(u64::MAX);
+        let (idx, r_cover) = greedy_permutation(src, m);
+        let mut out = match *src {
+            Source::Points { coords, dim, .. } => self.run_rows(coords, dim, &idx, held),
+            Source::PointsF32 { coords, dim, .. } => self.run_rows(coords, dim, &idx, held),
+            _ => {
+                let d = Array2::from_shape_fn((m, m), |(a, b)| src.dist(idx[a], idx[b]));
+                self.run_source(&Source::Matrix(d.view()), held)
+            }
+        }?;
+        // Cocycles in the input's indices, as ripser.py reports them.
+        for cocycle in out.cocycles.iter_mut().flatten() {
+            for v in &mut cocycle.vertices {
+                *v = idx[*v as usize] as u32;
+            }
+        }
+        out.idx_perm = Some(idx);
+        out.r_cover = r_cover;
+        Ok(out)
+    }
+
+    /// [`Rips::run_source`] on the points `idx` of row-major `coords`.
+    fn run_rows<T: Coord>(
+        &self,
+        coords: &[T],
+        dim: usize,
+        idx: &[usize],
+        held: u64,
+    ) -> Result<RipsOutput> {
+        let sub: Vec<T> = idx
+            .iter()
+            .flat_map(|&i| coords[i * dim..(i + 1) * dim].iter().copied())
+            .collect();
+        self.run_source(&T::points(&sub, dim, self.metric), held)
+    }
+
+    /// [`Rips::run`] on a sparse distance matrix (checked when built).
+    fn run_sparse(&self, s: &SparseDistances) -> Result<RipsOutput> {
+        if let Some(m) = self.n_perm {
+            return Err(Error::InvalidParameter {
+                name: "n_perm",
+                value: m.to_string(),
+                reason: "a greedy subsample of a sparse distance input is not supported \
+                         (ripser.py refuses it too)",
+            });
+        }
+        let n = s.n_points();
+        let binom = self.check_parameters(n)?;
+        // ripser.py uses the threshold as given: no enclosing radius.
+        let t = self.threshold.unwrap_or(f64::INFINITY);
+        let edges = s.count_within(t);
+        // The store is always the edges' lists (a dense one would hold
+        // infinities); the filtered edge list lives while it is built.
+        let engine = Rips {
+            storage: Storage::Sparse,
+            ..self.clone()
+        };
+        let (_, guard) = engine.plan(n, edges, false, 0)?;
+        let list = (edges as u64).saturating_mul(16);
+        self.sparse_build(n, edges, list, false)?;
+        let store = Sparse::from_edges(n, &s.edges_within(t));
+        let mut out = self.persistence(&store, &binom, (t, edges), &guard, None)?;
+        if s.has_births() {
+            guard.check((edges as u64).saturating_mul(KRUSKAL_EDGE_BYTES))?;
+            let pairs = sparse_input::h0_with_births(&store, &binom, s.vertex_births());
+            out.diagrams[0] = Diagram::new(0, pairs);
+        }
+        Ok(out)
     }
 
     /// Diagrams `0..=max_dim` of a distance matrix (the metric setting is ignored).
@@ -278,13 +472,15 @@ impl Rips {
     /// [`Error::NotSymmetric`] (exact comparison),
     /// [`Error::DimensionTooLarge`] (`max_dim + 1` points are needed),
     /// [`Error::IndexOverflow`] (`n` choose `max_dim + 2` must fit in `u64`),
-    /// [`Error::TooLarge`] (estimated memory over the limit).
+    /// [`Error::TooLarge`] (estimated memory over the limit);
+    /// [`Error::InvalidParameter`] named `"n_perm"` if
+    /// [`RipsBuilder::n_perm`] exceeds the number of points.
     pub fn compute_distance_matrix(&self, d: ArrayView2<f64>) -> Result<Vec<Diagram>> {
         Ok(self.run(RipsInput::DistanceMatrix(d))?.diagrams)
     }
 
     /// [`Rips::run`] on a distance matrix, checked first.
-    fn run_matrix(&self, d: ArrayView2<f64>) -> Result<RipsOutput> {
+    fn run_matrix<T: Coord>(&self, d: ArrayView2<T>) -> Result<RipsOutput> {
         let (rows, cols) = d.dim();
         if rows == 0 || cols == 0 {
             return Err(Error::Empty);
@@ -296,30 +492,30 @@ impl Rips {
                 reason: "a distance matrix must be square",
             });
         }
-        check_finite(d.iter())?;
+        check_finite_wide(d.iter())?;
         for ((i, j), &v) in d.indexed_iter() {
-            if v < 0.0 {
+            if v.wide() < 0.0 {
                 return Err(Error::NegativeDistance {
                     row: i,
                     col: j,
-                    value: v,
+                    value: v.wide(),
                 });
             }
         }
         for i in 0..rows {
-            if d[[i, i]] != 0.0 {
+            if d[[i, i]].wide() != 0.0 {
                 return Err(Error::NonZeroDiagonal {
                     index: i,
-                    value: d[[i, i]],
+                    value: d[[i, i]].wide(),
                 });
             }
             for j in 0..i {
-                if d[[i, j]] != d[[j, i]] {
+                if d[[i, j]].wide() != d[[j, i]].wide() {
                     return Err(Error::NotSymmetric { row: i, col: j });
                 }
             }
         }
-        self.run_source(&Source::Matrix(d), 0)
+        self.run_checked(&T::matrix(d), 0)
     }
 
     /// Diagrams of the sliding-window embedding of `signal` (see [`SlidingWindow::embed`]).
@@ -378,7 +574,7 @@ impl Rips {
         // From points, count the edges within a finite threshold in the same
         // pass as the radius; a matrix is cheaper to read twice.
         let (radius, within_user) = match src {
-            Source::Points { .. } if user.is_finite() => {
+            _ if src.is_points() && user.is_finite() => {
                 let (radius, count) = src.radius_and_edges_within(user);
                 (radius, Some(count))
             }
@@ -467,7 +663,7 @@ impl Rips {
         // points and the dense matrix is built only if chosen (a small
         // threshold on many points keeps a few edges of a matrix that may
         // not even fit). A matrix source is read directly.
-        let dense_first = matches!(src, Source::Points { .. })
+        let dense_first = src.is_points()
             && (self.threshold.is_none_or(f64::is_infinite)
                 || self.storage == Storage::Dense
                 || Dense::bytes(n) <= self.memory_limit / 128);
@@ -527,6 +723,8 @@ impl Rips {
                 cocycles,
                 diagrams,
                 num_edges: edges,
+                idx_perm: None,
+                r_cover: 0.0,
             }
         };
         let forest = match dense {
@@ -578,4 +776,42 @@ impl Rips {
         }
         Ok(output(diagrams, cocycles))
     }
+}
+
+/// Checks that `values` (in row-major order) are finite, naming the first
+/// that is not by its flat index (the values are non-empty).
+fn check_finite_wide<'a, T: Coord>(mut values: impl Iterator<Item = &'a T> + Clone) -> Result<()> {
+    // A branch-free fold vectorises; the index is searched only on failure.
+    if values.clone().fold(true, |ok, v| ok & v.wide().is_finite()) {
+        return Ok(());
+    }
+    let index = values
+        .position(|v| !v.wide().is_finite())
+        .unwrap_or_default();
+    Err(Error::NonFinite { index })
+}
+
+/// The first `m` points of ripser.py's greedy permutation of `src`
+/// (`get_greedy_perm`): point 0, then each time the point farthest from
+/// those taken (`np.argmax`: the first on ties), and the covering radius,
+/// the largest distance from a point of `src` to the nearest point taken.
+fn greedy_permutation(src: &Source<'_>, m: usize) -> (Vec<usize>, f64) {
+    let n = src.len();
+    let mut ds: Vec<f64> = (0..n).map(|j| src.dist(0, j)).collect();
+    let mut idx = Vec::with_capacity(m);
+    idx.push(0);
+    for _ in 1..m {
+        let mut far = 0;
+        for (j, &d) in ds.iter().enumerate() {
+            if d > ds[far] {
+                far = j;
+            }
+        }
+        idx.push(far);
+        for (j, d) in ds.iter_mut().enumerate() {
+            *d = d.min(src.dist(far, j));
+        }
+    }
+    let r_cover = ds.iter().copied().fold(0.0, f64::max);
+    (idx, r_cover)
 }

@@ -23,6 +23,22 @@ pub struct RipsOutput {
     /// Edges of the filtration: pairs `i < j` within the threshold used
     /// (ripser.py's `num_edges`).
     pub num_edges: usize,
+    /// The points the run used when a greedy subsample was asked for
+    /// ([`RipsBuilder::n_perm`](super::RipsBuilder::n_perm)), ripser.py's
+    /// `idx_perm`: `idx_perm[k]` is the input index of the subsample's
+    /// point `k`, in the order of the greedy permutation (farthest point
+    /// sampling from point 0). With `n_perm` equal to the number of points
+    /// no subsample is taken and this is `0..n`, as in ripser.py; `None`
+    /// without `n_perm` (ripser.py then reports `0..n`).
+    pub idx_perm: Option<Vec<usize>>,
+    /// The covering radius of the subsample (ripser.py's `r_cover`): the
+    /// largest distance from an input point to its nearest subsample point,
+    /// so the subsample's diagrams are within bottleneck distance
+    /// `2 * r_cover` of the full input's (mapping each point to a nearest
+    /// subsample point lengthens every edge by at most `2 * r_cover`, so
+    /// the two filtrations are `2 * r_cover`-interleaved). 0 without a
+    /// subsample.
+    pub r_cover: f64,
 }
 
 /// A representative cocycle of a bar of dimension `dim`: simplices of
