@@ -1,13 +1,13 @@
 //! Persistence diagrams: sublevel/superlevel H0 of signals, cubical H0/H1
 //! of images, Vietoris-Rips of point clouds and distance matrices.
 
-use ndarray::{Array2, ArrayView2, Axis};
-use numpy::{IntoPyArray, PyArray2, PyReadonlyArray1, PyReadonlyArray2};
+use ndarray::{Array1, Array2, ArrayView2, Axis};
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 use rayon::prelude::*;
 use tda_persistence::cubical::{lower_star_2d_with, Connectivity};
 use tda_persistence::sublevel::SignalH0;
-use tda_persistence::{memory, Diagram, Metric, Rips};
+use tda_persistence::{memory, Cocycle, Diagram, Metric, Rips, RipsInput, SparseDistances};
 
 use crate::convert::{diagram_array, diagram_list};
 use crate::error::{bad_argument, py_result};
@@ -153,39 +153,74 @@ fn check_points(points: ArrayView2<f64>) -> tda_persistence::Result<()> {
     }
 }
 
-/// The full distance matrix of a point cloud (one point per row), rows in
-/// parallel; checked against the memory limit first.
+/// The distances from each point of `from` to each point of `to` (one
+/// point per row), rows in parallel; checked against the memory limit
+/// first.
 fn points_distances(
-    points: ArrayView2<f64>,
+    from: ArrayView2<f64>,
+    to: ArrayView2<f64>,
     metric: Metric,
 ) -> tda_persistence::Result<Array2<f64>> {
-    let n = points.nrows();
-    memory::check("distance matrix", memory::bytes_of::<f64>(&[n, n]))?;
-    let rows: Vec<Vec<f64>> = points.outer_iter().map(|r| r.to_vec()).collect();
-    let mut dm = Array2::zeros((n, n));
+    let (m, n) = (from.nrows(), to.nrows());
+    memory::check("distance matrix", memory::bytes_of::<f64>(&[m, n]))?;
+    let to_rows: Vec<Vec<f64>> = to.outer_iter().map(|r| r.to_vec()).collect();
+    let mut dm = Array2::zeros((m, n));
     dm.axis_iter_mut(Axis(0))
         .into_par_iter()
-        .zip(rows.par_iter())
+        .zip(from.axis_iter(Axis(0)).into_par_iter())
         .for_each(|(mut out, a)| {
-            for (o, b) in out.iter_mut().zip(&rows) {
-                *o = metric.distance(a, b);
+            let a = a.to_vec();
+            for (o, b) in out.iter_mut().zip(&to_rows) {
+                *o = metric.distance(&a, b);
             }
         });
     Ok(dm)
 }
 
-/// [`rips`]'s `(dgms, num_edges, dm)`.
-type RipsResult<'py> = (Vec<Bound<'py, PyArray2<f64>>>, u64, Bound<'py, PyAny>);
+/// [`rips`]'s `(dgms, cocycles, num_edges, dperm2all, idx_perm, r_cover)`.
+type RipsResult<'py> = (
+    Vec<Bound<'py, PyArray2<f64>>>,
+    Vec<Vec<Bound<'py, PyArray2<i64>>>>,
+    usize,
+    Bound<'py, PyAny>,
+    Option<Bound<'py, PyArray1<i64>>>,
+    f64,
+);
 
-/// Vietoris-Rips persistence as ripser.py computes it, with the values
-/// its result dictionary holds besides the diagrams: returns `(dgms,
-/// num_edges, dm)`, `dm` the distance matrix (ripser.py's `dperm2all`;
-/// the input itself for a distance matrix) and `num_edges` the number of
-/// pairs `i < j` with `dm[i, j] <= threshold`, the threshold being
-/// `thresh` or, if that is `inf`, the enclosing radius `min_i max_j
-/// dm[i, j]` (beyond which the complex is a cone).
+/// The engine of ripser.py's parameters.
+fn rips_engine(
+    maxdim: usize,
+    thresh: f64,
+    metric: Metric,
+    coeff: u32,
+    do_cocycles: bool,
+    n_perm: Option<usize>,
+) -> PyResult<Rips> {
+    py_result(
+        Rips::builder()
+            .max_dim(maxdim)
+            .threshold(thresh)
+            .metric(metric)
+            .coeff(coeff)
+            .cocycles(do_cocycles)
+            .n_perm(n_perm)
+            .build(),
+    )
+}
+
+/// Vietoris-Rips persistence as ripser.py computes it, with the values its
+/// result dictionary holds besides the diagrams: returns `(dgms, cocycles,
+/// num_edges, dperm2all, idx_perm, r_cover)`. `cocycles[d]` holds an
+/// `(k, d + 2)` int64 array per bar of `dgms[d]` (vertices, then the
+/// coefficient in `1..p`) when `do_cocycles`; `dperm2all` is the distance
+/// matrix (the input itself for a distance matrix), or, with a greedy
+/// subsample of `n_perm < n` points, the distances from the subsample to
+/// every point; `idx_perm` the subsample (`None` without one) and `r_cover`
+/// its covering radius; `num_edges` the edges within the threshold used
+/// (`thresh`, or the enclosing radius if that is smaller).
 #[pyfunction]
-#[pyo3(signature = (x, maxdim = 1, thresh = f64::INFINITY, metric_name = "euclidean", distance_matrix = false, n_jobs = None))]
+#[pyo3(signature = (x, maxdim = 1, thresh = f64::INFINITY, metric_name = "euclidean", distance_matrix = false, coeff = 2, do_cocycles = false, n_perm = None, n_jobs = None))]
+#[allow(clippy::too_many_arguments)]
 pub fn rips<'py>(
     py: Python<'py>,
     x: PyReadonlyArray2<'py, f64>,
@@ -193,57 +228,133 @@ pub fn rips<'py>(
     thresh: f64,
     metric_name: &str,
     distance_matrix: bool,
+    coeff: u32,
+    do_cocycles: bool,
+    n_perm: Option<usize>,
     n_jobs: Option<i64>,
 ) -> PyResult<RipsResult<'py>> {
     let metric = metric(metric_name)?;
-    let engine = py_result(
-        Rips::builder()
-            .max_dim(maxdim)
-            .threshold(thresh)
-            .metric(metric)
-            .build(),
-    )?;
     let input = x.as_array();
+    // ripser.py subsamples only below n points.
+    let n_perm = n_perm.filter(|&m| m < input.nrows());
+    let engine = rips_engine(maxdim, thresh, metric, coeff, do_cocycles, n_perm)?;
     let result = py.detach(|| {
         with_threads(n_jobs, || -> tda_persistence::Result<_> {
             if distance_matrix {
-                let dgms = engine.compute_distance_matrix(input)?;
-                return Ok((dgms, edges_within(input, thresh), None));
+                let out = engine.run(RipsInput::DistanceMatrix(input))?;
+                let dperm2all = out.idx_perm.as_ref().map(|idx| input.select(Axis(0), idx));
+                return Ok((out, dperm2all));
             }
             check_points(input)?;
-            let dm = points_distances(input, metric)?;
+            if n_perm.is_some() {
+                let out = engine.run(RipsInput::Points(input))?;
+                let idx = out.idx_perm.as_deref().unwrap_or_default();
+                let dperm2all = points_distances(input.select(Axis(0), idx).view(), input, metric)?;
+                return Ok((out, Some(dperm2all)));
+            }
+            let dm = points_distances(input, input, metric)?;
             // A distance beyond f64::MAX is refused or left out by the
             // engine's own point-cloud path, which says which.
-            let dgms = if dm.iter().any(|d| d.is_infinite()) {
-                engine.compute(input)?
+            let out = if dm.iter().any(|d| d.is_infinite()) {
+                engine.run(RipsInput::Points(input))?
             } else {
-                engine.compute_distance_matrix(dm.view())?
+                engine.run(RipsInput::DistanceMatrix(dm.view()))?
             };
-            let edges = edges_within(dm.view(), thresh);
-            Ok((dgms, edges, Some(dm)))
+            Ok((out, Some(dm)))
         })
     })?;
-    let (dgms, num_edges, dm) = py_result(result)?;
-    let dm = match dm {
+    let (out, dperm2all) = py_result(result)?;
+    let dperm2all = match dperm2all {
         Some(dm) => dm.into_pyarray(py).into_any(),
         None => x.as_any().clone(),
     };
-    Ok((diagram_list(py, &dgms), num_edges, dm))
+    let idx_perm = out
+        .idx_perm
+        .as_ref()
+        .map(|idx| Array1::from_iter(idx.iter().map(|&i| i as i64)).into_pyarray(py));
+    Ok((
+        diagram_list(py, &out.diagrams),
+        cocycle_lists(py, &out.cocycles),
+        out.num_edges,
+        dperm2all,
+        idx_perm,
+        out.r_cover,
+    ))
 }
 
-/// The number of pairs `i < j` with `dm[i, j] <= thresh`, or, for an
-/// infinite `thresh`, within the enclosing radius (ripser's `num_edges`).
-fn edges_within(dm: ArrayView2<f64>, thresh: f64) -> u64 {
-    let threshold = if thresh == f64::INFINITY {
-        dm.outer_iter()
-            .map(|r| r.iter().copied().fold(f64::NEG_INFINITY, f64::max))
-            .fold(f64::INFINITY, f64::min)
-    } else {
-        thresh
+/// Vietoris-Rips persistence of a sparse distance matrix of `n` points
+/// given by its stored entries `(rows[k], cols[k], values[k])`, as
+/// ripser.py reads a scipy.sparse matrix: entries with `row < col` are the
+/// edges, a diagonal entry is its vertex's birth, entries below the
+/// diagonal are ignored, absent pairs are never connected, and the
+/// threshold is `thresh` as given. Returns `(dgms, cocycles, num_edges)`
+/// as [`rips`] does.
+#[pyfunction]
+#[pyo3(signature = (n, rows, cols, values, maxdim = 1, thresh = f64::INFINITY, coeff = 2, do_cocycles = false, n_jobs = None))]
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+pub fn rips_sparse<'py>(
+    py: Python<'py>,
+    n: usize,
+    rows: PyReadonlyArray1<'py, i64>,
+    cols: PyReadonlyArray1<'py, i64>,
+    values: PyReadonlyArray1<'py, f64>,
+    maxdim: usize,
+    thresh: f64,
+    coeff: u32,
+    do_cocycles: bool,
+    n_jobs: Option<i64>,
+) -> PyResult<(
+    Vec<Bound<'py, PyArray2<f64>>>,
+    Vec<Vec<Bound<'py, PyArray2<i64>>>>,
+    usize,
+)> {
+    let index = |a: &PyReadonlyArray1<'py, i64>, name: &str| -> PyResult<Vec<usize>> {
+        a.as_array()
+            .iter()
+            .enumerate()
+            .map(|(k, &v)| {
+                usize::try_from(v).map_err(|_| {
+                    bad_argument(name, format!("entry {k} is {v}, not a point index"))
+                })
+            })
+            .collect()
     };
-    let mut count = 0u64;
-    for (i, row) in dm.outer_iter().enumerate() {
-        count += row.iter().skip(i + 1).filter(|&&d| d <= threshold).count() as u64;
-    }
-    count
+    let (rows, cols) = (index(&rows, "rows")?, index(&cols, "cols")?);
+    let values = values.as_array().to_vec();
+    let engine = rips_engine(maxdim, thresh, Metric::Euclidean, coeff, do_cocycles, None)?;
+    let out = py.detach(|| {
+        with_threads(n_jobs, || {
+            let sparse = SparseDistances::from_triplets(n, &rows, &cols, &values)?;
+            engine.run(RipsInput::Sparse(&sparse))
+        })
+    })?;
+    let out = py_result(out)?;
+    Ok((
+        diagram_list(py, &out.diagrams),
+        cocycle_lists(py, &out.cocycles),
+        out.num_edges,
+    ))
+}
+
+/// Cocycles as ripser.py gives them: per dimension, one `(k, d + 2)` int64
+/// array per bar (the vertices of each simplex, then its coefficient).
+fn cocycle_lists<'py>(
+    py: Python<'py>,
+    cocycles: &[Vec<Cocycle>],
+) -> Vec<Vec<Bound<'py, PyArray2<i64>>>> {
+    cocycles
+        .iter()
+        .map(|dim| {
+            dim.iter()
+                .map(|c| {
+                    let w = c.dim + 1;
+                    Array2::from_shape_fn((c.len(), w + 1), |(k, j)| {
+                        let (verts, coef) = c.simplex(k);
+                        i64::from(if j < w { verts[j] } else { coef })
+                    })
+                    .into_pyarray(py)
+                })
+                .collect()
+        })
+        .collect()
 }

@@ -19,17 +19,38 @@ def both(X, **kw):
         return ripser(X, **kw), ripser_py.ripser(X, **kw)
 
 
-def assert_same_result(ours, theirs, maxdim):
+def assert_same_result(ours, theirs, maxdim, cocycles=False):
     assert set(ours) == set(theirs)
     assert len(ours["dgms"]) == len(theirs["dgms"]) == maxdim + 1
     for a, b in zip(ours["dgms"], theirs["dgms"]):
         assert a.dtype == np.float64 and a.ndim == 2 and a.shape[1] == 2
         assert_same_diagram(a, b, rtol=F32, atol=1e-7)
     assert ours["num_edges"] == theirs["num_edges"]
-    np.testing.assert_allclose(ours["dperm2all"], theirs["dperm2all"], rtol=1e-12, atol=1e-12)
+    if hasattr(theirs["dperm2all"], "toarray"):
+        assert ours["dperm2all"] is not None
+    else:
+        np.testing.assert_allclose(ours["dperm2all"], theirs["dperm2all"], rtol=1e-12, atol=1e-12)
     np.testing.assert_array_equal(ours["idx_perm"], theirs["idx_perm"])
-    assert ours["r_cover"] == theirs["r_cover"]
-    assert ours["cocycles"] == [[] for _ in range(maxdim + 1)]
+    assert ours["r_cover"] == pytest.approx(theirs["r_cover"], rel=1e-12)
+    if not cocycles:
+        assert ours["cocycles"] == [[] for _ in range(maxdim + 1)]
+        return
+    assert len(ours["cocycles"]) == maxdim + 1 and ours["cocycles"][0] == []
+    for dim in range(1, maxdim + 1):
+        assert bars_with_cocycles(ours, dim) == bars_with_cocycles(theirs, dim)
+
+
+def bars_with_cocycles(result, dim):
+    """The bars of dimension `dim` (float32 ends) with their cocycles, as a
+    sorted list: the two libraries list bars in different orders."""
+    dgm, cocycles = result["dgms"][dim], result["cocycles"][dim]
+    assert len(cocycles) == len(dgm)
+    out = []
+    for (b, d), c in zip(dgm, cocycles):
+        c = np.asarray(c)
+        assert c.dtype == np.int64 and c.shape[1] == dim + 2
+        out.append((float(np.float32(b)), float(np.float32(d)), tuple(map(tuple, c.tolist()))))
+    return sorted(out)
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -100,24 +121,91 @@ def test_inputs_of_any_dtype_and_layout(rng):
         assert_same_diagram(a, b)
 
 
-@pytest.mark.parametrize(
-    "kw",
-    [dict(coeff=3), dict(do_cocycles=True), dict(n_perm=10)],
-)
-def test_unsupported_options_raise(rng, kw):
-    with pytest.raises(NotImplementedError):
-        ripser(rng.normal(size=(20, 2)), **kw)
+def projective_plane(n, rng):
+    """Points of the real projective plane: unit vectors of R^3 under the
+    Veronese map v -> (v_i v_j), which identifies v with -v."""
+    v = rng.normal(size=(n, 3))
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    return np.stack([v[:, 0] ** 2, v[:, 1] ** 2, v[:, 2] ** 2, v[:, 0] * v[:, 1], v[:, 0] * v[:, 2], v[:, 1] * v[:, 2]], 1)
 
 
-def test_unsupported_matrices_raise(rng):
+@pytest.mark.parametrize("coeff", [2, 3, 5])
+def test_coefficients(rng, coeff):
+    X = projective_plane(60, rng)
+    ours, theirs = both(X, maxdim=2, coeff=coeff)
+    assert_same_result(ours, theirs, maxdim=2)
+
+
+def test_coefficients_change_the_answer():
+    # RP^2 has H1 = Z/2: a long bar with Z/2 coefficients, none with Z/3.
+    X = projective_plane(80, np.random.default_rng(0))
+    lengths = [np.diff(ripser(X, coeff=p)["dgms"][1], axis=1).max() for p in (2, 3)]
+    assert lengths[0] > 0.55 and lengths[1] < 0.45
+
+
+@pytest.mark.parametrize("coeff", [2, 3])
+def test_cocycles(coeff):
+    # Integer points: exact in float32, so both libraries see one filtration.
+    g = np.array([(i, j, (i * j) % 3) for i in range(5) for j in range(4)], dtype=float)
+    ours, theirs = both(g, maxdim=2, coeff=coeff, do_cocycles=True)
+    assert_same_result(ours, theirs, maxdim=2, cocycles=True)
+    D = np.abs(g[:, None, :] - g[None, :, :]).sum(-1)
+    ours, theirs = both(D, distance_matrix=True, maxdim=1, coeff=coeff, do_cocycles=True, thresh=3)
+    assert_same_result(ours, theirs, maxdim=1, cocycles=True)
+
+
+@pytest.mark.parametrize("distance_matrix", [False, True])
+def test_greedy_subsample(rng, distance_matrix):
+    X = rng.normal(size=(60, 3))
+    if distance_matrix:
+        X = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(-1))
+    for n_perm in (5, 20, 60):
+        ours, theirs = both(X, n_perm=n_perm, distance_matrix=distance_matrix)
+        assert_same_result(ours, theirs, maxdim=1)
+    g = np.array([(i, j) for i in range(6) for j in range(5)], dtype=float)
+    ours, theirs = both(g, n_perm=12, do_cocycles=True)
+    assert_same_result(ours, theirs, maxdim=1, cocycles=True)
+
+
+def test_sparse_matrices(rng):
     from scipy import sparse
 
-    D = np.ones((4, 4)) - np.eye(4)
-    with pytest.raises(NotImplementedError):
-        ripser(sparse.coo_matrix(D), distance_matrix=True)
-    D[0, 0] = 0.5
+    X = rng.integers(0, 8, size=(40, 2)).astype(float)
+    D = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(-1))
+    D[D > 3] = 0  # absent pairs
+    upper = sparse.coo_matrix(np.triu(D))
+    for M in (upper, sparse.csr_matrix(D), sparse.coo_matrix(D)):
+        ours, theirs = both(M, distance_matrix=True, maxdim=1, do_cocycles=True)
+        assert_same_result(ours, theirs, maxdim=1, cocycles=True)
+    ours, theirs = both(upper, distance_matrix=True, maxdim=1, thresh=2.0)
+    assert_same_result(ours, theirs, maxdim=1)
+
+
+def test_vertex_birth_times(rng):
+    X = rng.integers(0, 6, size=(25, 2)).astype(float)
+    D = np.abs(X[:, None, :] - X[None, :, :]).sum(-1)
+    np.fill_diagonal(D, rng.integers(0, 3, size=25).astype(float))
+    ours, theirs = both(D, distance_matrix=True, maxdim=1)
+    assert_same_result(ours, theirs, maxdim=1)
     with pytest.raises(NotImplementedError, match="diagonal"):
-        ripser(D, distance_matrix=True)
+        ripser(D, distance_matrix=True, n_perm=5)
+
+
+def test_bad_options_name_the_problem(rng):
+    from scipy import sparse
+
+    X = rng.normal(size=(20, 2))
+    for p in (0, 1, 4, 9):
+        with pytest.raises(ValueError, match="coeff"):
+            ripser(X, coeff=p)
+    dup = sparse.coo_matrix(([1.0, 2.0], ([0, 0], [1, 1])), shape=(3, 3))
+    with pytest.raises(ValueError, match="two entries at \\(0, 1\\)"):
+        ripser(dup, distance_matrix=True)
+    bad = sparse.coo_matrix(([-1.0], ([0], [1])), shape=(3, 3))
+    with pytest.raises(ValueError, match="-1"):
+        ripser(bad, distance_matrix=True)
+    with pytest.raises(ValueError, match="not supported for sparse"):
+        ripser(sparse.coo_matrix(np.ones((3, 3))), distance_matrix=True, n_perm=2)
 
 
 def test_errors_name_the_problem(rng):

@@ -21,8 +21,22 @@ def rips(
     thresh: float = ...,
     metric_name: str = "euclidean",
     distance_matrix: bool = False,
+    coeff: int = 2,
+    do_cocycles: bool = False,
+    n_perm: Optional[int] = None,
     n_jobs: Optional[int] = None,
-) -> Tuple[list[F64], int, F64]: ...
+) -> Tuple[list[F64], list[list[I64]], int, F64, Optional[I64], float]: ...
+def rips_sparse(
+    n: int,
+    rows: I64,
+    cols: I64,
+    values: F64,
+    maxdim: int = 1,
+    thresh: float = ...,
+    coeff: int = 2,
+    do_cocycles: bool = False,
+    n_jobs: Optional[int] = None,
+) -> Tuple[list[F64], list[list[I64]], int]: ...
 def persistence_images(
     diagrams: Sequence[F64],
     birth_range: Tuple[float, float],

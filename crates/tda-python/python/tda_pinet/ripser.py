@@ -9,13 +9,14 @@ ripser.py's. Differences, all deliberate:
   whose ends tie in float32 may be split or merged differently;
 * rows of a diagram come in this library's order (by birth, then death),
   not ripser.py's order of discovery;
-* ``coeff`` other than 2, ``do_cocycles=True``, ``n_perm`` below the number
-  of points (greedy subsampling), sparse distance matrices and distance
-  matrices with a nonzero diagonal (vertex birth times) are not supported
-  yet: they raise ``NotImplementedError``, never a different answer;
-* ``cocycles`` is a list of empty lists (as ripser.py's without
-  ``do_cocycles``); ``num_edges`` counts the pairs within the threshold
-  (``thresh``, or the enclosing radius when it is ``inf``) in float64.
+* ``coeff`` must be a prime (ripser.py does not check; a composite modulus
+  gives it meaningless bars): anything else is a ``ValueError``;
+* cocycles come in the order of this library's diagrams (ripser.py's order
+  where bars have distinct ends); each is ripser.py's ``(k, d + 2)`` array;
+* a sparse matrix holding the same pair twice is a ``ValueError``
+  (ripser.py takes both entries and can return wrong bars or loop);
+* a greedy subsample (``n_perm``) of a distance matrix with a nonzero
+  diagonal raises ``NotImplementedError``.
 
 Metrics euclidean, manhattan/cityblock/l1, l2 and chebyshev are computed
 here exactly; any other metric (a name or a callable) goes through
@@ -57,12 +58,14 @@ def ripser(
     ``{"dgms", "cocycles", "num_edges", "dperm2all", "idx_perm",
     "r_cover"}``. See the module's docstring for what differs.
     """
-    if coeff != 2:
-        raise _unsupported(f"coeff={coeff} (only Z/2 coefficients)")
-    if do_cocycles:
-        raise _unsupported("do_cocycles=True")
+    maxdim = _non_negative_int(maxdim, "maxdim")
+    coeff = _non_negative_int(coeff, "coeff")
+    try:
+        thresh = float(thresh)
+    except (TypeError, ValueError):
+        raise TypeError(f"thresh: expected a number, got {thresh!r}") from None
     if _is_sparse(X):
-        raise _unsupported("a sparse distance matrix")
+        return _sparse(X, maxdim, thresh, coeff, do_cocycles, distance_matrix, n_perm)
     X = as_float64(X, "X", 2)
     n = X.shape[0]
     if distance_matrix:
@@ -82,33 +85,73 @@ def ripser(
             )
         if n_perm < 0:
             raise ValueError("Should be a strictly positive number of points in the greedy permutation")
-        if n_perm < n:
-            raise _unsupported("n_perm (greedy subsampling)")
-    maxdim = _non_negative_int(maxdim, "maxdim")
-    try:
-        thresh = float(thresh)
-    except (TypeError, ValueError):
-        raise TypeError(f"thresh: expected a number, got {thresh!r}") from None
+    subsample = int(n_perm) if n_perm and n_perm < n else None
 
     if not distance_matrix and not (isinstance(metric, str) and metric in _NATIVE_METRICS):
         X = _pairwise_distances(X, metric)
         distance_matrix = True
     if distance_matrix and n > 0 and np.any(np.diagonal(X) != 0):
-        raise _unsupported("a distance matrix with a nonzero diagonal (vertex birth times)")
+        # As ripser.py: a nonzero diagonal (vertex birth times) makes the
+        # matrix sparse; its zero entries off the diagonal are dropped.
+        if subsample is not None:
+            raise _unsupported("n_perm with a nonzero diagonal (vertex birth times)")
+        rows, cols = np.nonzero(X)
+        dgms, cocycles, num_edges = _core.rips_sparse(
+            n, rows.astype(np.int64), cols.astype(np.int64), X[rows, cols], maxdim, thresh, coeff, do_cocycles
+        )
+        return _result(dgms, cocycles, num_edges, X, np.arange(n), 0.0, maxdim)
 
     # The engine needs maxdim + 1 points; ripser.py gives empty diagrams above.
-    computed = min(maxdim, max(n - 1, 0))
-    dgms, num_edges, dm = _core.rips(
-        X, computed, thresh, metric if not distance_matrix else "euclidean", distance_matrix
+    points = subsample if subsample is not None else n
+    computed = min(maxdim, max(points - 1, 0))
+    dgms, cocycles, num_edges, dm, idx_perm, r_cover = _core.rips(
+        X,
+        computed,
+        thresh,
+        metric if not distance_matrix else "euclidean",
+        distance_matrix,
+        coeff,
+        do_cocycles,
+        subsample,
     )
-    dgms = list(dgms) + [np.empty((0, 2)) for _ in range(maxdim - computed)]
+    if idx_perm is None:
+        idx_perm = np.arange(n)
+    return _result(dgms, cocycles, num_edges, dm, idx_perm, r_cover, maxdim)
+
+
+def _sparse(X, maxdim, thresh, coeff, do_cocycles, distance_matrix, n_perm):
+    """ripser.py on a scipy.sparse distance matrix."""
+    if n_perm and distance_matrix:
+        raise ValueError("Greedy permutation is not supported for sparse distance matrices")
+    if X.shape[0] != X.shape[1]:
+        raise ValueError("Distance matrix is not square")
+    n = X.shape[0]
+    coo = X.tocoo()
+    computed = min(maxdim, max(n - 1, 0))
+    dgms, cocycles, num_edges = _core.rips_sparse(
+        n,
+        np.asarray(coo.row, dtype=np.int64),
+        np.asarray(coo.col, dtype=np.int64),
+        np.asarray(coo.data, dtype=np.float64),
+        computed,
+        thresh,
+        coeff,
+        do_cocycles,
+    )
+    return _result(dgms, cocycles, num_edges, X, np.arange(n), 0.0, maxdim)
+
+
+def _result(dgms, cocycles, num_edges, dperm2all, idx_perm, r_cover, maxdim):
+    """ripser.py's result dictionary, with empty diagrams (and cocycle
+    lists) above the dimensions the input has points for."""
+    missing = maxdim + 1 - len(dgms)
     return {
-        "dgms": dgms,
-        "cocycles": [[] for _ in range(maxdim + 1)],
+        "dgms": list(dgms) + [np.empty((0, 2)) for _ in range(missing)],
+        "cocycles": list(cocycles) + [[] for _ in range(missing)],
         "num_edges": int(num_edges),
-        "dperm2all": dm,
-        "idx_perm": np.arange(n),
-        "r_cover": 0.0,
+        "dperm2all": dperm2all,
+        "idx_perm": idx_perm,
+        "r_cover": float(r_cover),
     }
 
 
