@@ -66,6 +66,31 @@ fn diagrams_images_distances_and_plots_equal_the_library() {
         .compute(square.view())
         .unwrap();
     assert_eq!(rips, want);
+    ok(&tda(
+        &[
+            "diagram",
+            "square.csv",
+            "--rips",
+            "--coeff",
+            "3",
+            "--n-perm",
+            "3",
+            "-o",
+            "sq3.json",
+        ],
+        &dir,
+    ));
+    let want = tda_persistence::Rips::builder()
+        .coeff(3)
+        .n_perm(Some(3))
+        .build()
+        .unwrap()
+        .compute(square.view())
+        .unwrap();
+    assert_eq!(
+        tda_io::read_diagrams_json(dir.join("sq3.json")).unwrap(),
+        want
+    );
 
     ok(&tda(
         &[
@@ -182,6 +207,22 @@ fn every_error_is_one_line_naming_the_problem() {
         &tda(&["image", "w.json", "--rips", "-o", "x.npy"], &dir),
         1,
         "w.json: --superlevel, --rips and --cubical apply to data",
+    );
+    fails(
+        &tda(
+            &[
+                "diagram",
+                "walks.npy",
+                "--rips",
+                "--coeff",
+                "4",
+                "-o",
+                "x.json",
+            ],
+            &dir,
+        ),
+        1,
+        "coeff",
     );
     fails(
         &tda(&["landscape", "notes.txt", "-o", "x.npy"], &dir),

@@ -57,6 +57,13 @@ pub struct DataOptions {
     /// With --rips: the largest edge (default: the enclosing radius).
     #[arg(long, requires = "rips", allow_negative_numbers = true)]
     threshold: Option<f64>,
+    /// With --rips: coefficients in Z/p for this prime p.
+    #[arg(long, default_value_t = 2, requires = "rips")]
+    coeff: u32,
+    /// With --rips: compute on a greedy subsample of this many points
+    /// (farthest-point order from point 0, ripser.py's n_perm).
+    #[arg(long, value_name = "N", requires = "rips", conflicts_with = "window")]
+    n_perm: Option<usize>,
     /// With --rips: each signal becomes the point cloud of its delay
     /// windows of this many samples (giotto-tda's TakensEmbedding
     /// `dimension`); the diagrams are H0..=maxdim of each signal in turn.
@@ -92,7 +99,10 @@ impl DataOptions {
             source,
         };
         if self.rips {
-            let mut builder = Rips::builder().max_dim(self.maxdim);
+            let mut builder = Rips::builder()
+                .max_dim(self.maxdim)
+                .coeff(self.coeff)
+                .n_perm(self.n_perm);
             if let Some(t) = self.threshold {
                 builder = builder.threshold(t);
             }
