@@ -25,6 +25,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(persistence::cubical, m)?)?;
     m.add_function(wrap_pyfunction!(persistence::rips, m)?)?;
     m.add_function(wrap_pyfunction!(persistence::rips_sparse, m)?)?;
+    m.add_function(wrap_pyfunction!(persistence::rips_batch, m)?)?;
     m.add_function(wrap_pyfunction!(vectorize::persistence_images, m)?)?;
     m.add_function(wrap_pyfunction!(vectorize::landscapes, m)?)?;
     m.add_function(wrap_pyfunction!(vectorize::betti_curves, m)?)?;

@@ -336,6 +336,43 @@ pub fn rips_sparse<'py>(
     ))
 }
 
+/// Vietoris-Rips diagrams of many point clouds (or, with
+/// `distance_matrix`, distance matrices), one run per input in parallel on
+/// `n_jobs` threads (the results do not depend on it): a list of diagram
+/// lists. The clouds must have the same number of coordinates (giotto-tda's
+/// `VietorisRipsPersistence` rule); an error names the input's index.
+#[pyfunction]
+#[pyo3(signature = (xs, maxdim = 1, thresh = f64::INFINITY, metric_name = "euclidean", distance_matrix = false, coeff = 2, n_jobs = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn rips_batch<'py>(
+    py: Python<'py>,
+    xs: Vec<PyReadonlyArray2<'py, f64>>,
+    maxdim: usize,
+    thresh: f64,
+    metric_name: &str,
+    distance_matrix: bool,
+    coeff: u32,
+    n_jobs: Option<i64>,
+) -> PyResult<Vec<Vec<Bound<'py, PyArray2<f64>>>>> {
+    let engine = rips_engine(maxdim, thresh, metric(metric_name)?, coeff, false, None)?;
+    let views: Vec<ArrayView2<f64>> = xs.iter().map(|x| x.as_array()).collect();
+    let inputs: Vec<RipsInput<'_>> = views
+        .iter()
+        .map(|&v| {
+            if distance_matrix {
+                RipsInput::DistanceMatrix(v)
+            } else {
+                RipsInput::Points(v)
+            }
+        })
+        .collect();
+    let outs = py.detach(|| with_threads(n_jobs, || engine.run_batch(&inputs)))?;
+    Ok(py_result(outs)?
+        .iter()
+        .map(|o| diagram_list(py, &o.diagrams))
+        .collect())
+}
+
 /// Cocycles as ripser.py gives them: per dimension, one `(k, d + 2)` int64
 /// array per bar (the vertices of each simplex, then its coefficient).
 fn cocycle_lists<'py>(

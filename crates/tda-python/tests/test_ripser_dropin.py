@@ -248,3 +248,21 @@ def test_memory_limit_is_an_exception_not_an_abort():
     X = np.zeros((200_000, 1))
     with pytest.raises(MemoryError):
         ripser(X)
+
+
+def test_native_batches_equal_one_by_one_on_any_thread_count(rng):
+    import tda_pinet as tp
+
+    clouds = [rng.normal(size=(20 + 5 * i, 3)) for i in range(6)]
+    one_by_one = [tp.rips(X, maxdim=2) for X in clouds]
+    for n_jobs in (1, 2, 4):
+        got = tp.rips_batch(clouds, maxdim=2, n_jobs=n_jobs)
+        for dgms, want in zip(got, one_by_one):
+            for a, b in zip(dgms, want):
+                np.testing.assert_array_equal(a, b)
+    # Against ripser.py too, over Z/3.
+    for dgms, X in zip(tp.rips_batch(clouds, coeff=3), clouds):
+        for a, b in zip(dgms, ripser_py.ripser(X, coeff=3)["dgms"]):
+            assert_same_diagram(a, b, rtol=F32, atol=1e-7)
+    with pytest.raises(ValueError, match="2"):
+        tp.rips_batch([clouds[0], clouds[1], rng.normal(size=(10, 2))])

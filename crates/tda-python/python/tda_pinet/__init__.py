@@ -36,6 +36,7 @@ __all__ = [
     "superlevel_h0",
     "cubical_persistence",
     "rips",
+    "rips_batch",
     "persistence_images",
     "landscapes",
     "betti_curves",
@@ -96,6 +97,16 @@ def rips(X, maxdim=1, thresh=math.inf, metric="euclidean", distance_matrix=False
     X = as_float64(X, "X", 2)
     dgms = _core.rips(X, maxdim, thresh, metric, distance_matrix, n_jobs=n_jobs)[0]
     return dgms
+
+
+def rips_batch(Xs, maxdim=1, thresh=math.inf, metric="euclidean", distance_matrix=False, coeff=2, n_jobs=None):
+    """Vietoris-Rips diagrams of many point clouds (or distance matrices),
+    computed in parallel on ``n_jobs`` threads (the results do not depend
+    on it): one list ``[H0, ..., H_maxdim]`` per input, as :func:`rips`
+    gives for each. Point clouds must have the same number of coordinates;
+    a bad input raises naming its index."""
+    Xs = [as_float64(X, f"Xs[{i}]", 2) for i, X in enumerate(Xs)]
+    return _core.rips_batch(Xs, maxdim, thresh, metric, distance_matrix, coeff, n_jobs)
 
 
 def persistence_images(

@@ -26,6 +26,15 @@ def rips(
     n_perm: Optional[int] = None,
     n_jobs: Optional[int] = None,
 ) -> Tuple[list[F64], list[list[I64]], int, F64, Optional[I64], float]: ...
+def rips_batch(
+    xs: Sequence[F64],
+    maxdim: int = 1,
+    thresh: float = ...,
+    metric_name: str = "euclidean",
+    distance_matrix: bool = False,
+    coeff: int = 2,
+    n_jobs: Optional[int] = None,
+) -> list[list[F64]]: ...
 def rips_sparse(
     n: int,
     rows: I64,
