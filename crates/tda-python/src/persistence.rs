@@ -313,9 +313,8 @@ pub fn rips_sparse<'py>(
             .iter()
             .enumerate()
             .map(|(k, &v)| {
-                usize::try_from(v).map_err(|_| {
-                    bad_argument(name, format!("entry {k} is {v}, not a point index"))
-                })
+                usize::try_from(v)
+                    .map_err(|_| bad_argument(name, format!("entry {k} is {v}, not a point index")))
             })
             .collect()
     };
