@@ -50,6 +50,7 @@
 mod binomial;
 mod builder;
 mod cofaces;
+mod collapse;
 mod distance;
 mod h0;
 mod input;
@@ -64,11 +65,12 @@ use crate::{Diagram, PersistencePair, SlidingWindow};
 use binomial::Binomial;
 pub use builder::RipsBuilder;
 use cofaces::Cofaces;
+pub use collapse::{collapse_edges, Collapse};
 pub use distance::Metric;
-pub use input::RipsInput;
-pub use output::{Cocycle, RipsOutput};
 use distance::{Dense, Source, Space, Sparse};
 use h0::{KRUSKAL_EDGE_BYTES, VERTEX_BYTES};
+pub use input::RipsInput;
+pub use output::{Cocycle, RipsOutput};
 use reduction::{Guard, COLUMN_BYTES, PIVOT_BYTES, RIPS, SIMPLEX_BYTES};
 
 /// Which distance store the engine runs on.
@@ -113,6 +115,7 @@ pub struct Rips {
     metric: Metric,
     memory_limit: u64,
     storage: Storage,
+    collapse: Collapse,
 }
 
 impl Default for Rips {
@@ -125,6 +128,7 @@ impl Default for Rips {
             metric: Metric::Euclidean,
             memory_limit: crate::memory::limit(),
             storage: Storage::Auto,
+            collapse: Collapse::Auto,
         }
     }
 }
@@ -172,6 +176,11 @@ impl Rips {
     /// Distance store.
     pub fn storage(&self) -> Storage {
         self.storage
+    }
+
+    /// Whether edges are collapsed before H1 and up (see [`Collapse`]).
+    pub fn collapse_edges(&self) -> Collapse {
+        self.collapse
     }
 
     /// Diagrams `0..=max_dim` of the point cloud `points` (one point per row).
@@ -489,8 +498,41 @@ impl Rips {
     }
 
     /// The diagrams of the filtration of `space` up to threshold `t`, which
-    /// keeps `edges` edges.
+    /// keeps `edges` edges: of its edge collapse if [`Collapse`] says so
+    /// (all dimensions, H0 included, from the collapsed graph: the diagrams
+    /// are the same and its spanning forest is the one the dimension-1
+    /// reduction clears with), else of `space` itself.
     fn persistence<S: Space>(
+        &self,
+        space: &S,
+        binom: &Binomial,
+        (t, edges): (f64, usize),
+        guard: &Guard,
+        dense: Option<&Dense>,
+    ) -> Result<RipsOutput> {
+        let n = space.n();
+        if self.collapse.applies(self.max_dim, n, edges) {
+            let fits = guard.check(collapse::bytes(n, edges));
+            if fits.is_ok() || self.collapse == Collapse::Always {
+                fits?;
+                let kept = collapse::collapse(space, t);
+                let store = Sparse::from_edges(n, &kept);
+                let guard = Guard {
+                    base: guard.base.saturating_add(Sparse::bytes(n, kept.len())),
+                    limit: guard.limit,
+                };
+                drop(kept);
+                let mut out = self.diagrams_of(&store, binom, (t, edges), &guard, None)?;
+                out.num_edges = edges;
+                return Ok(out);
+            }
+        }
+        self.diagrams_of(space, binom, (t, edges), guard, dense)
+    }
+
+    /// The diagrams of the filtration of `space` up to threshold `t`, which
+    /// keeps `edges` edges.
+    fn diagrams_of<S: Space>(
         &self,
         space: &S,
         binom: &Binomial,
