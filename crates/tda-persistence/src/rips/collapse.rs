@@ -54,14 +54,14 @@ use crate::error::{Error, Result};
 /// complex: when cocycles are requested the collapse must be off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Collapse {
-    /// Collapse where it pays: H0 and H1 only (`max_dim == 1`) on a graph
-    /// of at least [`Collapse::AUTO_MIN_EDGES`] edges whose average degree
-    /// is at most [`Collapse::AUTO_MAX_DEGREE`] (a sparse, local graph such
-    /// as a point cloud sampled densely on a surface with a small
-    /// threshold). On the default threshold (the enclosing radius: most
-    /// pairs are edges) and for H2 and up the collapse costs more than it
-    /// saves (see docs/benchmarks.md, W3, W3b and W3c). If the collapse's
-    /// structures would not fit the memory limit, the run goes on without.
+    /// Collapse where it pays: when H2 or higher is computed
+    /// (`max_dim >= 2`), where the collapse divides the number of
+    /// triangles and tetrahedra the reduction enumerates (W3b, H0..H3 of
+    /// o3_1024 at 1.8: 7x faster; W3 to H2: 12x); not for H0 and H1 only,
+    /// where this engine's reduction (apparent pairs on the fly) costs less
+    /// than the collapse itself (W3: 14x slower with it, W3c: 1.1x; see
+    /// docs/benchmarks.md). If the collapse's structures would not fit the
+    /// memory limit, the run goes on without.
     #[default]
     Auto,
     /// Always collapse before H1 and up (a run whose collapse does not fit
@@ -73,104 +73,85 @@ pub enum Collapse {
 }
 
 impl Collapse {
-    /// [`Collapse::Auto`] collapses graphs of at least this many edges.
-    pub const AUTO_MIN_EDGES: usize = 50_000;
-    /// [`Collapse::Auto`] collapses graphs whose average degree (twice the
-    /// edges over the vertices) is at most this.
-    pub const AUTO_MAX_DEGREE: usize = 256;
-
-    /// True if a run of dimensions up to `max_dim` on `edges` edges over
-    /// `n` vertices collapses first.
-    pub(crate) fn applies(self, max_dim: usize, n: usize, edges: usize) -> bool {
-        if max_dim == 0 {
-            return false;
-        }
+    /// True if a run of dimensions up to `max_dim` collapses first.
+    pub(crate) fn applies(self, max_dim: usize) -> bool {
         match self {
             Collapse::Never => false,
-            Collapse::Always => true,
-            Collapse::Auto => {
-                max_dim == 1
-                    && edges >= Self::AUTO_MIN_EDGES
-                    && (edges as u64).saturating_mul(2)
-                        <= (n as u64).saturating_mul(Self::AUTO_MAX_DEGREE as u64)
-            }
+            Collapse::Always => max_dim >= 1,
+            Collapse::Auto => max_dim >= 2,
         }
     }
 }
 
-/// Peak bytes of [`collapse`] on `edges` edges over `n` vertices: the edge
-/// list (16 bytes an edge), the closed neighbour lists (a vertex and a time,
-/// 12 bytes, per edge and direction and per vertex; two offsets per vertex),
-/// the output (at most every edge) and the per-edge scratch (at most a
-/// vertex's neighbours, 16 bytes each).
+/// Peak bytes of [`collapse`] on `edges` edges over `n` vertices: the
+/// ranked edge list (12 bytes an edge) and the time of each rank (8), the
+/// closed neighbour lists (8 bytes per edge and direction and per vertex,
+/// an offset and a length per vertex), the output (16 bytes, at most every
+/// edge) and the per-edge scratch (at most a vertex's neighbours, 12 bytes
+/// each). Before the lists, the edges read from the store (16 bytes) and
+/// their ranked copy: less.
 pub(crate) fn bytes(n: usize, edges: usize) -> u64 {
     let (n, e) = (n as u64, edges as u64);
-    e.saturating_mul(16 + 2 * 12 + 16)
-        .saturating_add(n.saturating_mul(12 + 16 + 16))
+    e.saturating_mul(12 + 8 + 2 * 8 + 16)
+        .saturating_add(n.saturating_mul(8 + 8 + 4 + 12))
 }
 
 /// Closed neighbour lists: for every vertex `v`, its neighbours (and `v`
-/// itself, at time `-inf`) in increasing order with the time their edge
-/// enters, in a slice of fixed capacity of which the first `len[v]`
-/// entries are live (removals shift the tail left).
+/// itself, at rank 0, before every edge) in increasing order, each packed
+/// with the rank of the time its edge enters as `(w << 32) | rank`, in a
+/// slice of fixed capacity of which the first `len[v]` entries are live
+/// (removals shift the tail left). Ranks (the position of a filtration
+/// value among the distinct ones, from 1) make every comparison an integer
+/// one and an entry 8 bytes.
 struct Graph {
     start: Vec<usize>,
     len: Vec<u32>,
-    nbr: Vec<u32>,
-    time: Vec<f64>,
+    entry: Vec<u64>,
+}
+
+/// A rank absent edges compare above.
+const ABSENT: u32 = u32::MAX;
+
+#[inline(always)]
+fn vertex(e: u64) -> u32 {
+    (e >> 32) as u32
+}
+
+#[inline(always)]
+fn rank(e: u64) -> u32 {
+    e as u32
 }
 
 impl Graph {
-    fn new(n: usize, edges: &[(f64, u32, u32)]) -> Self {
-        let mut deg = vec![1usize; n];
+    /// The lists of the edges `(rank, u, v)`.
+    fn new(n: usize, edges: &[(u32, u32, u32)]) -> Self {
+        let mut deg = vec![1u32; n];
         for &(_, u, v) in edges {
             deg[u as usize] += 1;
             deg[v as usize] += 1;
         }
         let mut start = vec![0usize; n + 1];
         for v in 0..n {
-            start[v + 1] = start[v] + deg[v];
+            start[v + 1] = start[v] + deg[v] as usize;
         }
-        let total = start[n];
-        let (mut nbr, mut time) = (vec![0u32; total], vec![0.0f64; total]);
-        let mut len = vec![0u32; n];
-        let mut push = |a: u32, b: u32, f: f64, len: &mut Vec<u32>| {
-            let at = start[a as usize] + len[a as usize] as usize;
-            nbr[at] = b;
-            time[at] = f;
+        let mut entry = vec![0u64; start[n]];
+        let mut len = deg;
+        len.iter_mut().for_each(|l| *l = 0);
+        let mut push = |a: u32, e: u64, len: &mut [u32]| {
+            entry[start[a as usize] + len[a as usize] as usize] = e;
             len[a as usize] += 1;
         };
         for v in 0..n as u32 {
-            push(v, v, f64::NEG_INFINITY, &mut len);
+            push(v, u64::from(v) << 32, &mut len);
         }
-        for &(f, u, v) in edges {
-            push(u, v, f, &mut len);
-            push(v, u, f, &mut len);
+        for &(r, u, v) in edges {
+            push(u, (u64::from(v) << 32) | u64::from(r), &mut len);
+            push(v, (u64::from(u) << 32) | u64::from(r), &mut len);
         }
-        let mut g = Self {
-            start,
-            len,
-            nbr,
-            time,
-        };
-        let mut pairs: Vec<(u32, f64)> = Vec::new();
-        for v in 0..n {
-            let r = g.range(v as u32);
-            if g.nbr[r.clone()].windows(2).all(|w| w[0] <= w[1]) {
-                continue;
-            }
-            pairs.clear();
-            pairs.extend(
-                g.nbr[r.clone()]
-                    .iter()
-                    .copied()
-                    .zip(g.time[r.clone()].iter().copied()),
-            );
-            pairs.sort_unstable_by_key(|p| p.0);
-            for (k, &(w, f)) in r.zip(&pairs) {
-                g.nbr[k] = w;
-                g.time[k] = f;
-            }
+        let mut g = Self { start, len, entry };
+        for v in 0..n as u32 {
+            let r = g.range(v);
+            g.entry[r].sort_unstable();
         }
         g
     }
@@ -181,105 +162,123 @@ impl Graph {
         s..s + self.len[v as usize] as usize
     }
 
-    /// The time edge `{a, b}` enters (`+inf` if absent).
+    #[inline(always)]
+    fn list(&self, v: u32) -> &[u64] {
+        &self.entry[self.range(v)]
+    }
+
+    /// True if some list holds a vertex twice (an edge given twice).
+    fn repeated(&self) -> Option<(u32, u32)> {
+        (0..self.len.len() as u32).find_map(|v| {
+            let l = self.list(v);
+            l.windows(2)
+                .find(|w| vertex(w[0]) == vertex(w[1]))
+                .map(|w| (v, vertex(w[0])))
+        })
+    }
+
+    /// Where `b` is in the list of `a`: `Ok(position in entry)` or `Err`.
     #[inline]
-    fn time_of(&self, a: u32, b: u32) -> f64 {
+    fn find(&self, a: u32, b: u32) -> std::result::Result<usize, usize> {
         let r = self.range(a);
         let s = r.start;
-        match self.nbr[r].binary_search(&b) {
-            Ok(p) => self.time[s + p],
-            Err(_) => f64::INFINITY,
-        }
+        self.entry[r]
+            .binary_search_by(|&e| vertex(e).cmp(&b))
+            .map(|p| s + p)
     }
 
-    /// Position of `b` in the list of `a` (present).
+    /// The rank of the time edge `{a, b}` enters ([`ABSENT`] if absent).
     #[inline]
-    fn position(&self, a: u32, b: u32) -> usize {
-        let r = self.range(a);
-        r.start
-            + self.nbr[r]
-                .binary_search(&b)
-                .expect("a live edge is in both lists")
+    fn rank_of(&self, a: u32, b: u32) -> u32 {
+        self.find(a, b).map_or(ABSENT, |p| rank(self.entry[p]))
     }
 
-    fn set_time(&mut self, u: u32, v: u32, f: f64) {
+    fn set_rank(&mut self, u: u32, v: u32, r: u32) {
         for (a, b) in [(u, v), (v, u)] {
-            let p = self.position(a, b);
-            self.time[p] = f;
+            let p = self.find(a, b).expect("a live edge is in both lists");
+            self.entry[p] = (u64::from(b) << 32) | u64::from(r);
         }
     }
 
     fn remove(&mut self, u: u32, v: u32) {
         for (a, b) in [(u, v), (v, u)] {
-            let p = self.position(a, b);
+            let p = self.find(a, b).expect("a live edge is in both lists");
             let end = self.range(a).end;
-            self.nbr.copy_within(p + 1..end, p);
-            self.time.copy_within(p + 1..end, p);
+            self.entry.copy_within(p + 1..end, p);
             self.len[a as usize] -= 1;
         }
     }
 
     /// The common neighbours `w` of `u` and `v` (`w != u, v`): those whose
-    /// edges to both are present at `t` into `now` (increasing), the others
-    /// with the time both edges are present into `later`.
-    fn common(&self, u: u32, v: u32, t: f64, now: &mut Vec<u32>, later: &mut Vec<(f64, u32)>) {
-        let (ru, rv) = (self.range(u), self.range(v));
-        let (nu, tu) = (&self.nbr[ru.clone()], &self.time[ru]);
-        let (nv, tv) = (&self.nbr[rv.clone()], &self.time[rv]);
+    /// edges to both are present at rank `t` into `now` (increasing), the
+    /// others into `later` as `(rank both are present << 32) | w`. Returns
+    /// the position in `now` of the vertex nearest to the edge (smallest
+    /// `max(f(u, w), f(v, w))`), the likeliest dominator.
+    fn common(&self, u: u32, v: u32, t: u32, now: &mut Vec<u32>, later: &mut Vec<u64>) -> usize {
+        let (nu, nv) = (self.list(u), self.list(v));
         let (mut i, mut j) = (0, 0);
+        let (mut best, mut best_r) = (0, ABSENT);
+        // A merge with branch-free steps (the comparisons are unpredictable).
         while i < nu.len() && j < nv.len() {
-            let (a, b) = (nu[i], nv[j]);
-            if a < b {
-                i += 1;
-            } else if a > b {
-                j += 1;
-            } else {
-                if a != u && a != v {
-                    let f = tu[i].max(tv[j]);
-                    if f > t {
-                        later.push((f, a));
-                    } else {
-                        now.push(a);
+            let (eu, ev) = (nu[i], nv[j]);
+            let (a, b) = (vertex(eu), vertex(ev));
+            if a == b && a != u && a != v {
+                let r = rank(eu).max(rank(ev));
+                if r > t {
+                    later.push((u64::from(r) << 32) | u64::from(a));
+                } else {
+                    if r < best_r {
+                        (best, best_r) = (now.len(), r);
                     }
+                    now.push(a);
                 }
-                i += 1;
-                j += 1;
             }
+            i += usize::from(a <= b);
+            j += usize::from(b <= a);
         }
+        best
     }
 
     /// True if every vertex of `set` (sorted increasingly) is in the closed
-    /// neighbourhood of `c` at time `t` (`c` itself is, at `-inf`).
-    fn covers(&self, c: u32, set: &[u32], t: f64) -> bool {
-        let r = self.range(c);
-        if r.len() < set.len() {
+    /// neighbourhood of `c` at rank `t` (`c` itself is, at rank 0).
+    fn covers(&self, c: u32, set: &[u32], t: u32) -> bool {
+        let nc = self.list(c);
+        if nc.len() < set.len() {
             return false;
-        }
-        let (nc, tc) = (&self.nbr[r.clone()], &self.time[r]);
-        if set.len() * 16 < nc.len() {
-            // Few against many: binary searches on the remaining tail.
-            let mut lo = 0;
-            for &w in set {
-                let p = lo + nc[lo..].partition_point(|&x| x < w);
-                if p == nc.len() || nc[p] != w || tc[p] > t {
-                    return false;
-                }
-                lo = p + 1;
-            }
-            return true;
         }
         let mut k = 0;
         for &w in set {
-            while k < nc.len() && nc[k] < w {
-                k += 1;
+            // Galloping from the last match: the set is sparse in the list.
+            let mut step = 1;
+            while k + step < nc.len() && vertex(nc[k + step]) < w {
+                k += step;
+                step *= 2;
             }
-            if k == nc.len() || nc[k] != w || tc[k] > t {
+            let hi = (k + step + 1).min(nc.len());
+            k += nc[k..hi].partition_point(|&e| vertex(e) < w);
+            if k == nc.len() || vertex(nc[k]) != w || rank(nc[k]) > t {
                 return false;
             }
             k += 1;
         }
         true
     }
+}
+
+/// The edges `(d, i, j)` as `(rank, i, j)` sorted by increasing time (ties
+/// in a fixed order of the vertices), and the time of each rank (`-inf` at
+/// rank 0, the rank of no edge).
+fn ranked(mut edges: Vec<(f64, u32, u32)>) -> (Vec<(u32, u32, u32)>, Vec<f64>) {
+    edges.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    let mut values = vec![f64::NEG_INFINITY];
+    let mut out = Vec::with_capacity(edges.len());
+    for &(d, i, j) in &edges {
+        if values.last() != Some(&d) {
+            values.push(d);
+        }
+        out.push(((values.len() - 1) as u32, i, j));
+    }
+    (out, values)
 }
 
 /// The collapsed filtered graph of the edges of `space` within `threshold`:
@@ -293,8 +292,9 @@ pub(crate) fn collapse<S: Space>(space: &S, threshold: f64) -> Vec<(u32, u32, f6
             edges.push((d, i, j));
         }
     });
+    let (edges, values) = ranked(edges);
     let g = Graph::new(space.n(), &edges);
-    backward(g, edges)
+    backward(g, &edges, &values)
 }
 
 /// The edge collapse of a filtered graph on `n` vertices given by its
@@ -335,35 +335,41 @@ pub fn collapse_edges(n: usize, edges: &[(u32, u32, f64)]) -> Result<Vec<(u32, u
         }
         list.push((f + 0.0, i.max(j), i.min(j)));
     }
+    let (list, values) = ranked(list);
     let g = Graph::new(n, &list);
-    for v in 0..n as u32 {
-        let nb = &g.nbr[g.range(v)];
-        if let Some(w) = nb.windows(2).find(|w| w[0] == w[1]) {
-            return Err(bad(format!("({v}, {})", w[0]), "the same edge twice"));
-        }
+    if let Some((v, w)) = g.repeated() {
+        return Err(bad(format!("({v}, {w})"), "the same edge twice"));
     }
-    Ok(backward(g, list))
+    Ok(backward(g, &list, &values))
 }
 
-/// The backward pass over the graph `g` of `edges` `(f, i, j)`.
-fn backward(mut g: Graph, mut edges: Vec<(f64, u32, u32)>) -> Vec<(u32, u32, f64)> {
-    // Backwards: the last edge first; ties in a fixed order of the vertices.
-    edges.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then((b.1, b.2).cmp(&(a.1, a.2))));
+/// The backward pass over the graph `g` of `edges` `(rank, i, j)` sorted
+/// by increasing rank; `values[r]` is the time of rank `r`.
+fn backward(mut g: Graph, edges: &[(u32, u32, u32)], values: &[f64]) -> Vec<(u32, u32, f64)> {
     let mut out = Vec::with_capacity(edges.len() / 4);
     let mut now: Vec<u32> = Vec::new();
-    let mut later: Vec<(f64, u32)> = Vec::new();
-    for &(f, u, v) in &edges {
+    let mut later: Vec<u64> = Vec::new();
+    // Backwards: the last edge first.
+    for &(r, u, v) in edges.iter().rev() {
         now.clear();
         later.clear();
-        g.common(u, v, f, &mut now, &mut later);
-        let mut t = f;
+        let nearest = g.common(u, v, r, &mut now, &mut later);
+        let mut first = now.get(nearest).copied();
+        let mut t = r;
         let mut next = 0; // later[..next] have joined `now`
         let mut sorted = false;
         let dead = 'search: loop {
             // A dominator at t: a present common neighbour whose closed
             // neighbourhood holds all the present common neighbours (and u
-            // and v, as it is adjacent to both).
-            let Some(dom) = now.iter().copied().find(|&c| g.covers(c, &now, t)) else {
+            // and v, as it is adjacent to both). The vertex nearest to the
+            // edge first (in a point cloud, the one nearest its midpoint:
+            // it is adjacent to most of the lens), then in order.
+            let Some(dom) = first
+                .take()
+                .into_iter()
+                .chain(now.iter().copied())
+                .find(|&c| g.covers(c, &now, t))
+            else {
                 break false;
             };
             // Shift (Glisse-Pritam): push e forward while `dom` dominates it.
@@ -373,14 +379,14 @@ fn backward(mut g: Graph, mut edges: Vec<(f64, u32, u32)>) -> Vec<(u32, u32, f64
                     break 'search true;
                 }
                 if !sorted {
-                    later.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                    later.sort_unstable();
                     sorted = true;
                 }
-                t = later[next].0;
+                t = (later[next] >> 32) as u32;
                 let mut still = true;
-                while next < later.len() && later[next].0 <= t {
-                    let w = later[next].1;
-                    if g.time_of(dom, w) > t {
+                while next < later.len() && (later[next] >> 32) as u32 == t {
+                    let w = later[next] as u32;
+                    if g.rank_of(dom, w) > t {
                         still = false;
                     }
                     let p = now.partition_point(|&x| x < w);
@@ -395,10 +401,10 @@ fn backward(mut g: Graph, mut edges: Vec<(f64, u32, u32)>) -> Vec<(u32, u32, f64
         if dead {
             g.remove(u, v);
         } else {
-            if t != f {
-                g.set_time(u, v, t);
+            if t != r {
+                g.set_rank(u, v, t);
             }
-            out.push((u, v, t));
+            out.push((u, v, values[t as usize]));
         }
     }
     out
@@ -435,12 +441,11 @@ mod tests {
 
     #[test]
     fn auto_rule() {
-        assert!(!Collapse::Auto.applies(1, 1000, 10_000));
-        assert!(Collapse::Auto.applies(1, 10_000, 200_000));
-        assert!(!Collapse::Auto.applies(1, 1000, 400_000));
-        assert!(!Collapse::Auto.applies(2, 10_000, 200_000));
-        assert!(Collapse::Always.applies(2, 3, 1));
-        assert!(!Collapse::Always.applies(0, 3, 1));
-        assert!(!Collapse::Never.applies(1, 10_000, 200_000));
+        assert!(!Collapse::Auto.applies(1));
+        assert!(Collapse::Auto.applies(2));
+        assert!(Collapse::Auto.applies(3));
+        assert!(Collapse::Always.applies(1));
+        assert!(!Collapse::Always.applies(0));
+        assert!(!Collapse::Never.applies(3));
     }
 }

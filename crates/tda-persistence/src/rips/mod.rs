@@ -511,7 +511,7 @@ impl Rips {
         dense: Option<&Dense>,
     ) -> Result<RipsOutput> {
         let n = space.n();
-        if self.collapse.applies(self.max_dim, n, edges) {
+        if self.collapse.applies(self.max_dim) {
             let fits = guard.check(collapse::bytes(n, edges));
             if fits.is_ok() || self.collapse == Collapse::Always {
                 fits?;
