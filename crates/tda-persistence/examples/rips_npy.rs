@@ -10,12 +10,14 @@
 //!     benches/data/w3c_torus.npy 0.3 1 auto
 //! ```
 //! Arguments: the file, the threshold (`inf`: the enclosing radius), the
-//! highest dimension, the collapse (`auto`, `always`, `never`).
+//! highest dimension, the collapse (`auto`, `always`, `never`), and
+//! `edges` to print the number of edges within the threshold and the
+//! number left by [`collapse_edges`] (Euclidean, finite threshold).
 
 use std::time::Instant;
 
 use ndarray::Array2;
-use tda_persistence::rips::{Collapse, Rips};
+use tda_persistence::rips::{collapse_edges, Collapse, Metric, Rips};
 
 /// The array of a 2-D little-endian `f64` C-order `.npy` file.
 fn read_npy(path: &str) -> Array2<f64> {
@@ -62,6 +64,26 @@ fn main() {
         other => panic!("collapse: auto, always or never, not {other}"),
     };
     let points = read_npy(path);
+    if args.get(5).map(String::as_str) == Some("edges") {
+        let mut edges = Vec::new();
+        let rows: Vec<Vec<f64>> = points.rows().into_iter().map(|r| r.to_vec()).collect();
+        for i in 0..rows.len() {
+            for j in 0..i {
+                let d = Metric::Euclidean.distance(&rows[i], &rows[j]);
+                if d <= threshold {
+                    edges.push((i as u32, j as u32, d));
+                }
+            }
+        }
+        let start = Instant::now();
+        let kept = collapse_edges(rows.len(), &edges).expect("valid edges");
+        println!(
+            "{{\"edges\": {}, \"collapsed\": {}, \"collapse_seconds\": {:.4}}}",
+            edges.len(),
+            kept.len(),
+            start.elapsed().as_secs_f64()
+        );
+    }
     let before = peak_rss_kib().unwrap_or(0);
     let start = Instant::now();
     let mut rips = Rips::new().max_dim(max_dim).collapse_edges(collapse);

@@ -247,6 +247,19 @@ impl Graph {
             return false;
         }
         let mut k = 0;
+        if set.len() * 4 >= nc.len() {
+            // Dense against the list: a plain merge.
+            for &w in set {
+                while k < nc.len() && vertex(nc[k]) < w {
+                    k += 1;
+                }
+                if k == nc.len() || vertex(nc[k]) != w || rank(nc[k]) > t {
+                    return false;
+                }
+                k += 1;
+            }
+            return true;
+        }
         for &w in set {
             // Galloping from the last match: the set is sparse in the list.
             let mut step = 1;
@@ -349,10 +362,12 @@ fn backward(mut g: Graph, edges: &[(u32, u32, u32)], values: &[f64]) -> Vec<(u32
     let mut out = Vec::with_capacity(edges.len() / 4);
     let mut now: Vec<u32> = Vec::new();
     let mut later: Vec<u64> = Vec::new();
+    let (mut pending, mut merged): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
     // Backwards: the last edge first.
     for &(r, u, v) in edges.iter().rev() {
         now.clear();
         later.clear();
+        pending.clear();
         let nearest = g.common(u, v, r, &mut now, &mut later);
         let mut first = now.get(nearest).copied();
         let mut t = r;
@@ -389,12 +404,29 @@ fn backward(mut g: Graph, edges: &[(u32, u32, u32)], values: &[f64]) -> Vec<(u32
                     if g.rank_of(dom, w) > t {
                         still = false;
                     }
-                    let p = now.partition_point(|&x| x < w);
-                    now.insert(p, w);
+                    pending.push(w);
                     next += 1;
                 }
                 if !still {
-                    break; // search a new dominator at t
+                    // Search a new dominator at t, among the common
+                    // neighbours so far: merge the new ones in (only now,
+                    // not one by one: a dead edge of a dense graph meets
+                    // hundreds of them).
+                    pending.sort_unstable();
+                    merged.clear();
+                    let (mut i, mut j) = (0, 0);
+                    while i < now.len() || j < pending.len() {
+                        if j == pending.len() || (i < now.len() && now[i] < pending[j]) {
+                            merged.push(now[i]);
+                            i += 1;
+                        } else {
+                            merged.push(pending[j]);
+                            j += 1;
+                        }
+                    }
+                    pending.clear();
+                    std::mem::swap(&mut now, &mut merged);
+                    break;
                 }
             }
         };
