@@ -83,17 +83,24 @@ impl Collapse {
     }
 }
 
-/// Peak bytes of [`collapse`] on `edges` edges over `n` vertices: the
-/// ranked edge list (12 bytes an edge) and the time of each rank (8), the
-/// closed neighbour lists (8 bytes per edge and direction and per vertex,
-/// an offset and a length per vertex), the output (16 bytes, at most every
-/// edge) and the per-edge scratch (at most a vertex's neighbours, 12 bytes
-/// each). Before the lists, the edges read from the store (16 bytes) and
-/// their ranked copy: less.
+/// Peak bytes of [`collapse`] on `edges` edges over `n` vertices and of
+/// the sparse store built from its result, at most every edge kept (per
+/// edge: 56 bytes, the larger of the two phases).
+///
+/// - The collapse: the ranked edge list (12 bytes an edge) and the time of
+///   each rank (8), the closed neighbour lists (8 bytes per edge and
+///   direction and per vertex; an offset and a length per vertex), the
+///   output (16 bytes an edge kept) and the per-edge scratch (at most a
+///   vertex's neighbours, 12 bytes each): 52 bytes an edge. Before the
+///   lists, the edges read from the store (16 bytes) and their ranked
+///   copy: less.
+/// - The store ([`Sparse::from_edges`](super::distance::Sparse::from_edges)):
+///   the output, its sorted copy (16 bytes an edge) and the lists (24):
+///   56 bytes an edge.
 pub(crate) fn bytes(n: usize, edges: usize) -> u64 {
     let (n, e) = (n as u64, edges as u64);
-    e.saturating_mul(12 + 8 + 2 * 8 + 16)
-        .saturating_add(n.saturating_mul(8 + 8 + 4 + 12))
+    e.saturating_mul(56)
+        .saturating_add(n.saturating_mul(8 + 8 + 4 + 12 + 16))
 }
 
 /// Closed neighbour lists: for every vertex `v`, its neighbours (and `v`

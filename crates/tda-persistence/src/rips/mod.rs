@@ -43,9 +43,11 @@
 //! How (see each module): the distances in a dense matrix or sparse
 //! neighbour lists (`distance`), simplices as integers in
 //! the combinatorial number system (`binomial`), coboundaries enumerated on
-//! the fly (`cofaces`), H0 by a minimum spanning forest (`h0`), and
+//! the fly (`cofaces`), H0 by a minimum spanning forest (`h0`),
 //! persistent cohomology dimension by dimension with clearing, apparent and
-//! emergent pairs (`reduction`).
+//! emergent pairs (`reduction`), and, before H2 and up by default, the edge
+//! collapse of the filtered graph, which keeps every diagram (`collapse`,
+//! [`Collapse`]).
 
 mod binomial;
 mod builder;
