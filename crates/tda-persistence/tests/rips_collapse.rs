@@ -10,7 +10,7 @@ use common::{sorted, Bar};
 use ndarray::{Array2, ArrayView2};
 use proptest::prelude::*;
 use serde::Deserialize;
-use tda_persistence::rips::{collapse_edges, Collapse, Metric, Rips, Storage};
+use tda_persistence::rips::{collapse_edges, Collapse, Metric, Rips, RipsInput, Storage};
 use tda_persistence::{Diagram, Error};
 
 fn run(
@@ -257,6 +257,19 @@ fn the_setting_is_kept_and_auto_by_default() {
         .build()
         .unwrap();
     assert_eq!(r.collapse_edges(), Collapse::Never);
+    // The run reports the edges of the filtration, not of its collapse.
+    let p = fibonacci_sphere(100);
+    let run = |c: Collapse| {
+        Rips::builder()
+            .max_dim(2)
+            .threshold(0.6)
+            .collapse_edges(c)
+            .build()
+            .unwrap()
+            .run(RipsInput::Points(p.view()))
+            .unwrap()
+    };
+    assert_eq!(run(Collapse::Always), run(Collapse::Never));
 }
 
 #[test]
