@@ -57,11 +57,11 @@ pub enum Collapse {
     /// Collapse where it pays: when H2 or higher is computed
     /// (`max_dim >= 2`), where the collapse divides the number of
     /// triangles and tetrahedra the reduction enumerates (W3b, H0..H3 of
-    /// o3_1024 at 1.8: 7x faster; W3 to H2: 12x); not for H0 and H1 only,
-    /// where this engine's reduction (apparent pairs on the fly) costs less
-    /// than the collapse itself (W3: 14x slower with it, W3c: 1.1x; see
-    /// docs/benchmarks.md). If the collapse's structures would not fit the
-    /// memory limit, the run goes on without.
+    /// o3_1024 at 1.8: 8.5x faster; W3's cloud to H2: 22x); not for H0 and
+    /// H1 only, where this engine's reduction (apparent pairs on the fly)
+    /// costs less than the collapse itself (W3: 9x slower with it, W3c:
+    /// 1.25x; see docs/benchmarks.md). If the collapse's structures would
+    /// not fit the memory limit, the run goes on without.
     #[default]
     Auto,
     /// Always collapse before H1 and up (a run whose collapse does not fit
