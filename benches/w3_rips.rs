@@ -8,6 +8,14 @@
 //! - W3b: H0..H3 of Ripser's `o3_1024` benchmark
 //!   (`data/ripser-benchmark/o3_1024.txt`), threshold 1.8. Target <= 2.0 s
 //!   single thread; anchors: ripser.py ~3.0-3.5 s, giotto-ph ~2.2-2.7 s.
+//!   The edge collapse is on for it by default ([`Collapse::Auto`]: H2 and
+//!   up); the second function runs it without.
+//! - W3c: H0 + H1 of 10,000 points on a noisy torus in R^3
+//!   (`benches/data/w3c_torus.npy`, written by `tools/anchors_w3c.py`: R = 2,
+//!   r = 1, uniform angles from numpy's `default_rng(19)`, Gaussian noise of
+//!   sd 0.1), threshold 0.45 (427,374 edges), with the default collapse
+//!   setting (off for H1 only) and with the collapse forced. Anchors
+//!   (`tools/anchors_w3c.py`): giotto-ph with edge collapse, 1 and 2 threads.
 //!
 //! The engine is single-threaded.
 
@@ -15,7 +23,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use ndarray::Array2;
-use tda_pinet::persistence::rips::Rips;
+use tda_pinet::persistence::rips::{Collapse, Rips};
 use tda_pinet::persistence::SlidingWindow;
 
 fn read_numbers(path: &str) -> Vec<f64> {
@@ -25,6 +33,27 @@ fn read_numbers(path: &str) -> Vec<f64> {
         .split_whitespace()
         .map(|x| x.parse().expect("a number"))
         .collect()
+}
+
+/// The array of a 2-D little-endian `f64` C-order `.npy` file.
+fn read_npy(path: &str) -> Array2<f64> {
+    let full = format!("{}/{}", env!("CARGO_MANIFEST_DIR"), path);
+    let bytes = std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
+    assert_eq!(&bytes[..6], b"\x93NUMPY", "{full}: not an .npy file");
+    assert_eq!(bytes[6], 1, "{full}: .npy version 1");
+    let len = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
+    let header = std::str::from_utf8(&bytes[10..10 + len]).expect("an ASCII header");
+    assert!(header.contains("'<f8'") && header.contains("'fortran_order': False"));
+    let shape = &header[header.find("'shape': (").expect("a shape") + 10..];
+    let dims: Vec<usize> = shape[..shape.find(')').expect("a shape")]
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let values: Vec<f64> = bytes[10 + len..]
+        .chunks_exact(8)
+        .map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")))
+        .collect();
+    Array2::from_shape_vec((dims[0], dims[1]), values).expect("shape and data agree")
 }
 
 fn w3(c: &mut Criterion) {
@@ -56,8 +85,42 @@ fn w3b(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    group.bench_function("h0_to_h3_single_thread_no_collapse", |b| {
+        b.iter(|| {
+            Rips::new()
+                .max_dim(3)
+                .threshold(1.8)
+                .collapse_edges(Collapse::Never)
+                .compute(points.view())
+                .unwrap()
+        })
+    });
     group.finish();
 }
 
-criterion_group!(benches, w3, w3b);
+fn w3c(c: &mut Criterion) {
+    let points = read_npy("benches/data/w3c_torus.npy");
+    assert_eq!(points.dim(), (10_000, 3));
+    let mut group = c.benchmark_group("W3c_rips_torus_10000_threshold_0.45");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    for (name, collapse) in [
+        ("h0_h1_single_thread", Collapse::Auto),
+        ("h0_h1_single_thread_collapse", Collapse::Always),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                Rips::new()
+                    .max_dim(1)
+                    .threshold(0.45)
+                    .collapse_edges(collapse)
+                    .compute(points.view())
+                    .unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, w3, w3b, w3c);
 criterion_main!(benches);

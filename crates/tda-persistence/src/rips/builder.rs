@@ -4,7 +4,7 @@
 
 use ndarray::ArrayView2;
 
-use super::{Metric, Rips, Storage};
+use super::{Collapse, Metric, Rips, Storage};
 use crate::error::{Error, Result};
 use crate::{Diagram, SlidingWindow};
 
@@ -20,7 +20,8 @@ use crate::{Diagram, SlidingWindow};
 /// Defaults: H0 and H1 (`max_dim = 1`), no threshold (the enclosing
 /// radius), [`Metric::Euclidean`], the process-wide memory limit
 /// ([`crate::memory::limit`], 8 GiB unless set) read when the builder is
-/// made, [`Storage::Auto`], coefficients in `Z/2`, no cocycles.
+/// made, [`Storage::Auto`], [`Collapse::Auto`], coefficients in `Z/2`, no
+/// cocycles.
 ///
 /// ```
 /// use ndarray::array;
@@ -126,6 +127,15 @@ impl RipsBuilder {
     /// than the input has, or a sparse input, by the run.
     pub fn n_perm(mut self, n_perm: Option<usize>) -> Self {
         self.0.n_perm = n_perm;
+        self
+    }
+
+    /// Whether to collapse edges before computing H1 and up (Boissonnat &
+    /// Pritam 2020, Glisse & Pritam 2022; see [`Collapse`]): the diagrams
+    /// are the same, bar for bar; [`Collapse::Auto`] (the default)
+    /// collapses where it pays.
+    pub fn collapse_edges(mut self, collapse: Collapse) -> Self {
+        self.0.collapse = collapse;
         self
     }
 

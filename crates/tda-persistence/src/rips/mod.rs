@@ -56,13 +56,16 @@
 //! How (see each module): the distances in a dense matrix or sparse
 //! neighbour lists (`distance`), simplices as integers in
 //! the combinatorial number system (`binomial`), coboundaries enumerated on
-//! the fly (`cofaces`), H0 by a minimum spanning forest (`h0`), and
+//! the fly (`cofaces`), H0 by a minimum spanning forest (`h0`),
 //! persistent cohomology dimension by dimension with clearing, apparent and
-//! emergent pairs (`reduction`).
+//! emergent pairs (`reduction`), and, before H2 and up by default, the edge
+//! collapse of the filtered graph, which keeps every diagram (`collapse`,
+//! [`Collapse`]).
 
 mod binomial;
 mod builder;
 mod cofaces;
+mod collapse;
 mod distance;
 mod field;
 mod h0;
@@ -80,6 +83,7 @@ use crate::{Diagram, PersistencePair, SlidingWindow};
 use binomial::Binomial;
 pub use builder::RipsBuilder;
 use cofaces::Cofaces;
+pub use collapse::{collapse_edges, Collapse};
 pub use distance::Metric;
 use distance::{Coord, Dense, Source, Space, Sparse};
 use h0::{KRUSKAL_EDGE_BYTES, VERTEX_BYTES};
@@ -133,6 +137,7 @@ pub struct Rips {
     coeff: u32,
     cocycles: bool,
     n_perm: Option<usize>,
+    collapse: Collapse,
 }
 
 impl Default for Rips {
@@ -148,6 +153,7 @@ impl Default for Rips {
             coeff: 2,
             cocycles: false,
             n_perm: None,
+            collapse: Collapse::Auto,
         }
     }
 }
@@ -215,6 +221,11 @@ impl Rips {
     /// The size of the greedy subsample, if any (see [`RipsBuilder::n_perm`]).
     pub fn n_perm(&self) -> Option<usize> {
         self.n_perm
+    }
+
+    /// Whether edges are collapsed before H1 and up (see [`Collapse`]).
+    pub fn collapse_edges(&self) -> Collapse {
+        self.collapse
     }
 
     /// Diagrams `0..=max_dim` of the point cloud `points` (one point per row).
@@ -707,8 +718,42 @@ impl Rips {
     }
 
     /// The diagrams of the filtration of `space` up to threshold `t`, which
-    /// keeps `edges` edges.
+    /// keeps `edges` edges: of its edge collapse if [`Collapse`] says so
+    /// (all dimensions, H0 included, from the collapsed graph: the diagrams
+    /// are the same and its spanning forest is the one the dimension-1
+    /// reduction clears with), else of `space` itself.
     fn persistence<S: Space>(
+        &self,
+        space: &S,
+        binom: &Binomial,
+        (t, edges): (f64, usize),
+        guard: &Guard,
+        dense: Option<&Dense>,
+    ) -> Result<RipsOutput> {
+        let n = space.n();
+        // Cocycles of a collapsed complex are not cocycles of the original.
+        if self.collapse.applies(self.max_dim) && !self.cocycles {
+            let fits = guard.check(collapse::bytes(n, edges));
+            if fits.is_ok() || self.collapse == Collapse::Always {
+                fits?;
+                let kept = collapse::collapse(space, t);
+                let store = Sparse::from_edges(n, &kept);
+                let guard = Guard {
+                    base: guard.base.saturating_add(Sparse::bytes(n, kept.len())),
+                    limit: guard.limit,
+                };
+                drop(kept);
+                let mut out = self.diagrams_of(&store, binom, (t, edges), &guard, None)?;
+                out.num_edges = edges;
+                return Ok(out);
+            }
+        }
+        self.diagrams_of(space, binom, (t, edges), guard, dense)
+    }
+
+    /// The diagrams of the filtration of `space` up to threshold `t`, which
+    /// keeps `edges` edges.
+    fn diagrams_of<S: Space>(
         &self,
         space: &S,
         binom: &Binomial,
