@@ -354,11 +354,44 @@ impl Source<'_> {
         (row_max.iter().copied().fold(f64::INFINITY, f64::min), count)
     }
 
+    /// Calls `f(i, j, d(i, j))` for the pairs `i > j` with `d(i, j) <= t`,
+    /// row by row; for points through a grid where one pays
+    /// ([`super::grid`]), the same pairs as the full scan.
+    pub(crate) fn for_each_pair_within(&self, t: f64, mut f: impl FnMut(usize, usize, f64)) {
+        let done = match *self {
+            Source::Points {
+                coords,
+                dim,
+                metric,
+            } => super::grid::for_each_pair_within(coords, dim, metric, t, &mut f),
+            Source::PointsF32 {
+                coords,
+                dim,
+                metric,
+            } => super::grid::for_each_pair_within(coords, dim, metric, t, &mut f),
+            Source::Matrix(_) | Source::MatrixF32(_) => false,
+        };
+        if !done {
+            self.for_each_pair(|i, j, d| {
+                if d <= t {
+                    f(i, j, d);
+                }
+            });
+        }
+    }
+
     /// Number of pairs `i > j` with `d(i, j) <= t`.
     pub(crate) fn edges_within(&self, t: f64) -> usize {
         let mut count = 0usize;
-        self.for_each_pair(|_, _, d| count += usize::from(d <= t));
+        self.for_each_pair_within(t, |_, _, _| count += 1);
         count
+    }
+
+    /// A lower bound of the enclosing radius, `max_j d(0, j) / 2` (by the
+    /// triangle inequality every point is that far from some point), in
+    /// one row of distances.
+    pub(crate) fn enclosing_radius_lower_bound(&self) -> f64 {
+        (1..self.len()).map(|j| self.dist(0, j)).fold(0.0, f64::max) / 2.0
     }
 
     /// The first pair `(i, j)`, `i > j`, row by row, whose distance is infinite.
@@ -534,11 +567,7 @@ impl Sparse {
     /// The lists of all pairs with `d <= threshold`; `edges` is their number (for the allocation).
     pub(crate) fn new(src: &Source<'_>, threshold: f64, edges: usize) -> Self {
         let mut pairs: Vec<(u32, u32, f64)> = Vec::with_capacity(edges);
-        src.for_each_pair(|i, j, d| {
-            if d <= threshold {
-                pairs.push((i as u32, j as u32, d));
-            }
-        });
+        src.for_each_pair_within(threshold, |i, j, d| pairs.push((i as u32, j as u32, d)));
         // Pairs come with i increasing and, per i, j increasing.
         Self::from_sorted_edges(src.len(), &pairs)
     }

@@ -68,6 +68,7 @@ mod cofaces;
 mod collapse;
 mod distance;
 mod field;
+mod grid;
 mod h0;
 mod input;
 mod output;
@@ -584,6 +585,11 @@ impl Rips {
         let user = self.threshold.unwrap_or(f64::INFINITY);
         // From points, count the edges within a finite threshold in the same
         // pass as the radius; a matrix is cheaper to read twice.
+        // A threshold below a lower bound of the enclosing radius is the
+        // threshold used: no pass over all pairs for the radius.
+        if src.is_points() && user < src.enclosing_radius_lower_bound() {
+            return Ok((user, src.edges_within(user)));
+        }
         let (radius, within_user) = match src {
             _ if src.is_points() && user.is_finite() => {
                 let (radius, count) = src.radius_and_edges_within(user);
