@@ -26,8 +26,11 @@ fn model() -> VarMap {
         kernel: 3,
         resolution: 5,
     };
-    SignalPiNet::new(cfg, VarBuilder::from_varmap(&vars, DType::F32, &Device::Cpu))
-        .expect("the tiny model builds");
+    SignalPiNet::new(
+        cfg,
+        VarBuilder::from_varmap(&vars, DType::F32, &Device::Cpu),
+    )
+    .expect("the tiny model builds");
     vars
 }
 
@@ -69,7 +72,10 @@ fuzz_target!(|data: &[u8]| {
         Ok(epochs) => epochs,
         Err(e) => {
             let _ = e.to_string();
-            assert!(snapshot(&vars) == before, "a refused checkpoint changed the model");
+            assert!(
+                snapshot(&vars) == before,
+                "a refused checkpoint changed the model"
+            );
             return;
         }
     };
@@ -80,5 +86,8 @@ fuzz_target!(|data: &[u8]| {
     let fresh = model();
     let again = load_checkpoint_bytes(&fresh, &bytes).expect("a saved checkpoint loads");
     assert_eq!(again, epochs);
-    assert!(snapshot(&fresh) == loaded, "the weights changed in a save and load");
+    assert!(
+        snapshot(&fresh) == loaded,
+        "the weights changed in a save and load"
+    );
 });

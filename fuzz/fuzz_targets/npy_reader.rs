@@ -44,7 +44,9 @@ fuzz_target!(|data: &[u8]| {
     };
     check::<f64, IxDyn>(&input, floats);
     check::<f32, Ix2>(&input, |a, b| {
-        a.iter().map(|v| v.to_bits()).eq(b.iter().map(|v| v.to_bits()))
+        a.iter()
+            .map(|v| v.to_bits())
+            .eq(b.iter().map(|v| v.to_bits()))
     });
     check::<i64, Ix1>(&input, |a, b| a == b);
     check::<bool, IxDyn>(&input, |a, b| a == b);

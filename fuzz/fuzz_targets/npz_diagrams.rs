@@ -23,7 +23,13 @@ fuzz_target!(|data: &[u8]| {
     let dir = tda_pinet_fuzz::scratch();
     let (npz, json) = (dir.join("out.npz"), dir.join("out.json"));
     write_diagrams_npz(&npz, &diagrams).expect("diagrams that read can be written (.npz)");
-    assert_eq!(read_diagrams_npz(&npz).expect("written .npz reads"), diagrams);
+    assert_eq!(
+        read_diagrams_npz(&npz).expect("written .npz reads"),
+        diagrams
+    );
     write_diagrams_json(&json, &diagrams).expect("diagrams that read can be written (JSON)");
-    assert_eq!(read_diagrams_json(&json).expect("written JSON reads"), diagrams);
+    assert_eq!(
+        read_diagrams_json(&json).expect("written JSON reads"),
+        diagrams
+    );
 });

@@ -20,9 +20,7 @@ pub fn scratch() -> &'static Path {
     DIR.get_or_init(|| {
         let shm = Path::new("/dev/shm");
         let dir = if shm.is_dir() {
-            tempfile::Builder::new()
-                .prefix("tda-fuzz-")
-                .tempdir_in(shm)
+            tempfile::Builder::new().prefix("tda-fuzz-").tempdir_in(shm)
         } else {
             tempfile::Builder::new().prefix("tda-fuzz-").tempdir()
         }
