@@ -85,6 +85,8 @@ use distance::{Coord, Dense, Source, Space, Sparse};
 use h0::{KRUSKAL_EDGE_BYTES, VERTEX_BYTES};
 pub use input::RipsInput;
 pub use output::{Cocycle, RipsOutput};
+#[doc(hidden)]
+pub use reduction::set_parallel_chunk;
 use reduction::{Guard, COLUMN_BYTES, PIVOT_BYTES, RIPS, SIMPLEX_BYTES};
 pub use sparse_input::SparseDistances;
 

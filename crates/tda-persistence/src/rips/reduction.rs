@@ -35,10 +35,20 @@
 //!   ripser.py reads off its working reduction column. Every bar's `V` is
 //!   complete: emergent and apparent pairs, whose `V` is implicit, have zero
 //!   persistence and so are never bars.
+//! - **Parallelism** (with more than one rayon thread): the assembly of a
+//!   dimension runs over blocks of facets in parallel, and the reduction
+//!   over chunks of columns in two phases (parallel against the earlier
+//!   chunks, then serial within the chunk; see [`reduce_in`]), after
+//!   Bauer, Kerber and Reininghaus 2014. Every column gets the `V` of the
+//!   serial reduction, so diagrams and cocycles do not depend on the
+//!   number of threads.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
+
+use rayon::prelude::*;
 
 use super::cofaces::{insert_vertex, key, key_diam, key_index, Cofaces, Key};
 use super::distance::Space;
@@ -185,10 +195,67 @@ pub(crate) fn assemble_edges<S: Space>(
     })
 }
 
+/// Facets per block of the assembly (the unit of its parallel work).
+const ASSEMBLY_BLOCK: usize = 1024;
+
+/// Blocks per round of the parallel assembly (the memory is checked between rounds).
+const ASSEMBLY_ROUND: usize = 64;
+
+/// What the assembly of one block of facets produces.
+#[derive(Default)]
+struct Part {
+    columns: Vec<Column>,
+    all: Vec<Key>,
+    apparent: IndexSet,
+}
+
+/// Adds to `part` the `dim`-simplices of the facets `lower` (each once,
+/// from its facet without its top vertex): columns (unsorted) and, if
+/// `keep_all`, all simplices and the apparent cofacets.
+fn assemble_block<S: Space>(
+    cf: &Cofaces<'_, S>,
+    (dim, lower): (usize, &[Key]),
+    pivots: &PivotMap,
+    cleared: &IndexSet,
+    keep_all: bool,
+    part: &mut Part,
+) {
+    let n = cf.n();
+    let (mut verts, mut tau, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
+    for &s in lower {
+        let (sd, si) = (key_diam(s), key_index(s));
+        cf.binom.vertices(si, dim - 1, n, &mut verts);
+        cf.for_each_cofacet(&verts, si, sd, verts[0] + 1, cf.threshold, |c, k| {
+            if keep_all {
+                part.all.push(k);
+            }
+            let (td, ti) = (key_diam(k), key_index(k));
+            if pivots.contains_key(&ti) || cleared.contains(&ti) {
+                return true; // a pivot of dimension dim - 1: cleared
+            }
+            insert_vertex(&verts, c, &mut tau);
+            let (hint, apparent) = cf.apparent_cofacet(&tau, ti, td, &mut scratch);
+            if !apparent {
+                part.columns.push(Column {
+                    key: k,
+                    hint: hint.map_or(NONE, |h| h.0),
+                });
+            } else if let (true, Some((_, tau))) = (keep_all, hint) {
+                part.apparent.insert(key_index(tau));
+            }
+            true
+        });
+    }
+}
+
 /// The columns of dimension `dim` (>= 2) from all simplices of dimension
 /// `dim - 1` (`lower`), with clearing against the `pivots` and `apparent`
 /// cofacets of dimension `dim - 1` and apparent pairs skipped; plus all
 /// `dim`-simplices and this dimension's apparent cofacets if `keep_all`.
+///
+/// With more than one rayon thread, blocks of facets are assembled in
+/// parallel and concatenated in order: the simplices come out in the serial
+/// order, and the columns are sorted anyway.
 pub(crate) fn assemble<S: Space>(
     cf: &Cofaces<'_, S>,
     dim: usize,
@@ -198,59 +265,55 @@ pub(crate) fn assemble<S: Space>(
     keep_all: bool,
     guard: &Guard,
 ) -> Result<Assembly> {
-    let n = cf.n();
-    let mut columns = Vec::new();
-    let mut all = Vec::new();
-    let mut apparent_set = IndexSet::default();
-    let (mut verts, mut tau, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
+    let mut out = Part::default();
     let held_before = lower.len() as u64 * SIMPLEX_BYTES
         + pivots.len() as u64 * PIVOT_BYTES
         + cleared.len() as u64 * SET_BYTES;
-    for (done, &s) in lower.iter().enumerate() {
-        let (sd, si) = (key_diam(s), key_index(s));
-        cf.binom.vertices(si, dim - 1, n, &mut verts);
-        // Each dim-simplex once: from its facet without the top vertex.
-        cf.for_each_cofacet(&verts, si, sd, verts[0] + 1, cf.threshold, |c, k| {
-            if keep_all {
-                all.push(k);
+    let parallel = rayon::current_num_threads() > 1 && lower.len() > ASSEMBLY_BLOCK;
+    let round = if parallel {
+        ASSEMBLY_BLOCK * ASSEMBLY_ROUND
+    } else {
+        ASSEMBLY_BLOCK
+    };
+    let mut done = 0;
+    for facets in lower.chunks(round) {
+        if parallel {
+            let parts: Vec<Part> = facets
+                .par_chunks(ASSEMBLY_BLOCK)
+                .map(|block| {
+                    let mut part = Part::default();
+                    assemble_block(cf, (dim, block), pivots, cleared, keep_all, &mut part);
+                    part
+                })
+                .collect();
+            for part in parts {
+                out.columns.extend_from_slice(&part.columns);
+                out.all.extend_from_slice(&part.all);
+                out.apparent.extend(part.apparent);
             }
-            let (td, ti) = (key_diam(k), key_index(k));
-            if pivots.contains_key(&ti) || cleared.contains(&ti) {
-                return true; // a pivot of dimension dim - 1: cleared
-            }
-            insert_vertex(&verts, c, &mut tau);
-            let (hint, apparent) = cf.apparent_cofacet(&tau, ti, td, &mut scratch);
-            if !apparent {
-                columns.push(Column {
-                    key: k,
-                    hint: hint.map_or(NONE, |h| h.0),
-                });
-            } else if let (true, Some((_, tau))) = (keep_all, hint) {
-                apparent_set.insert(key_index(tau));
-            }
-            true
-        });
-        if done % 1024 == 1023 {
-            let held = all.len() as u64 * SIMPLEX_BYTES
-                + columns.len() as u64 * COLUMN_BYTES
-                + apparent_set.len() as u64 * SET_BYTES;
-            if guard.check(held_before + held).is_err() {
-                // Extrapolate from the share of facets processed so far.
-                let share = (done + 1) as f64 / lower.len() as f64;
-                let estimate = held_before as f64 + held as f64 / share;
-                return Err(Error::TooLarge(MemoryError {
-                    what: RIPS,
-                    estimated_bytes: (guard.base as f64 + estimate) as u64,
-                    limit: guard.limit,
-                }));
-            }
+        } else {
+            assemble_block(cf, (dim, facets), pivots, cleared, keep_all, &mut out);
+        }
+        done += facets.len();
+        let held = out.all.len() as u64 * SIMPLEX_BYTES
+            + out.columns.len() as u64 * COLUMN_BYTES
+            + out.apparent.len() as u64 * SET_BYTES;
+        if facets.len() == round && guard.check(held_before + held).is_err() {
+            // Extrapolate from the share of facets processed so far.
+            let share = done as f64 / lower.len() as f64;
+            let estimate = held_before as f64 + held as f64 / share;
+            return Err(Error::TooLarge(MemoryError {
+                what: RIPS,
+                estimated_bytes: (guard.base as f64 + estimate) as u64,
+                limit: guard.limit,
+            }));
         }
     }
-    columns.sort_unstable_by_key(|c| Reverse(c.key));
+    out.columns.sort_unstable_by_key(|c| Reverse(c.key));
     Ok(Assembly {
-        columns,
-        simplices: all,
-        apparent: apparent_set,
+        columns: out.columns,
+        simplices: out.all,
+        apparent: out.apparent,
     })
 }
 
@@ -310,124 +373,397 @@ fn cocycle<S: Space, F: Field>(
     out
 }
 
+/// The parallel reduction cuts a dimension into about this many chunks...
+const CHUNKS_PER_DIM: usize = 64;
+/// ... of at least this many columns ...
+const MIN_CHUNK: usize = 8;
+/// ... and at most this many.
+const MAX_CHUNK: usize = 256;
+/// Fewer columns than this are reduced serially (unless the chunk size is set).
+const MIN_PARALLEL_COLUMNS: usize = 256;
+
+/// The chunk size set by [`set_parallel_chunk`], 0 for automatic.
+static CHUNK: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets the number of columns per chunk of the parallel Vietoris-Rips
+/// reduction (0, the default: from the number of columns of the dimension
+/// only, never from the number of threads) and returns the previous
+/// setting. Diagrams and cocycles do not depend on it (nor on the number of
+/// threads): it only moves work between the parallel and the serial phase.
+/// For tests and measurements; process-wide.
+#[doc(hidden)]
+pub fn set_parallel_chunk(size: usize) -> usize {
+    CHUNK.swap(size, AtomicOrdering::Relaxed)
+}
+
+/// The chunk size for `columns` columns and whether to reduce them in
+/// parallel (more than one rayon thread, at least two chunks).
+fn chunking(columns: usize) -> (usize, bool) {
+    let (chunk, min) = match CHUNK.load(AtomicOrdering::Relaxed) {
+        0 => (
+            (columns / CHUNKS_PER_DIM).clamp(MIN_CHUNK, MAX_CHUNK),
+            MIN_PARALLEL_COLUMNS,
+        ),
+        set => (set, 0),
+    };
+    let parallel = rayon::current_num_threads() > 1 && columns >= min.max(2 * chunk);
+    (chunk, parallel)
+}
+
+/// The pivots found so far in one dimension.
+struct Store<C> {
+    /// Pivot -> slot of its column.
+    pivots: PivotMap,
+    /// Slot -> (column simplex, range of its V entries in `v_entries`, the
+    /// inverse of its pivot's coefficient).
+    slots: Vec<(Key, usize, usize, C)>,
+    v_entries: Vec<Entry<C>>,
+}
+
+/// The working state of one column: its heap (the coboundary of its
+/// working cochain) and its working reduction column `V` (unsummed).
+struct Work<C> {
+    heap: BinaryHeap<Reverse<Entry<C>>>,
+    v: Vec<Entry<C>>,
+}
+
+impl<C> Default for Work<C> {
+    fn default() -> Self {
+        Self {
+            heap: BinaryHeap::new(),
+            v: Vec::new(),
+        }
+    }
+}
+
+/// Vertex buffers, one set per thread.
+#[derive(Default)]
+struct Scratch {
+    verts: Vec<u32>,
+    tau: Vec<u32>,
+    other: Vec<u32>,
+}
+
+/// Where a column stands after its reduction against the pivots of a
+/// [`Store`] (phase 1).
+enum Start<C> {
+    /// Its zero-persistence cofacet (index, coefficient) is not a pivot of
+    /// the store and not an apparent cofacet: an emergent pair unless a
+    /// column reduced since has taken that pivot.
+    Emergent(u64, C),
+    /// Reduced until its pivot (if it has one) is neither a pivot of the
+    /// store nor an apparent cofacet.
+    Pending(Option<Entry<C>>),
+}
+
+/// The bars and cocycles of a dimension, in reduction order.
+struct Bars {
+    pairs: Vec<PersistencePair>,
+    cocycles: Vec<Cocycle>,
+    cocycle_bytes: u64,
+}
+
+/// One dimension's reduction: the complex, the dimension, the field.
+struct Reducer<'a, 'b, S, F> {
+    cf: &'a Cofaces<'b, S>,
+    dim: usize,
+    field: &'a F,
+    want_cocycles: bool,
+}
+
+impl<S: Space, F: Field> Reducer<'_, '_, S, F> {
+    /// Adds `factor` times the coboundary of `s` to the heap.
+    #[inline]
+    fn push_coboundary(
+        &self,
+        heap: &mut BinaryHeap<Reverse<Entry<F::Coef>>>,
+        verts: &mut Vec<u32>,
+        s: Key,
+        factor: F::Coef,
+    ) {
+        let (cf, field) = (self.cf, self.field);
+        let (sd, si) = (key_diam(s), key_index(s));
+        cf.binom.vertices(si, self.dim, cf.n(), verts);
+        cf.for_each_cofacet_below(verts, si, sd, 0, cf.threshold, |_, below, k| {
+            heap.push(Reverse((k, field.mul(factor, field.sign(below)))));
+            true
+        });
+    }
+
+    /// Cancels the pivot (coefficient `pc`) of the working column with the
+    /// column in `slot`: adds `-pc / (its pivot's coefficient)` times it.
+    fn add_slot(
+        &self,
+        store: &Store<F::Coef>,
+        slot: u32,
+        pc: F::Coef,
+        work: &mut Work<F::Coef>,
+        verts: &mut Vec<u32>,
+    ) {
+        let field = self.field;
+        let (owner, start, end, inv) = store.slots[slot as usize];
+        let factor = field.neg(field.mul(pc, inv));
+        work.v.push((owner, factor));
+        self.push_coboundary(&mut work.heap, verts, owner, factor);
+        for &(s, c) in &store.v_entries[start..end] {
+            let f = field.mul(c, factor);
+            work.v.push((s, f));
+            self.push_coboundary(&mut work.heap, verts, s, f);
+        }
+    }
+
+    /// Reduces the working column against the pivots of `store` and the
+    /// apparent pairs until its pivot is neither: returns that pivot, or
+    /// `None` if the column is zero.
+    fn reduce_column(
+        &self,
+        store: &Store<F::Coef>,
+        work: &mut Work<F::Coef>,
+        sc: &mut Scratch,
+    ) -> Option<Entry<F::Coef>> {
+        let (cf, field) = (self.cf, self.field);
+        loop {
+            let (p, pc) = field.pivot(&mut work.heap)?;
+            let pi = key_index(p);
+            if let Some(&slot) = store.pivots.get(&pi) {
+                self.add_slot(store, slot, pc, work, &mut sc.verts);
+                continue;
+            }
+            cf.binom.vertices(pi, self.dim + 1, cf.n(), &mut sc.tau);
+            if let Some((facet, below)) = cf.apparent_facet(&sc.tau, key_diam(p), &mut sc.other) {
+                // The pivot has coefficient (-1)^below in the facet's coboundary.
+                let factor = field.neg(field.mul(pc, field.sign(below)));
+                work.v.push((facet, factor));
+                self.push_coboundary(&mut work.heap, &mut sc.verts, facet, factor);
+                continue;
+            }
+            return Some((p, pc));
+        }
+    }
+
+    /// Phase 1 of a column: the emergent-pair test and its reduction
+    /// against the pivots of `store` (`work` is empty).
+    fn start(
+        &self,
+        store: &Store<F::Coef>,
+        col: &Column,
+        work: &mut Work<F::Coef>,
+        sc: &mut Scratch,
+    ) -> Start<F::Coef> {
+        let cf = self.cf;
+        let (diam, idx) = (key_diam(col.key), key_index(col.key));
+        // Emergent pair: the zero-persistence pivot found at assembly is free.
+        if col.hint != NONE {
+            cf.binom.vertices(idx, self.dim, cf.n(), &mut sc.verts);
+            insert_vertex(&sc.verts, col.hint, &mut sc.tau);
+            let ti = cf.binom.index(&sc.tau);
+            if !store.pivots.contains_key(&ti)
+                && cf.apparent_facet(&sc.tau, diam, &mut sc.other).is_none()
+            {
+                // Its coefficient is a sign, its own inverse.
+                let below = sc.verts.len() - sc.verts.partition_point(|&v| v > col.hint);
+                return Start::Emergent(ti, self.field.sign(below));
+            }
+        }
+        self.push_coboundary(&mut work.heap, &mut sc.verts, col.key, self.field.one());
+        Start::Pending(self.reduce_column(store, work, sc))
+    }
+
+    /// Phase 2 of a column: finishes its reduction against `store` (which
+    /// may have gained pivots since its phase 1) and records its pivot, bar
+    /// and cocycle. Exactly the serial reduction of the column: phase 1
+    /// stopped where a pivot was not in the store it saw, and the additions
+    /// made there are the ones the serial reduction makes (a pivot's column
+    /// never changes once stored, and an apparent cofacet is never a pivot).
+    fn finish(
+        &self,
+        store: &mut Store<F::Coef>,
+        col: &Column,
+        start: Start<F::Coef>,
+        work: &mut Work<F::Coef>,
+        sc: &mut Scratch,
+        bars: &mut Bars,
+    ) {
+        let field = self.field;
+        let mut pivot = match start {
+            Start::Emergent(ti, coef) if !store.pivots.contains_key(&ti) => {
+                store.pivots.insert(ti, store.slots.len() as u32);
+                store.slots.push((col.key, 0, 0, coef));
+                return;
+            }
+            Start::Emergent(..) => {
+                // Taken since phase 1: reduce the column as the serial path would.
+                work.heap.clear();
+                work.v.clear();
+                self.push_coboundary(&mut work.heap, &mut sc.verts, col.key, field.one());
+                self.reduce_column(store, work, sc)
+            }
+            Start::Pending(pivot) => pivot,
+        };
+        loop {
+            let Some((p, pc)) = pivot else {
+                bars.pairs
+                    .push(PersistencePair::new(key_diam(col.key), f64::INFINITY));
+                if self.want_cocycles {
+                    let mut summed = Vec::new();
+                    field.sum_into(&mut work.v, &mut summed);
+                    self.record_cocycle(col.key, &summed, sc, bars);
+                }
+                return;
+            };
+            let pi = key_index(p);
+            if let Some(&slot) = store.pivots.get(&pi) {
+                self.add_slot(store, slot, pc, work, &mut sc.verts);
+                pivot = self.reduce_column(store, work, sc);
+                continue;
+            }
+            // A new pair (column, pivot); store the column's V, summed.
+            let start = store.v_entries.len();
+            field.sum_into(&mut work.v, &mut store.v_entries);
+            store.pivots.insert(pi, store.slots.len() as u32);
+            store
+                .slots
+                .push((col.key, start, store.v_entries.len(), field.inv(pc)));
+            let (birth, death) = (key_diam(col.key), key_diam(p));
+            if death > birth {
+                bars.pairs.push(PersistencePair::new(birth, death));
+                if self.want_cocycles {
+                    self.record_cocycle(col.key, &store.v_entries[start..], sc, bars);
+                }
+            }
+            return;
+        }
+    }
+
+    fn record_cocycle(
+        &self,
+        column: Key,
+        entries: &[Entry<F::Coef>],
+        sc: &mut Scratch,
+        bars: &mut Bars,
+    ) {
+        let c = cocycle(
+            self.cf,
+            self.field,
+            self.dim,
+            column,
+            entries,
+            &mut sc.verts,
+        );
+        bars.cocycle_bytes += c.len() as u64 * (self.dim as u64 + 2) * 4;
+        bars.cocycles.push(c);
+    }
+}
+
 /// [`reduce`] over the field `F` (monomorphised: `Z2` pays for no coefficient).
-fn reduce_in<S: Space, F: Field>(
+///
+/// **Parallel reduction.** With more than one rayon thread and at least two
+/// chunks of columns, the columns (youngest first) are cut into consecutive
+/// chunks of a size that depends on the number of columns only (about 64
+/// chunks of 8 to 256 columns; [`set_parallel_chunk`]) and each chunk is reduced
+/// in two phases, the chunk-wise scheme of Bauer, Kerber and Reininghaus
+/// ("Clear and compress: computing persistent homology in chunks", 2014)
+/// applied to Ripser's implicit cohomology:
+///
+/// 1. in parallel over the chunk's columns, each column gets its
+///    emergent-pair test and is reduced against the pivots of the earlier
+///    chunks only (read-only: the pivot map and the stored `V`s) and the
+///    apparent pairs, until its pivot is none of those; its heap and
+///    working `V` are kept;
+/// 2. serially, in column order, each column continues from there against
+///    all pivots found so far (those of the earlier columns of the same
+///    chunk included), an emergent candidate is accepted only if its
+///    cofacet is still not a pivot (else the column is reduced in full, as
+///    the serial path would), and its pivot, bar, `V` and cocycle are
+///    recorded.
+///
+/// The serial reduction of a column is a deterministic sequence of
+/// additions, each chosen by the current pivot's owner among the earlier
+/// columns; phase 1 makes a prefix of that sequence (it stops at the first
+/// pivot whose owner it cannot see) and phase 2 the rest. So every column
+/// gets the very `V` of the serial reduction, and the diagrams and
+/// cocycles are identical for any number of threads and any chunk size
+/// (and the schedule does not depend on the thread count anyway). giotto-ph (Pérez, Hess, Ozornova, Tauzin 2021)
+/// parallelises Ripser differently, with a lock-free pivot table after
+/// Morozov and Nigmetov ("Towards lockfree persistent homology", 2020):
+/// columns race for pivots, so which column keeps a pivot, and with it the
+/// reduction matrix and the cocycles, depends on the timing (the pairing
+/// does not); we want cocycles that do not depend on the thread count.
+fn reduce_in<S: Space, F: Field + Sync>(
     cf: &Cofaces<'_, S>,
     dim: usize,
     columns: &[Column],
     field: &F,
     want_cocycles: bool,
     guard: &Guard,
-) -> Result<Reduced> {
-    let n = cf.n();
-    let mut pairs = Vec::new();
-    let mut cocycles = Vec::new();
-    let mut cocycle_bytes = 0u64;
-    let mut pivots = PivotMap::default();
-    // Slot -> (column simplex, range of its V entries in `v_entries`, the
-    // inverse of its pivot's coefficient).
-    let mut slots: Vec<(Key, usize, usize, F::Coef)> = Vec::new();
-    let mut v_entries: Vec<Entry<F::Coef>> = Vec::new();
-    let mut heap: BinaryHeap<Reverse<Entry<F::Coef>>> = BinaryHeap::new();
-    let mut working_v: Vec<Entry<F::Coef>> = Vec::new();
-    let mut summed: Vec<Entry<F::Coef>> = Vec::new();
-    let (mut verts, mut tau, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
-    let t = cf.threshold;
-    let entry_bytes = std::mem::size_of::<Entry<F::Coef>>() as u64;
-
-    // Adds `factor` times the coboundary of `s` to the heap.
-    let push_coboundary = |heap: &mut BinaryHeap<Reverse<Entry<F::Coef>>>,
-                           verts: &mut Vec<u32>,
-                           s: Key,
-                           factor: F::Coef| {
-        let (sd, si) = (key_diam(s), key_index(s));
-        cf.binom.vertices(si, dim, n, verts);
-        cf.for_each_cofacet_below(verts, si, sd, 0, t, |_, below, k| {
-            heap.push(Reverse((k, field.mul(factor, field.sign(below)))));
-            true
-        });
+) -> Result<Reduced>
+where
+    F::Coef: Send + Sync,
+{
+    let r = Reducer {
+        cf,
+        dim,
+        field,
+        want_cocycles,
     };
-
-    for (ci, col) in columns.iter().enumerate() {
-        let (diam, idx) = (key_diam(col.key), key_index(col.key));
-        cf.binom.vertices(idx, dim, n, &mut verts);
-        // Emergent pair: the zero-persistence pivot found at assembly is free.
-        if col.hint != NONE {
-            insert_vertex(&verts, col.hint, &mut tau);
-            let ti = cf.binom.index(&tau);
-            if !pivots.contains_key(&ti) && cf.apparent_facet(&tau, diam, &mut scratch).is_none() {
-                // Its coefficient is a sign, its own inverse.
-                let below = verts.len() - verts.partition_point(|&v| v > col.hint);
-                pivots.insert(ti, slots.len() as u32);
-                slots.push((col.key, 0, 0, field.sign(below)));
-                continue;
+    let mut store = Store {
+        pivots: PivotMap::default(),
+        slots: Vec::new(),
+        v_entries: Vec::new(),
+    };
+    let mut bars = Bars {
+        pairs: Vec::new(),
+        cocycles: Vec::new(),
+        cocycle_bytes: 0,
+    };
+    let entry_bytes = std::mem::size_of::<Entry<F::Coef>>() as u64;
+    let stored_bytes = |store: &Store<F::Coef>, bars: &Bars| {
+        store.v_entries.len() as u64 * entry_bytes
+            + store.slots.len() as u64 * (PIVOT_BYTES + 32)
+            + bars.cocycle_bytes
+    };
+    let (chunk, parallel) = chunking(columns.len());
+    let mut sc = Scratch::default();
+    if !parallel {
+        let mut work = Work::default();
+        for (ci, col) in columns.iter().enumerate() {
+            work.heap.clear();
+            work.v.clear();
+            let start = r.start(&store, col, &mut work, &mut sc);
+            r.finish(&mut store, col, start, &mut work, &mut sc, &mut bars);
+            if ci % 4096 == 4095 {
+                let heap = (work.heap.capacity() + work.v.capacity()) as u64 * entry_bytes;
+                guard.check(stored_bytes(&store, &bars) + heap)?;
             }
         }
-        heap.clear();
-        working_v.clear();
-        push_coboundary(&mut heap, &mut verts, col.key, field.one());
-        loop {
-            let Some((p, pc)) = field.pivot(&mut heap) else {
-                pairs.push(PersistencePair::new(diam, f64::INFINITY));
-                if want_cocycles {
-                    summed.clear();
-                    field.sum_into(&mut working_v, &mut summed);
-                    let c = cocycle(cf, field, dim, col.key, &summed, &mut verts);
-                    cocycle_bytes += c.len() as u64 * (dim as u64 + 2) * 4;
-                    cocycles.push(c);
-                }
-                break;
-            };
-            let pi = key_index(p);
-            if let Some(&slot) = pivots.get(&pi) {
-                // Cancel the pivot: add -pc / (its pivot's coefficient) times that column.
-                let (owner, start, end, inv) = slots[slot as usize];
-                let factor = field.neg(field.mul(pc, inv));
-                working_v.push((owner, factor));
-                push_coboundary(&mut heap, &mut verts, owner, factor);
-                for &(s, c) in &v_entries[start..end] {
-                    let f = field.mul(c, factor);
-                    working_v.push((s, f));
-                    push_coboundary(&mut heap, &mut verts, s, f);
-                }
-                continue;
+    } else {
+        let mut pool: Vec<Work<F::Coef>> = Vec::new();
+        for cols in columns.chunks(chunk) {
+            pool.resize_with(cols.len(), Work::default);
+            let starts: Vec<_> = cols
+                .par_iter()
+                .zip(pool.par_drain(..))
+                .map_init(Scratch::default, |sc, (col, mut work)| {
+                    work.heap.clear();
+                    work.v.clear();
+                    (r.start(&store, col, &mut work, sc), work)
+                })
+                .collect();
+            let held: u64 = starts
+                .iter()
+                .map(|(_, w)| (w.heap.capacity() + w.v.capacity()) as u64 * entry_bytes)
+                .sum();
+            guard.check(stored_bytes(&store, &bars) + held)?;
+            for (col, (start, mut work)) in cols.iter().zip(starts) {
+                r.finish(&mut store, col, start, &mut work, &mut sc, &mut bars);
+                pool.push(work);
             }
-            cf.binom.vertices(pi, dim + 1, n, &mut tau);
-            if let Some((facet, below)) = cf.apparent_facet(&tau, key_diam(p), &mut scratch) {
-                // The pivot has coefficient (-1)^below in the facet's coboundary.
-                let factor = field.neg(field.mul(pc, field.sign(below)));
-                working_v.push((facet, factor));
-                push_coboundary(&mut heap, &mut verts, facet, factor);
-                continue;
-            }
-            // A new pair (column, pivot); store the column's V, summed.
-            let start = v_entries.len();
-            field.sum_into(&mut working_v, &mut v_entries);
-            pivots.insert(pi, slots.len() as u32);
-            slots.push((col.key, start, v_entries.len(), field.inv(pc)));
-            let death = key_diam(p);
-            if death > diam {
-                pairs.push(PersistencePair::new(diam, death));
-                if want_cocycles {
-                    let c = cocycle(cf, field, dim, col.key, &v_entries[start..], &mut verts);
-                    cocycle_bytes += c.len() as u64 * (dim as u64 + 2) * 4;
-                    cocycles.push(c);
-                }
-            }
-            break;
-        }
-        if ci % 4096 == 4095 {
-            let held = v_entries.len() as u64 * entry_bytes
-                + slots.len() as u64 * (PIVOT_BYTES + 32)
-                + heap.capacity() as u64 * entry_bytes
-                + cocycle_bytes;
-            guard.check(held)?;
         }
     }
     Ok(Reduced {
-        pairs,
-        cocycles,
-        pivots,
+        pairs: bars.pairs,
+        cocycles: bars.cocycles,
+        pivots: store.pivots,
     })
 }
 

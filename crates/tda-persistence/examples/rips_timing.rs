@@ -1,0 +1,55 @@
+//! Times W3 (H0+H1 of the W3 sliding-window embedding, 991 points in R^10)
+//! and W3b (H0..H3 of Ripser's o3_1024, threshold 1.8) on a rayon pool of
+//! the given size: `cargo run --release -p tda-persistence --example
+//! rips_timing -- <w3|w3b> <threads> <repetitions>`; prints each time and the minimum.
+
+use std::time::Instant;
+
+use ndarray::Array2;
+use tda_persistence::rips::Rips;
+use tda_persistence::SlidingWindow;
+
+fn read_numbers(path: &str) -> Vec<f64> {
+    let full = format!("{}/../../{}", env!("CARGO_MANIFEST_DIR"), path);
+    std::fs::read_to_string(&full)
+        .unwrap_or_else(|e| panic!("{full}: {e}"))
+        .split_whitespace()
+        .map(|x| x.parse().expect("a number"))
+        .collect()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let which = args.get(1).map_or("w3b", String::as_str);
+    let threads: usize = args.get(2).map_or(1, |s| s.parse().expect("threads"));
+    let reps: usize = args.get(3).map_or(5, |s| s.parse().expect("repetitions"));
+    let (points, rips) = if which == "w3" {
+        let signal = read_numbers("benches/data/w3_signal.txt");
+        let points = SlidingWindow::default().embed(&signal).unwrap();
+        (points, Rips::builder().max_dim(1).build().unwrap())
+    } else {
+        let values = read_numbers("data/ripser-benchmark/o3_1024.txt");
+        let points = Array2::from_shape_vec((values.len() / 9, 9), values).unwrap();
+        (
+            points,
+            Rips::builder().max_dim(3).threshold(1.8).build().unwrap(),
+        )
+    };
+    if let Ok(c) = std::env::var("RIPS_CHUNK") {
+        tda_persistence::rips::set_parallel_chunk(c.parse().expect("chunk"));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    let mut best = f64::INFINITY;
+    for _ in 0..reps {
+        let start = Instant::now();
+        let dgms = pool.install(|| rips.compute(points.view()).unwrap());
+        let secs = start.elapsed().as_secs_f64();
+        best = best.min(secs);
+        let sizes: Vec<usize> = dgms.iter().map(|d| d.len()).collect();
+        println!("{which} threads={threads} {secs:.4} s bars={sizes:?}");
+    }
+    println!("{which} threads={threads} min {best:.4} s");
+}
