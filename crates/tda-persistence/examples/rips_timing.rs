@@ -1,12 +1,14 @@
 //! Times W3 (H0+H1 of the W3 sliding-window embedding, 991 points in R^10)
 //! and W3b (H0..H3 of Ripser's o3_1024, threshold 1.8) on a rayon pool of
 //! the given size: `cargo run --release -p tda-persistence --example
-//! rips_timing -- <w3|w3b> <threads> <repetitions>`; prints each time and the minimum.
+//! rips_timing -- <w3|w3b> <threads> <repetitions>`; prints each time and
+//! the minimum. `RIPS_CHUNK=k` sets the reduction's chunk size,
+//! `RIPS_STORAGE=dense|sparse` W3b's distance store.
 
 use std::time::Instant;
 
 use ndarray::Array2;
-use tda_persistence::rips::Rips;
+use tda_persistence::rips::{Rips, Storage};
 use tda_persistence::SlidingWindow;
 
 fn read_numbers(path: &str) -> Vec<f64> {
@@ -30,10 +32,13 @@ fn main() {
     } else {
         let values = read_numbers("data/ripser-benchmark/o3_1024.txt");
         let points = Array2::from_shape_vec((values.len() / 9, 9), values).unwrap();
-        (
-            points,
-            Rips::builder().max_dim(3).threshold(1.8).build().unwrap(),
-        )
+        let storage = match std::env::var("RIPS_STORAGE").as_deref() {
+            Ok("dense") => Storage::Dense,
+            Ok("sparse") => Storage::Sparse,
+            _ => Storage::Auto,
+        };
+        let rips = Rips::builder().max_dim(3).threshold(1.8).storage(storage);
+        (points, rips.build().unwrap())
     };
     if let Ok(c) = std::env::var("RIPS_CHUNK") {
         tda_persistence::rips::set_parallel_chunk(c.parse().expect("chunk"));

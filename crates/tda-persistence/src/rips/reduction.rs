@@ -138,9 +138,33 @@ impl Guard {
     }
 }
 
+/// The column of the edge `(i, j)` (index `idx`, length `d`), or the
+/// cofacet of its apparent pair (`None` if it has none or if not `keep_all`).
+#[inline]
+fn edge_column<S: Space>(
+    cf: &Cofaces<'_, S>,
+    (i, j, d): (u32, u32, f64),
+    keep_all: bool,
+    scratch: &mut Vec<u32>,
+) -> std::result::Result<Column, Option<u64>> {
+    let idx = cf.binom.get(i as usize, 2) + u64::from(j);
+    let (hint, apparent) = cf.apparent_cofacet(&[i, j], idx, d, scratch);
+    if !apparent {
+        Ok(Column {
+            key: key(d, idx),
+            hint: hint.map_or(NONE, |h| h.0),
+        })
+    } else {
+        Err(hint.filter(|_| keep_all).map(|(_, tau)| key_index(tau)))
+    }
+}
+
 /// The dimension-1 columns (non-forest, non-apparent edges, sorted youngest
 /// first) and, if `keep_all` (a dimension 2 follows), the keys of all edges
 /// within the threshold and the apparent cofacets.
+///
+/// With more than one rayon thread, the edges are listed first and their
+/// apparent-pair tests (the costly part) run over blocks in parallel.
 pub(crate) fn assemble_edges<S: Space>(
     cf: &Cofaces<'_, S>,
     forest: &Forest,
@@ -151,6 +175,9 @@ pub(crate) fn assemble_edges<S: Space>(
     let mut all = Vec::new();
     let mut apparent_set = IndexSet::default();
     let mut scratch = Vec::with_capacity(4);
+    let parallel = rayon::current_num_threads() > 1;
+    // The edges to test in parallel.
+    let mut edges: Vec<(u32, u32, f64)> = Vec::new();
     let t = cf.threshold;
     let mut oom = None;
     let mut counted = 0u64;
@@ -158,26 +185,26 @@ pub(crate) fn assemble_edges<S: Space>(
         if d > t || oom.is_some() {
             return;
         }
-        let idx = cf.binom.get(i as usize, 2) + u64::from(j);
         if keep_all {
-            all.push(key(d, idx));
+            all.push(key(d, cf.binom.get(i as usize, 2) + u64::from(j)));
         }
         counted += 1;
         if !forest.contains(i, j) {
-            let verts = [i, j];
-            let (hint, apparent) = cf.apparent_cofacet(&verts, idx, d, &mut scratch);
-            if !apparent {
-                columns.push(Column {
-                    key: key(d, idx),
-                    hint: hint.map_or(NONE, |h| h.0),
-                });
-            } else if let (true, Some((_, tau))) = (keep_all, hint) {
-                apparent_set.insert(key_index(tau));
+            if parallel {
+                edges.push((i, j, d));
+            } else {
+                match edge_column(cf, (i, j, d), keep_all, &mut scratch) {
+                    Ok(column) => columns.push(column),
+                    Err(Some(tau)) => {
+                        apparent_set.insert(tau);
+                    }
+                    Err(None) => {}
+                }
             }
         }
         if counted % (1 << 16) == 0 {
             let held = all.len() as u64 * SIMPLEX_BYTES
-                + columns.len() as u64 * COLUMN_BYTES
+                + (columns.len() + edges.len()) as u64 * COLUMN_BYTES
                 + apparent_set.len() as u64 * SET_BYTES;
             if let Err(e) = guard.check(held) {
                 oom = Some(e);
@@ -186,6 +213,32 @@ pub(crate) fn assemble_edges<S: Space>(
     });
     if let Some(e) = oom {
         return Err(e);
+    }
+    if parallel {
+        // The edges, and at most all of them as columns twice (in blocks, merged).
+        let held = all.len() as u64 * SIMPLEX_BYTES + edges.len() as u64 * 3 * COLUMN_BYTES;
+        guard.check(held)?;
+        let parts: Vec<Part> = edges
+            .par_chunks(ASSEMBLY_BLOCK)
+            .map_init(Vec::new, |scratch, block| {
+                let mut part = Part::default();
+                for &e in block {
+                    match edge_column(cf, e, keep_all, scratch) {
+                        Ok(column) => part.columns.push(column),
+                        Err(Some(tau)) => {
+                            part.apparent.insert(tau);
+                        }
+                        Err(None) => {}
+                    }
+                }
+                part
+            })
+            .collect();
+        drop(edges);
+        for part in parts {
+            columns.extend_from_slice(&part.columns);
+            apparent_set.extend(part.apparent);
+        }
     }
     columns.sort_unstable_by_key(|c| Reverse(c.key));
     Ok(Assembly {
@@ -277,6 +330,8 @@ pub(crate) fn assemble<S: Space>(
     };
     let mut done = 0;
     for facets in lower.chunks(round) {
+        // The blocks' outputs, held together with `out` while merged.
+        let mut transient = 0;
         if parallel {
             let parts: Vec<Part> = facets
                 .par_chunks(ASSEMBLY_BLOCK)
@@ -287,6 +342,9 @@ pub(crate) fn assemble<S: Space>(
                 })
                 .collect();
             for part in parts {
+                transient += part.all.len() as u64 * SIMPLEX_BYTES
+                    + part.columns.len() as u64 * COLUMN_BYTES
+                    + part.apparent.len() as u64 * SET_BYTES;
                 out.columns.extend_from_slice(&part.columns);
                 out.all.extend_from_slice(&part.all);
                 out.apparent.extend(part.apparent);
@@ -298,7 +356,8 @@ pub(crate) fn assemble<S: Space>(
         let held = out.all.len() as u64 * SIMPLEX_BYTES
             + out.columns.len() as u64 * COLUMN_BYTES
             + out.apparent.len() as u64 * SET_BYTES;
-        if facets.len() == round && guard.check(held_before + held).is_err() {
+        let checked = parallel || facets.len() == round;
+        if checked && guard.check(held_before + held + transient).is_err() {
             // Extrapolate from the share of facets processed so far.
             let share = done as f64 / lower.len() as f64;
             let estimate = held_before as f64 + held as f64 / share;
