@@ -59,6 +59,11 @@
 //! the fly (`cofaces`), H0 by a minimum spanning forest (`h0`), and
 //! persistent cohomology dimension by dimension with clearing, apparent and
 //! emergent pairs (`reduction`).
+//!
+//! A run uses the current rayon pool (`ThreadPool::install` to choose its
+//! size): the assembly of each dimension and the reduction (in chunks of
+//! columns, Bauer, Kerber and Reininghaus 2014) run in parallel, and the
+//! diagrams and cocycles are identical for any number of threads.
 
 mod binomial;
 mod builder;
@@ -320,8 +325,10 @@ impl Rips {
                 }
             }
         }
-        let results: Vec<Result<RipsOutput>> =
-            inputs.par_iter().map(|input| self.run(*input)).collect();
+        let results: Vec<Result<RipsOutput>> = inputs
+            .par_iter()
+            .map(|input| reduction::serially(|| self.run(*input)))
+            .collect();
         results
             .into_iter()
             .enumerate()

@@ -138,6 +138,32 @@ impl Guard {
     }
 }
 
+thread_local! {
+    /// Set while this thread runs one input of a batch: that run stays on it.
+    static SERIAL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with the parallel paths of this module off on this thread (the
+/// runs of [`Rips::run_batch`](super::Rips::run_batch): one input per
+/// task, so that no waiting task starts another input's run and at most
+/// `rayon::current_num_threads()` runs are alive at once).
+pub(crate) fn serially<T>(f: impl FnOnce() -> T) -> T {
+    /// Restores the flag, also on unwinding.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            SERIAL.with(|s| s.set(self.0));
+        }
+    }
+    let _restore = Restore(SERIAL.with(|s| s.replace(true)));
+    f()
+}
+
+/// Whether to take the parallel paths: more than one rayon thread, not in [`serially`].
+fn use_threads() -> bool {
+    rayon::current_num_threads() > 1 && !SERIAL.with(std::cell::Cell::get)
+}
+
 /// The column of the edge `(i, j)` (index `idx`, length `d`), or the
 /// cofacet of its apparent pair (`None` if it has none or if not `keep_all`).
 #[inline]
@@ -175,7 +201,7 @@ pub(crate) fn assemble_edges<S: Space>(
     let mut all = Vec::new();
     let mut apparent_set = IndexSet::default();
     let mut scratch = Vec::with_capacity(4);
-    let parallel = rayon::current_num_threads() > 1;
+    let parallel = use_threads();
     // The edges to test in parallel.
     let mut edges: Vec<(u32, u32, f64)> = Vec::new();
     let t = cf.threshold;
@@ -322,7 +348,7 @@ pub(crate) fn assemble<S: Space>(
     let held_before = lower.len() as u64 * SIMPLEX_BYTES
         + pivots.len() as u64 * PIVOT_BYTES
         + cleared.len() as u64 * SET_BYTES;
-    let parallel = rayon::current_num_threads() > 1 && lower.len() > ASSEMBLY_BLOCK;
+    let parallel = use_threads() && lower.len() > ASSEMBLY_BLOCK;
     let round = if parallel {
         ASSEMBLY_BLOCK * ASSEMBLY_ROUND
     } else {
@@ -465,7 +491,7 @@ fn chunking(columns: usize) -> (usize, bool) {
         ),
         set => (set, 0),
     };
-    let parallel = rayon::current_num_threads() > 1 && columns >= min.max(2 * chunk);
+    let parallel = use_threads() && columns >= min.max(2 * chunk);
     (chunk, parallel)
 }
 
