@@ -2,9 +2,10 @@
 //! representative cocycles are identical for 1, 2 and 4 rayon threads, with
 //! `Z/2` and `Z/3`, dense and sparse stores, on random clouds with many ties
 //! (integer coordinates). One thread takes the serial path; with more, the
-//! chunked reduction and the parallel assembly run (the chunk size is
-//! lowered so that small inputs have many chunks; results never depend on
-//! it, so setting it process-wide is harmless to the other tests).
+//! parallel reduction (rounds over a window of columns) and the parallel
+//! assembly run (the window is made small so that small inputs have many
+//! rounds; results never depend on it, so setting it process-wide is
+//! harmless to the other tests).
 
 use ndarray::Array2;
 use proptest::prelude::*;

@@ -37,8 +37,8 @@
 //!   persistence and so are never bars.
 //! - **Parallelism** (with more than one rayon thread): the assembly of a
 //!   dimension runs over blocks of facets in parallel, and the reduction
-//!   over chunks of columns in two phases (parallel against the earlier
-//!   chunks, then serial within the chunk; see [`reduce_in`]), after
+//!   over a window of columns in rounds of two phases (parallel against
+//!   the finished columns, then a serial record; see [`reduce_in`]), after
 //!   Bauer, Kerber and Reininghaus 2014. Every column gets the `V` of the
 //!   serial reduction, so diagrams and cocycles do not depend on the
 //!   number of threads.
@@ -474,15 +474,15 @@ static CHUNK: AtomicUsize = AtomicUsize::new(0);
 /// reduction (0, the default: from the number of columns of the dimension
 /// only, never from the number of threads) and returns the previous
 /// setting. Diagrams and cocycles do not depend on it (nor on the number of
-/// threads): it only moves work between the parallel and the serial phase.
-/// For tests and measurements; process-wide.
+/// threads): it only changes the rounds of the parallel reduction. For
+/// tests and measurements; process-wide.
 #[doc(hidden)]
 pub fn set_parallel_chunk(size: usize) -> usize {
     CHUNK.swap(size, AtomicOrdering::Relaxed)
 }
 
-/// The chunk size for `columns` columns and whether to reduce them in
-/// parallel (more than one rayon thread, at least two chunks).
+/// The window size for `columns` columns and whether to reduce them in
+/// parallel (more than one rayon thread, at least two windows' worth).
 fn chunking(columns: usize) -> (usize, bool) {
     let (chunk, min) = match CHUNK.load(AtomicOrdering::Relaxed) {
         0 => (
@@ -540,6 +540,10 @@ enum Start<C> {
     /// store nor an apparent cofacet.
     Pending(Option<Entry<C>>),
 }
+
+/// A column of the parallel reduction's window: its index, its state after
+/// its last phase 1 (`None` before the first) and its working state.
+type WindowSlot<C> = (usize, Option<Start<C>>, Work<C>);
 
 /// The bars and cocycles of a dimension, in reduction order.
 struct Bars {
@@ -655,10 +659,12 @@ impl<S: Space, F: Field> Reducer<'_, '_, S, F> {
     }
 
     /// Phase 2 of a column: finishes its reduction against `store` (which
-    /// may have gained pivots since its phase 1) and records its pivot, bar
-    /// and cocycle. Exactly the serial reduction of the column: phase 1
-    /// stopped where a pivot was not in the store it saw, and the additions
-    /// made there are the ones the serial reduction makes (a pivot's column
+    /// may have gained pivots since its phase 1; the parallel path calls it
+    /// only when none of them is the column's pivot, the serial path right
+    /// after phase 1 against the same store) and records its pivot, bar and
+    /// cocycle. Exactly the serial reduction of the column: phase 1 stopped
+    /// where a pivot was not in the store it saw, and the additions made
+    /// there are the ones the serial reduction makes (a pivot's column
     /// never changes once stored, and an apparent cofacet is never a pivot).
     fn finish(
         &self,
@@ -720,6 +726,44 @@ impl<S: Space, F: Field> Reducer<'_, '_, S, F> {
         }
     }
 
+    /// Phase 1 of a round for a column of the window: starts it (`state`
+    /// is `None`), restarts it if its emergent pivot has been taken, or
+    /// carries its reduction on if its pivot has been taken (in the last
+    /// phase 2).
+    fn advance(
+        &self,
+        store: &Store<F::Coef>,
+        col: &Column,
+        state: &mut Option<Start<F::Coef>>,
+        work: &mut Work<F::Coef>,
+        sc: &mut Scratch,
+    ) {
+        match *state {
+            Some(Start::Pending(Some((p, pc)))) => {
+                if let Some(&slot) = store.pivots.get(&key_index(p)) {
+                    self.add_slot(store, slot, pc, work, &mut sc.verts);
+                    *state = Some(Start::Pending(self.reduce_column(store, work, sc)));
+                }
+            }
+            Some(Start::Pending(None)) => {}
+            Some(Start::Emergent(ti, _)) if !store.pivots.contains_key(&ti) => {}
+            _ => {
+                work.heap.clear();
+                work.v.clear();
+                *state = Some(self.start(store, col, work, sc));
+            }
+        }
+    }
+
+    /// Whether the pivot a column's phase 1 ended at has been taken since.
+    fn taken(store: &Store<F::Coef>, start: &Start<F::Coef>) -> bool {
+        match *start {
+            Start::Emergent(ti, _) => store.pivots.contains_key(&ti),
+            Start::Pending(Some((p, _))) => store.pivots.contains_key(&key_index(p)),
+            Start::Pending(None) => false,
+        }
+    }
+
     fn record_cocycle(
         &self,
         column: Key,
@@ -742,38 +786,46 @@ impl<S: Space, F: Field> Reducer<'_, '_, S, F> {
 
 /// [`reduce`] over the field `F` (monomorphised: `Z2` pays for no coefficient).
 ///
-/// **Parallel reduction.** With more than one rayon thread and at least two
-/// chunks of columns, the columns (youngest first) are cut into consecutive
-/// chunks of a size that depends on the number of columns only (about 64
-/// chunks of 8 to 256 columns; [`set_parallel_chunk`]) and each chunk is reduced
-/// in two phases, the chunk-wise scheme of Bauer, Kerber and Reininghaus
-/// ("Clear and compress: computing persistent homology in chunks", 2014)
-/// applied to Ripser's implicit cohomology:
+/// **Parallel reduction.** With more than one rayon thread and enough
+/// columns, the columns (youngest first) go through a window of a size that
+/// depends on the number of columns only (about 64 chunks per dimension,
+/// of 8 to 256 columns; [`set_parallel_chunk`]), in rounds of two phases:
+/// the chunk-wise scheme of Bauer, Kerber and Reininghaus ("Clear and
+/// compress: computing persistent homology in chunks", 2014) applied to
+/// Ripser's implicit cohomology.
 ///
-/// 1. in parallel over the chunk's columns, each column gets its
-///    emergent-pair test and is reduced against the pivots of the earlier
-///    chunks only (read-only: the pivot map and the stored `V`s) and the
-///    apparent pairs, until its pivot is none of those; its heap and
-///    working `V` are kept;
-/// 2. serially, in column order, each column continues from there against
-///    all pivots found so far (those of the earlier columns of the same
-///    chunk included), an emergent candidate is accepted only if its
-///    cofacet is still not a pivot (else the column is reduced in full, as
-///    the serial path would), and its pivot, bar, `V` and cocycle are
-///    recorded.
+/// 1. In parallel over the window, each column gets its emergent-pair test
+///    and is reduced against the pivots of the finished columns only
+///    (read-only: the pivot map and the stored `V`s) and the apparent
+///    pairs, until its pivot is none of those; its heap and working `V`
+///    are kept. A column already there continues only if its pivot was
+///    taken in the last phase 2.
+/// 2. Serially, in column order, each column whose pivot (or emergent
+///    cofacet) is still free is finished: its pivot, bar, `V` and cocycle
+///    are recorded. At the first column whose pivot an earlier column of
+///    this phase 2 took, the round ends; that column and the rest stay in
+///    the window (refilled with new columns) and go on in the next round's
+///    phase 1, so that phase 2 only records and no reduction runs serially.
+///    An emergent candidate whose cofacet was taken starts over as an
+///    ordinary column, as in the serial path.
 ///
 /// The serial reduction of a column is a deterministic sequence of
 /// additions, each chosen by the current pivot's owner among the earlier
-/// columns; phase 1 makes a prefix of that sequence (it stops at the first
-/// pivot whose owner it cannot see) and phase 2 the rest. So every column
-/// gets the very `V` of the serial reduction, and the diagrams and
-/// cocycles are identical for any number of threads and any chunk size
-/// (and the schedule does not depend on the thread count anyway). giotto-ph (Pérez, Hess, Ozornova, Tauzin 2021)
-/// parallelises Ripser differently, with a lock-free pivot table after
-/// Morozov and Nigmetov ("Towards lockfree persistent homology", 2020):
-/// columns race for pivots, so which column keeps a pivot, and with it the
-/// reduction matrix and the cocycles, depends on the timing (the pairing
-/// does not); we want cocycles that do not depend on the thread count.
+/// columns; a phase 1 makes a prefix of that sequence (it stops at the
+/// first pivot whose owner it cannot see, and it sees only earlier columns,
+/// whose `V` never changes once stored; an apparent cofacet is never a
+/// pivot), and a column is finished only once its pivot is not owned by
+/// any earlier column, all of them finished by then. So every column gets
+/// the very `V` of the serial reduction, and the diagrams and cocycles are
+/// identical for any number of threads and any window size (and the
+/// schedule does not depend on the thread count anyway).
+///
+/// giotto-ph (Pérez, Hess, Ozornova, Tauzin 2021) parallelises Ripser
+/// differently, with a lock-free pivot table after Morozov and Nigmetov
+/// ("Towards lockfree persistent homology", 2020): columns race for pivots,
+/// so which column keeps a pivot, and with it the reduction matrix and the
+/// cocycles, depends on the timing (the pairing does not); we want cocycles
+/// that do not depend on the thread count.
 fn reduce_in<S: Space, F: Field + Sync>(
     cf: &Cofaces<'_, S>,
     dim: usize,
@@ -823,26 +875,40 @@ where
         }
     } else {
         let mut pool: Vec<Work<F::Coef>> = Vec::new();
-        for cols in columns.chunks(chunk) {
-            pool.resize_with(cols.len(), Work::default);
-            let starts: Vec<_> = cols
-                .par_iter()
-                .zip(pool.par_drain(..))
-                .map_init(Scratch::default, |sc, (col, mut work)| {
-                    work.heap.clear();
-                    work.v.clear();
-                    (r.start(&store, col, &mut work, sc), work)
-                })
-                .collect();
-            let held: u64 = starts
+        // The unfinished columns (index, phase-1 state, work), in order.
+        let mut window: Vec<WindowSlot<F::Coef>> = Vec::new();
+        let mut next = 0;
+        while next < columns.len() || !window.is_empty() {
+            while window.len() < chunk && next < columns.len() {
+                window.push((next, None, pool.pop().unwrap_or_default()));
+                next += 1;
+            }
+            // Phase 1, in parallel.
+            window
+                .par_iter_mut()
+                .for_each_init(Scratch::default, |sc, (ci, state, work)| {
+                    r.advance(&store, &columns[*ci], state, work, sc);
+                });
+            let held: u64 = window
                 .iter()
-                .map(|(_, w)| (w.heap.capacity() + w.v.capacity()) as u64 * entry_bytes)
+                .map(|(_, _, w)| (w.heap.capacity() + w.v.capacity()) as u64 * entry_bytes)
                 .sum();
             guard.check(stored_bytes(&store, &bars) + held)?;
-            for (col, (start, mut work)) in cols.iter().zip(starts) {
-                r.finish(&mut store, col, start, &mut work, &mut sc, &mut bars);
-                pool.push(work);
+            // Phase 2, in order, up to the first column whose pivot was
+            // taken in this phase 2. The first column's pivot never is (all
+            // earlier columns were finished before this round's phase 1),
+            // and `finish` would carry its reduction on anyway.
+            let mut done = 0;
+            for (ci, state, work) in &mut window {
+                let start = state.take().expect("advanced in phase 1");
+                if done > 0 && Reducer::<S, F>::taken(&store, &start) {
+                    *state = Some(start);
+                    break;
+                }
+                r.finish(&mut store, &columns[*ci], start, work, &mut sc, &mut bars);
+                done += 1;
             }
+            pool.extend(window.drain(..done).map(|(_, _, w)| w));
         }
     }
     Ok(Reduced {
