@@ -1,9 +1,12 @@
 //! Times W3 (H0+H1 of the W3 sliding-window embedding, 991 points in R^10)
 //! and W3b (H0..H3 of Ripser's o3_1024, threshold 1.8) on a rayon pool of
 //! the given size: `cargo run --release -p tda-persistence --example
-//! rips_timing -- <w3|w3b> <threads> <repetitions>`; prints each time and
+//! rips_timing -- <w3|w3b> <threads> <repetitions>` (0 threads: the global
+//! pool, called from outside it); prints each time and
 //! the minimum. `RIPS_CHUNK=k` sets the reduction's chunk size,
-//! `RIPS_STORAGE=dense|sparse` W3b's distance store.
+//! `RIPS_STORAGE=dense|sparse` W3b's distance store. Each run also prints
+//! the CPU time each thread spent in it (Linux), which shows how the work
+//! was shared even on a machine too busy for the wall time to show it.
 
 use std::time::Instant;
 
@@ -43,18 +46,52 @@ fn main() {
     if let Ok(c) = std::env::var("RIPS_CHUNK") {
         tda_persistence::rips::set_parallel_chunk(c.parse().expect("chunk"));
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap();
+    // 0 threads: run from this thread on the global pool, outside it.
+    let pool = (threads > 0).then(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+    });
     let mut best = f64::INFINITY;
     for _ in 0..reps {
+        let cpu_before = thread_cpu_ms();
         let start = Instant::now();
-        let dgms = pool.install(|| rips.compute(points.view()).unwrap());
+        let compute = || rips.compute(points.view()).unwrap();
+        let dgms = pool.as_ref().map_or_else(compute, |p| p.install(compute));
         let secs = start.elapsed().as_secs_f64();
         best = best.min(secs);
         let sizes: Vec<usize> = dgms.iter().map(|d| d.len()).collect();
-        println!("{which} threads={threads} {secs:.4} s bars={sizes:?}");
+        // CPU time of each thread of the process during the run (Linux).
+        let cpu: Vec<String> = thread_cpu_ms()
+            .iter()
+            .map(|(tid, ms)| {
+                let before = cpu_before
+                    .iter()
+                    .find(|(t, _)| t == tid)
+                    .map_or(0.0, |b| b.1);
+                ms - before
+            })
+            .filter(|&ms| ms > 0.5)
+            .map(|ms| format!("{ms:.0}"))
+            .collect();
+        println!("{which} threads={threads} {secs:.4} s bars={sizes:?} thread_cpu_ms={cpu:?}");
     }
     println!("{which} threads={threads} min {best:.4} s");
+}
+
+/// (thread id, milliseconds on a CPU) for each thread of this process, from
+/// `/proc/self/task/*/schedstat` (empty where that is missing).
+fn thread_cpu_ms() -> Vec<(String, f64)> {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Vec::new();
+    };
+    tasks
+        .filter_map(|t| {
+            let t = t.ok()?;
+            let stat = std::fs::read_to_string(t.path().join("schedstat")).ok()?;
+            let ns: f64 = stat.split_whitespace().next()?.parse().ok()?;
+            Some((t.file_name().to_string_lossy().into_owned(), ns / 1e6))
+        })
+        .collect()
 }

@@ -244,22 +244,28 @@ pub(crate) fn assemble_edges<S: Space>(
         // The edges, and at most all of them as columns twice (in blocks, merged).
         let held = all.len() as u64 * SIMPLEX_BYTES + edges.len() as u64 * 3 * COLUMN_BYTES;
         guard.check(held)?;
-        let parts: Vec<Part> = edges
-            .par_chunks(ASSEMBLY_BLOCK)
-            .map_init(Vec::new, |scratch, block| {
-                let mut part = Part::default();
-                for &e in block {
-                    match edge_column(cf, e, keep_all, scratch) {
-                        Ok(column) => part.columns.push(column),
-                        Err(Some(tau)) => {
-                            part.apparent.insert(tau);
-                        }
-                        Err(None) => {}
+        let block = |scratch: &mut Vec<u32>, block: &[(u32, u32, f64)]| {
+            let mut part = Part::default();
+            for &e in block {
+                match edge_column(cf, e, keep_all, scratch) {
+                    Ok(column) => part.columns.push(column),
+                    Err(Some(tau)) => {
+                        part.apparent.insert(tau);
                     }
+                    Err(None) => {}
                 }
-                part
-            })
-            .collect();
+            }
+            part
+        };
+        // A single block stays on this thread.
+        let parts: Vec<Part> = if edges.len() > ASSEMBLY_BLOCK {
+            edges
+                .par_chunks(ASSEMBLY_BLOCK)
+                .map_init(Vec::new, block)
+                .collect()
+        } else {
+            vec![block(&mut scratch, &edges)]
+        };
         drop(edges);
         for part in parts {
             columns.extend_from_slice(&part.columns);
@@ -874,42 +880,47 @@ where
             }
         }
     } else {
-        let mut pool: Vec<Work<F::Coef>> = Vec::new();
-        // The unfinished columns (index, phase-1 state, work), in order.
-        let mut window: Vec<WindowSlot<F::Coef>> = Vec::new();
-        let mut next = 0;
-        while next < columns.len() || !window.is_empty() {
-            while window.len() < chunk && next < columns.len() {
-                window.push((next, None, pool.pop().unwrap_or_default()));
-                next += 1;
-            }
-            // Phase 1, in parallel.
-            window
-                .par_iter_mut()
-                .for_each_init(Scratch::default, |sc, (ci, state, work)| {
-                    r.advance(&store, &columns[*ci], state, work, sc);
-                });
-            let held: u64 = window
-                .iter()
-                .map(|(_, _, w)| (w.heap.capacity() + w.v.capacity()) as u64 * entry_bytes)
-                .sum();
-            guard.check(stored_bytes(&store, &bars) + held)?;
-            // Phase 2, in order, up to the first column whose pivot was
-            // taken in this phase 2. The first column's pivot never is (all
-            // earlier columns were finished before this round's phase 1),
-            // and `finish` would carry its reduction on anyway.
-            let mut done = 0;
-            for (ci, state, work) in &mut window {
-                let start = state.take().expect("advanced in phase 1");
-                if done > 0 && Reducer::<S, F>::taken(&store, &start) {
-                    *state = Some(start);
-                    break;
+        // The rounds run on a pool thread, so that their parallel calls need no
+        // hand-off from a thread outside the pool.
+        rayon::scope(|_| -> Result<()> {
+            let mut pool: Vec<Work<F::Coef>> = Vec::new();
+            // The unfinished columns (index, phase-1 state, work), in order.
+            let mut window: Vec<WindowSlot<F::Coef>> = Vec::new();
+            let mut next = 0;
+            while next < columns.len() || !window.is_empty() {
+                while window.len() < chunk && next < columns.len() {
+                    window.push((next, None, pool.pop().unwrap_or_default()));
+                    next += 1;
                 }
-                r.finish(&mut store, &columns[*ci], start, work, &mut sc, &mut bars);
-                done += 1;
+                // Phase 1, in parallel.
+                window
+                    .par_iter_mut()
+                    .for_each_init(Scratch::default, |sc, (ci, state, work)| {
+                        r.advance(&store, &columns[*ci], state, work, sc);
+                    });
+                let held: u64 = window
+                    .iter()
+                    .map(|(_, _, w)| (w.heap.capacity() + w.v.capacity()) as u64 * entry_bytes)
+                    .sum();
+                guard.check(stored_bytes(&store, &bars) + held)?;
+                // Phase 2, in order, up to the first column whose pivot was
+                // taken in this phase 2. The first column's pivot never is (all
+                // earlier columns were finished before this round's phase 1),
+                // and `finish` would carry its reduction on anyway.
+                let mut done = 0;
+                for (ci, state, work) in &mut window {
+                    let start = state.take().expect("advanced in phase 1");
+                    if done > 0 && Reducer::<S, F>::taken(&store, &start) {
+                        *state = Some(start);
+                        break;
+                    }
+                    r.finish(&mut store, &columns[*ci], start, work, &mut sc, &mut bars);
+                    done += 1;
+                }
+                pool.extend(window.drain(..done).map(|(_, _, w)| w));
             }
-            pool.extend(window.drain(..done).map(|(_, _, w)| w));
-        }
+            Ok(())
+        })?;
     }
     Ok(Reduced {
         pairs: bars.pairs,
