@@ -61,6 +61,11 @@
 //! emergent pairs (`reduction`), and, before H2 and up by default, the edge
 //! collapse of the filtered graph, which keeps every diagram (`collapse`,
 //! [`Collapse`]).
+//!
+//! A run uses the current rayon pool (`ThreadPool::install` to choose its
+//! size): the assembly of each dimension and the reduction (in chunks of
+//! columns, Bauer, Kerber and Reininghaus 2014) run in parallel, and the
+//! diagrams and cocycles are identical for any number of threads.
 
 mod binomial;
 mod builder;
@@ -90,6 +95,8 @@ use distance::{Coord, Dense, Source, Space, Sparse};
 use h0::{KRUSKAL_EDGE_BYTES, VERTEX_BYTES};
 pub use input::RipsInput;
 pub use output::{Cocycle, RipsOutput};
+#[doc(hidden)]
+pub use reduction::set_parallel_chunk;
 use reduction::{Guard, COLUMN_BYTES, PIVOT_BYTES, RIPS, SIMPLEX_BYTES};
 pub use sparse_input::SparseDistances;
 
@@ -330,8 +337,10 @@ impl Rips {
                 }
             }
         }
-        let results: Vec<Result<RipsOutput>> =
-            inputs.par_iter().map(|input| self.run(*input)).collect();
+        let results: Vec<Result<RipsOutput>> = inputs
+            .par_iter()
+            .map(|input| reduction::serially(|| self.run(*input)))
+            .collect();
         results
             .into_iter()
             .enumerate()
