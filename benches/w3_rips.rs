@@ -3,11 +3,12 @@
 //! - W3: H0 + H1 of the sliding-window embedding (dim 10, delay 1: 991 points
 //!   in R^10) of the fixed W3 signal `benches/data/w3_signal.txt` (written by
 //!   `tools/gen_rips_fixtures.py`, identical to `tools/anchors.py`),
-//!   default threshold. Target <= 0.25 s single thread; anchors: ripser.py
+//!   default threshold. Target <= 60 ms on one thread; anchors: ripser.py
 //!   ~0.6-0.7 s, giotto-ph ~0.3 s (1 thread).
 //! - W3b: H0..H3 of Ripser's `o3_1024` benchmark
-//!   (`data/ripser-benchmark/o3_1024.txt`), threshold 1.8. Target <= 2.0 s
-//!   single thread; anchors: ripser.py ~3.0-3.5 s, giotto-ph ~2.2-2.7 s.
+//!   (`data/ripser-benchmark/o3_1024.txt`), threshold 1.8. Target <= 0.45 s
+//!   on one thread, <= 0.28 s on two; anchors: ripser.py ~3.0-3.5 s,
+//!   giotto-ph ~2.2-2.7 s (1 thread), 1.3-1.5 s (2 threads).
 //!   The edge collapse is on for it by default ([`Collapse::Auto`]: H2 and
 //!   up); the second function runs it without.
 //! - W3c: H0 + H1 of 10,000 points on a noisy torus in R^3
@@ -17,7 +18,9 @@
 //!   setting (off for H1 only) and with the collapse forced. Anchors
 //!   (`tools/anchors_w3c.py`): giotto-ph with edge collapse, 1 and 2 threads.
 //!
-//! The engine is single-threaded.
+//! A run uses the global rayon pool (the assembly and the reduction run in
+//! parallel, with the same diagrams for any number of threads):
+//! `RAYON_NUM_THREADS=1 cargo bench ...` gives the one-thread figures.
 
 use std::time::Duration;
 
