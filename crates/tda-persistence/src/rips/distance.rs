@@ -424,6 +424,22 @@ pub(crate) trait Space: Sync {
     fn for_each_edge<F: FnMut(u32, u32, f64)>(&self, f: F);
 }
 
+/// Bit `k` set where every row's `r[k] <= limit`, i.e. where the largest
+/// of the distances is within the limit (distances are never NaN); a fixed
+/// length, so the comparisons vectorise.
+#[inline(always)]
+fn within_mask<const N: usize>(rows: [&[f64; 16]; N], limit: f64) -> u32 {
+    let mut mask = 0u32;
+    for k in 0..16 {
+        let mut within = true;
+        for r in &rows {
+            within &= r[k] <= limit;
+        }
+        mask |= u32::from(within) << k;
+    }
+    mask
+}
+
 /// The full symmetric distance matrix.
 pub(crate) struct Dense {
     n: usize,
@@ -452,6 +468,46 @@ impl Dense {
             }),
         }
         Self { n, d }
+    }
+
+    /// [`Space::scan`] for a simplex of `N` vertices: blocks of 16
+    /// candidates are compared with the limit in loops without calls (they
+    /// vectorise), and `f` runs only for the candidates within it, in
+    /// decreasing order, skipping the simplex's own vertices.
+    #[inline(always)]
+    fn scan_rows<const N: usize, F: FnMut(u32, f64) -> bool>(
+        &self,
+        verts: [u32; N],
+        lo: u32,
+        limit: f64,
+        mut f: F,
+    ) {
+        let rows = verts.map(|v| self.row(v));
+        let (lo, mut end) = (lo as usize, self.n);
+        while end > lo {
+            let start = end.saturating_sub(16).max(lo);
+            let mut hits = match rows.map(|r| <&[f64; 16]>::try_from(&r[start..end]).ok()) {
+                blocks if blocks.iter().all(Option::is_some) => {
+                    within_mask(blocks.map(|b| b.unwrap_or(&[0.0; 16])), limit)
+                }
+                _ => (start..end).fold(0u32, |m, k| {
+                    m | u32::from(rows.iter().all(|r| r[k] <= limit)) << (k - start)
+                }),
+            };
+            while hits != 0 {
+                let bit = 31 - hits.leading_zeros();
+                hits &= !(1 << bit);
+                let c = start + bit as usize;
+                if verts.contains(&(c as u32)) {
+                    continue;
+                }
+                let m = rows.iter().fold(0.0f64, |m, r| m.max(r[c]));
+                if !f(c as u32, m) {
+                    return;
+                }
+            }
+            end = start;
+        }
     }
 
     /// Bytes the matrix of `n` points takes.
@@ -485,17 +541,9 @@ impl Space for Dense {
     fn scan<F: FnMut(u32, f64) -> bool>(&self, verts: &[u32], lo: u32, limit: f64, mut f: F) {
         let n = self.n as u32;
         match *verts {
-            [a, b] => {
-                let (ra, rb) = (self.row(a), self.row(b));
-                let mut c = n;
-                while c > lo {
-                    c -= 1;
-                    let m = ra[c as usize].max(rb[c as usize]);
-                    if m <= limit && c != a && c != b && !f(c, m) {
-                        return;
-                    }
-                }
-            }
+            [a, b] => self.scan_rows([a, b], lo, limit, f),
+            [a, b, c] => self.scan_rows([a, b, c], lo, limit, f),
+            [a, b, c, d] => self.scan_rows([a, b, c, d], lo, limit, f),
             _ => {
                 let mut next = 0; // verts[next] is the largest vertex of sigma not above c
                 let mut c = n;
