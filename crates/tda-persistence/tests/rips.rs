@@ -4,58 +4,14 @@
 mod common;
 
 use common::rips_ref::rips_reference;
-use common::{bars, sorted, Bar};
+use common::ripser::{cases, cloud, f32_bars, metric, metric_strategy, Case};
+use common::{bars, sorted};
 use ndarray::{Array2, ArrayView2};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::SplitMix64;
-use serde::Deserialize;
 use tda_persistence::rips::{Collapse, Metric, Rips, RipsBuilder, Storage};
 use tda_persistence::{Diagram, Error, MemoryError, SlidingWindow};
-
-#[derive(Deserialize)]
-struct Case {
-    name: String,
-    metric: String,
-    maxdim: usize,
-    threshold: Option<f64>,
-    distance_matrix: bool,
-    shape: (usize, usize),
-    values: Vec<f64>,
-    dgms: Vec<Vec<Bar>>,
-}
-
-#[derive(Deserialize)]
-struct File {
-    cases: Vec<Case>,
-}
-
-fn cases() -> Vec<Case> {
-    serde_json::from_str::<File>(include_str!("fixtures/rips.json"))
-        .expect("fixture parses")
-        .cases
-}
-
-fn metric(name: &str) -> Metric {
-    match name {
-        "euclidean" => Metric::Euclidean,
-        "chebyshev" => Metric::Chebyshev,
-        "manhattan" => Metric::Manhattan,
-        other => panic!("unknown metric {other}"),
-    }
-}
-
-/// Bars rounded to f32 the way ripser.py reports them; bars that become
-/// zero-length are dropped (ripser omits pairs with death == birth).
-fn f32_bars(d: &Diagram) -> Vec<Bar> {
-    let r = |x: f64| x as f32 as f64;
-    sorted(
-        d.iter()
-            .map(|p| (r(p.birth), p.death.is_finite().then(|| r(p.death))))
-            .filter(|&(b, d)| d != Some(b))
-            .collect(),
-    )
-}
 
 fn run_case(c: &Case, storage: Storage) -> Vec<Diagram> {
     let a = Array2::from_shape_vec(c.shape, c.values.clone()).unwrap();
@@ -118,24 +74,6 @@ fn dense_reference_agrees_on_small_fixtures() {
     }
 }
 
-fn cloud() -> impl Strategy<Value = Array2<f64>> {
-    (2usize..14, 1usize..4).prop_flat_map(|(n, k)| {
-        prop_oneof![
-            prop::collection::vec((0i32..3).prop_map(f64::from), n * k),
-            prop::collection::vec(-1.0f64..1.0, n * k),
-        ]
-        .prop_map(move |v| Array2::from_shape_vec((n, k), v).unwrap())
-    })
-}
-
-fn metric_strategy() -> impl Strategy<Value = Metric> {
-    prop_oneof![
-        Just(Metric::Euclidean),
-        Just(Metric::Chebyshev),
-        Just(Metric::Manhattan)
-    ]
-}
-
 fn matrix_of(p: ArrayView2<f64>, m: Metric) -> Vec<f64> {
     let n = p.nrows();
     (0..n * n)
@@ -150,7 +88,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn engine_equals_dense_reduction(p in cloud(), m in metric_strategy(), t in prop::option::of(0.0f64..2.5)) {
+    fn engine_equals_dense_reduction(p in cloud(14), m in metric_strategy(), t in prop::option::of(0.0f64..2.5)) {
         let n = p.nrows();
         let max_dim = (n - 1).min(2);
         let d = matrix_of(p.view(), m);

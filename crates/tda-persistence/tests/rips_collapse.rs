@@ -6,10 +6,10 @@
 
 mod common;
 
-use common::{sorted, Bar};
+use common::ripser::{cases, f32_bars, metric};
+use common::sorted;
 use ndarray::{Array2, ArrayView2};
 use proptest::prelude::*;
-use serde::Deserialize;
 use tda_persistence::rips::{collapse_edges, Collapse, Metric, Rips, RipsInput, Storage};
 use tda_persistence::{Diagram, Error};
 
@@ -100,51 +100,14 @@ proptest! {
     }
 }
 
-#[derive(Deserialize)]
-struct Case {
-    name: String,
-    metric: String,
-    maxdim: usize,
-    threshold: Option<f64>,
-    distance_matrix: bool,
-    shape: (usize, usize),
-    values: Vec<f64>,
-    dgms: Vec<Vec<Bar>>,
-}
-
-#[derive(Deserialize)]
-struct File {
-    cases: Vec<Case>,
-}
-
-/// Bars rounded to f32 the way ripser.py reports them; bars that become
-/// zero-length are dropped (ripser omits pairs with death == birth).
-fn f32_bars(d: &Diagram) -> Vec<Bar> {
-    let r = |x: f64| x as f32 as f64;
-    sorted(
-        d.iter()
-            .map(|p| (r(p.birth), p.death.is_finite().then(|| r(p.death))))
-            .filter(|&(b, d)| d != Some(b))
-            .collect(),
-    )
-}
-
 #[test]
 fn equals_ripser_on_fixtures_with_collapse() {
-    let cases = serde_json::from_str::<File>(include_str!("fixtures/rips.json"))
-        .expect("fixture parses")
-        .cases;
+    let cases = cases();
     for c in &cases {
         let a = Array2::from_shape_vec(c.shape, c.values.clone()).unwrap();
-        let metric = match c.metric.as_str() {
-            "euclidean" => Metric::Euclidean,
-            "chebyshev" => Metric::Chebyshev,
-            "manhattan" => Metric::Manhattan,
-            other => panic!("unknown metric {other}"),
-        };
         let mut rips = Rips::new()
             .max_dim(c.maxdim)
-            .metric(metric)
+            .metric(metric(&c.metric))
             .collapse_edges(Collapse::Always);
         if let Some(t) = c.threshold {
             rips = rips.threshold(t);
@@ -281,7 +244,10 @@ fn the_memory_guard_refuses_with_and_without_collapse_alike() {
     // On one thread: a parallel run also holds a window of partly reduced
     // columns, more of them without the collapse.
     let p = fibonacci_sphere(200);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
     let rips = |c: Collapse, limit: u64| {
         pool.install(|| {
             Rips::new()

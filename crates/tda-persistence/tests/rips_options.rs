@@ -5,33 +5,13 @@
 
 mod common;
 
+use common::ripser::{cloud, f32_bars, metric, metric_strategy};
 use common::{bars, sorted, Bar};
 use ndarray::{Array2, ArrayView2};
 use proptest::prelude::*;
 use serde::Deserialize;
 use tda_persistence::rips::{Metric, Rips, RipsInput, RipsOutput, SparseDistances, Storage};
 use tda_persistence::{Diagram, Error, MemoryError};
-
-/// Bars rounded to f32 the way ripser.py reports them; bars that become
-/// zero-length are dropped (ripser omits pairs with death == birth).
-fn f32_bars(d: &Diagram) -> Vec<Bar> {
-    let r = |x: f64| x as f32 as f64;
-    sorted(
-        d.iter()
-            .map(|p| (r(p.birth), p.death.is_finite().then(|| r(p.death))))
-            .filter(|&(b, d)| d != Some(b))
-            .collect(),
-    )
-}
-
-fn metric(name: &str) -> Metric {
-    match name {
-        "euclidean" => Metric::Euclidean,
-        "manhattan" => Metric::Manhattan,
-        "chebyshev" => Metric::Chebyshev,
-        other => panic!("unknown metric {other}"),
-    }
-}
 
 fn assert_dgms(name: &str, ours: &[Diagram], expected: &[Vec<Bar>]) {
     assert_eq!(ours.len(), expected.len(), "{name}");
@@ -197,24 +177,6 @@ fn f32_inputs_equal_ripser_fixtures_widened() {
     }
 }
 
-fn cloud() -> impl Strategy<Value = Array2<f64>> {
-    (2usize..16, 1usize..4).prop_flat_map(|(n, k)| {
-        prop_oneof![
-            prop::collection::vec((0i32..3).prop_map(f64::from), n * k),
-            prop::collection::vec(-1.0f64..1.0, n * k),
-        ]
-        .prop_map(move |v| Array2::from_shape_vec((n, k), v).unwrap())
-    })
-}
-
-fn metric_strategy() -> impl Strategy<Value = Metric> {
-    prop_oneof![
-        Just(Metric::Euclidean),
-        Just(Metric::Chebyshev),
-        Just(Metric::Manhattan)
-    ]
-}
-
 /// The triplets `(i, j, d)`, `i < j`, of the pairs of `p` within `t`.
 fn pairs_within(p: ArrayView2<f64>, m: Metric, t: f64) -> (Vec<usize>, Vec<usize>, Vec<f64>) {
     let n = p.nrows();
@@ -243,7 +205,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
     #[test]
-    fn sparse_pairs_within_t_equal_the_dense_run(p in cloud(), m in metric_strategy(), t in 0.0f64..2.5) {
+    fn sparse_pairs_within_t_equal_the_dense_run(p in cloud(16), m in metric_strategy(), t in 0.0f64..2.5) {
         let n = p.nrows();
         let max_dim = (n - 1).min(2);
         let (r, c, v) = pairs_within(p.view(), m, t);

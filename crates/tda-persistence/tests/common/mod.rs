@@ -5,6 +5,7 @@ use serde::Deserialize;
 use tda_persistence::{CriticalPair, Diagram, PersistencePair};
 
 pub mod rips_ref;
+pub mod ripser;
 
 /// A fixture bar: `[birth, death]`, `None` for an infinite death.
 pub type Bar = (f64, Option<f64>);
