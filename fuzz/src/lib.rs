@@ -45,3 +45,22 @@ pub fn same_bits(a: impl IntoIterator<Item = f64>, b: impl IntoIterator<Item = f
     );
     a == b
 }
+
+/// The round trip of a diagram set that read: written as JSON and as `.npz`
+/// in the scratch directory, each reads back equal. Panics otherwise (a
+/// finding).
+pub fn diagrams_round_trip(diagrams: &[tda_persistence::Diagram]) {
+    use tda_io::{read_diagrams_json, read_diagrams_npz, write_diagrams_json, write_diagrams_npz};
+    let dir = scratch();
+    let (npz, json) = (dir.join("out.npz"), dir.join("out.json"));
+    write_diagrams_json(&json, diagrams).expect("diagrams that read can be written (JSON)");
+    assert_eq!(
+        read_diagrams_json(&json).expect("written JSON reads"),
+        diagrams
+    );
+    write_diagrams_npz(&npz, diagrams).expect("diagrams that read can be written (.npz)");
+    assert_eq!(
+        read_diagrams_npz(&npz).expect("written .npz reads"),
+        diagrams
+    );
+}
