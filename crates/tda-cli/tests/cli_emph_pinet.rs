@@ -4,6 +4,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
@@ -343,6 +344,11 @@ fn train(dir: &Path, extra: &[&str]) {
     ok(&tda(&args, dir));
 }
 
+/// `tda pinet predict MODEL DATA -o OUT` in `dir`.
+fn predict(dir: &Path, model: &str, data: &str, out: &str) -> Output {
+    tda(&["pinet", "predict", model, data, "-o", out], dir)
+}
+
 #[test]
 fn pinet_train_and_predict_equal_the_library() {
     let (_keep, dir) = setup();
@@ -351,17 +357,7 @@ fn pinet_train_and_predict_equal_the_library() {
         &dir,
         &["--epochs", "2", "--val", "x.npy", "-o", "m.safetensors"],
     );
-    ok(&tda(
-        &[
-            "pinet",
-            "predict",
-            "m.safetensors",
-            "x.npy",
-            "-o",
-            "pis.npy",
-        ],
-        &dir,
-    ));
+    ok(&predict(&dir, "m.safetensors", "x.npy", "pis.npy"));
     let got: Array4<f32> = tda_io::npy::read_npy(dir.join("pis.npy")).unwrap();
     assert_eq!(got.dim(), (16, 2, 5, 5));
 
@@ -557,17 +553,7 @@ fn image_pinet_train_and_predict_equal_the_library() {
         ],
         &dir,
     ));
-    ok(&tda(
-        &[
-            "pinet",
-            "predict",
-            "im.safetensors",
-            "img.npy",
-            "-o",
-            "ipis.npy",
-        ],
-        &dir,
-    ));
+    ok(&predict(&dir, "im.safetensors", "img.npy", "ipis.npy"));
     let got: Array4<f32> = tda_io::npy::read_npy(dir.join("ipis.npy")).unwrap();
     assert_eq!(got.dim(), (12, 2, 4, 4));
 
@@ -634,17 +620,7 @@ fn image_pinet_train_and_predict_equal_the_library() {
 
     // Signals are not images.
     fails(
-        &tda(
-            &[
-                "pinet",
-                "predict",
-                "im.safetensors",
-                "cos.npy",
-                "-o",
-                "p.npy",
-            ],
-            &dir,
-        ),
+        &predict(&dir, "im.safetensors", "cos.npy", "p.npy"),
         1,
         "cos.npy: images are a (n, height, width, channels) array, got shape [5, 64]",
     );
@@ -742,14 +718,7 @@ fn pinet_errors_are_one_line() {
 
     // Checkpoints: missing, corrupt, for another network, of another shape.
     fails(
-        &run(&[
-            "pinet",
-            "predict",
-            "none.safetensors",
-            "x.npy",
-            "-o",
-            "p.npy",
-        ]),
+        &predict(&dir, "none.safetensors", "x.npy", "p.npy"),
         1,
         "none.safetensors",
     );
@@ -759,14 +728,7 @@ fn pinet_errors_are_one_line() {
     )
     .unwrap();
     fails(
-        &run(&[
-            "pinet",
-            "predict",
-            "junk.safetensors",
-            "x.npy",
-            "-o",
-            "p.npy",
-        ]),
+        &predict(&dir, "junk.safetensors", "x.npy", "p.npy"),
         1,
         "junk.safetensors: not a safetensors checkpoint",
     );
@@ -782,28 +744,14 @@ fn pinet_errors_are_one_line() {
     );
     candle_core::safetensors::save(&other, dir.join("other.safetensors")).unwrap();
     fails(
-        &run(&[
-            "pinet",
-            "predict",
-            "other.safetensors",
-            "x.npy",
-            "-o",
-            "p.npy",
-        ]),
+        &predict(&dir, "other.safetensors", "x.npy", "p.npy"),
         1,
         "other.safetensors: not a PI-Net checkpoint",
     );
     ok(&train_with(&["--epochs", "1"]));
     tda_io::npy::write_npy(dir.join("three.npy"), &Array3::<f64>::ones((4, 3, 24))).unwrap();
     fails(
-        &run(&[
-            "pinet",
-            "predict",
-            "m.safetensors",
-            "three.npy",
-            "-o",
-            "p.npy",
-        ]),
+        &predict(&dir, "m.safetensors", "three.npy", "p.npy"),
         1,
         "three.npy: 3 channels, the network of m.safetensors takes 2",
     );
@@ -823,7 +771,7 @@ fn pinet_errors_are_one_line() {
         "three.npy: 3 channels, the checkpoint's network takes 2",
     );
     fails(
-        &run(&["pinet", "predict", "m.safetensors", "x.npy", "-o", "p.txt"]),
+        &predict(&dir, "m.safetensors", "x.npy", "p.txt"),
         1,
         "p.txt: the output must end in .npy",
     );
@@ -831,14 +779,7 @@ fn pinet_errors_are_one_line() {
     let bytes = std::fs::read(dir.join("m.safetensors")).unwrap();
     std::fs::write(dir.join("cut.safetensors"), &bytes[..bytes.len() / 2]).unwrap();
     fails(
-        &run(&[
-            "pinet",
-            "predict",
-            "cut.safetensors",
-            "x.npy",
-            "-o",
-            "p.npy",
-        ]),
+        &predict(&dir, "cut.safetensors", "x.npy", "p.npy"),
         1,
         "cut.safetensors",
     );
