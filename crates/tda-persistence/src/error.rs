@@ -168,23 +168,26 @@ pub enum Error {
 /// `Result` with this crate's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// Checks that `values` (in row-major order) is non-empty and finite.
-pub(crate) fn check_finite<'a, I>(values: I) -> Result<()>
+/// Checks that `values` (in row-major order; `f64`, or `f32` widened
+/// exactly) is non-empty and finite.
+pub(crate) fn check_finite<'a, T, I>(values: I) -> Result<()>
 where
-    I: IntoIterator<Item = &'a f64>,
+    T: Copy + Into<f64> + 'a,
+    I: IntoIterator<Item = &'a T>,
     I::IntoIter: Clone,
 {
+    let finite = |v: &T| (*v).into().is_finite();
     let mut values = values.into_iter();
     // A branch-free fold vectorises; the index is searched only on failure.
     let (count, all_finite) = values
         .clone()
-        .fold((0usize, true), |(n, ok), v| (n + 1, ok & v.is_finite()));
+        .fold((0usize, true), |(n, ok), v| (n + 1, ok & finite(v)));
     if count == 0 {
         return Err(Error::Empty);
     }
     if all_finite {
         return Ok(());
     }
-    let index = values.position(|v| !v.is_finite()).unwrap_or_default();
+    let index = values.position(|v| !finite(v)).unwrap_or_default();
     Err(Error::NonFinite { index })
 }

@@ -43,7 +43,7 @@ const SAFE_MIN: f64 = f64::from_bits(63 << 52); // 2^-960, about 1.0e-289
 /// A coordinate or distance type the engine reads: `f64`, or `f32`
 /// widened exactly to `f64` where it is read (so a run on `f32` input equals
 /// the run on its widened `f64` copy, without the copy).
-pub(crate) trait Coord: Copy + Send + Sync + 'static {
+pub(crate) trait Coord: Copy + Into<f64> + Send + Sync + 'static {
     /// The value as `f64` (exact).
     fn wide(self) -> f64;
     /// The points source over row-major coordinates of this type.

@@ -73,6 +73,7 @@ mod cofaces;
 mod collapse;
 mod distance;
 mod field;
+mod greedy;
 mod grid;
 mod h0;
 mod input;
@@ -83,7 +84,7 @@ mod sparse_input;
 use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::{check_finite, Error, Result};
 use crate::memory::MemoryError;
 use crate::{Diagram, PersistencePair, SlidingWindow};
 use binomial::Binomial;
@@ -372,7 +373,7 @@ impl Rips {
         let held = crate::memory::sum(&[crate::memory::bytes_of::<T>(&[n, dim]), Some(held)]);
         crate::memory::check_against(RIPS, held, self.memory_limit)?;
         let held = held.unwrap_or(u64::MAX);
-        check_finite_wide(points.iter())?;
+        check_finite(points.iter())?;
         let coords: Vec<T> = points.iter().copied().collect();
         self.run_checked(&T::points(&coords, dim, self.metric), held)
     }
@@ -416,7 +417,7 @@ impl Rips {
         ]);
         crate::memory::check_against(RIPS, held, self.memory_limit)?;
         let held = held.unwrap_or(u64::MAX);
-        let (idx, r_cover) = greedy_permutation(src, m);
+        let (idx, r_cover) = greedy::greedy_permutation(src, m);
         let mut out = match *src {
             Source::Points { coords, dim, .. } => self.run_rows(coords, dim, &idx, held),
             Source::PointsF32 { coords, dim, .. } => self.run_rows(coords, dim, &idx, held),
@@ -513,7 +514,7 @@ impl Rips {
                 reason: "a distance matrix must be square",
             });
         }
-        check_finite_wide(d.iter())?;
+        check_finite(d.iter())?;
         for ((i, j), &v) in d.indexed_iter() {
             if v.wide() < 0.0 {
                 return Err(Error::NegativeDistance {
@@ -836,42 +837,4 @@ impl Rips {
         }
         Ok(output(diagrams, cocycles))
     }
-}
-
-/// Checks that `values` (in row-major order) are finite, naming the first
-/// that is not by its flat index (the values are non-empty).
-fn check_finite_wide<'a, T: Coord>(mut values: impl Iterator<Item = &'a T> + Clone) -> Result<()> {
-    // A branch-free fold vectorises; the index is searched only on failure.
-    if values.clone().fold(true, |ok, v| ok & v.wide().is_finite()) {
-        return Ok(());
-    }
-    let index = values
-        .position(|v| !v.wide().is_finite())
-        .unwrap_or_default();
-    Err(Error::NonFinite { index })
-}
-
-/// The first `m` points of ripser.py's greedy permutation of `src`
-/// (`get_greedy_perm`): point 0, then each time the point farthest from
-/// those taken (`np.argmax`: the first on ties), and the covering radius,
-/// the largest distance from a point of `src` to the nearest point taken.
-fn greedy_permutation(src: &Source<'_>, m: usize) -> (Vec<usize>, f64) {
-    let n = src.len();
-    let mut ds: Vec<f64> = (0..n).map(|j| src.dist(0, j)).collect();
-    let mut idx = Vec::with_capacity(m);
-    idx.push(0);
-    for _ in 1..m {
-        let mut far = 0;
-        for (j, &d) in ds.iter().enumerate() {
-            if d > ds[far] {
-                far = j;
-            }
-        }
-        idx.push(far);
-        for (j, d) in ds.iter_mut().enumerate() {
-            *d = d.min(src.dist(far, j));
-        }
-    }
-    let r_cover = ds.iter().copied().fold(0.0, f64::max);
-    (idx, r_cover)
 }
