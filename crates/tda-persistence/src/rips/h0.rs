@@ -93,24 +93,33 @@ pub(crate) fn prim(space: &Dense, binom: &Binomial, threshold: f64) -> Forest {
     Forest { parent, deaths }
 }
 
-/// Kruskal's algorithm over the edges of any store.
-pub(crate) fn kruskal<S: Space>(space: &S, binom: &Binomial) -> Forest {
-    let n = space.n();
+/// The edges of a store with their keys, in filtration order (Kruskal's
+/// order, and ripser's for H0: by diameter, ties by decreasing index).
+pub(crate) fn sorted_edges<S: Space>(space: &S, binom: &Binomial) -> Vec<(Key, u32, u32)> {
     let mut count = 0usize;
     space.for_each_edge(|_, _, _| count += 1);
     // Exactly sized: the memory guard counts KRUSKAL_EDGE_BYTES per edge.
     let mut edges: Vec<(Key, u32, u32)> = Vec::with_capacity(count);
     space.for_each_edge(|i, j, d| edges.push((edge_key(binom, i, j, d), i, j)));
     edges.sort_unstable_by_key(|e| e.0);
-    let mut uf: Vec<u32> = (0..n as u32).collect();
-    fn find(uf: &mut [u32], mut v: u32) -> u32 {
-        while uf[v as usize] != v {
-            let g = uf[uf[v as usize] as usize];
-            uf[v as usize] = g;
-            v = g;
-        }
-        v
+    edges
+}
+
+/// The root of `v` in the union-find forest `uf`, halving the path.
+pub(crate) fn find(uf: &mut [u32], mut v: u32) -> u32 {
+    while uf[v as usize] != v {
+        let g = uf[uf[v as usize] as usize];
+        uf[v as usize] = g;
+        v = g;
     }
+    v
+}
+
+/// Kruskal's algorithm over the edges of any store.
+pub(crate) fn kruskal<S: Space>(space: &S, binom: &Binomial) -> Forest {
+    let n = space.n();
+    let edges = sorted_edges(space, binom);
+    let mut uf: Vec<u32> = (0..n as u32).collect();
     let mut adj: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut deaths = Vec::with_capacity(n.saturating_sub(1));
     for &(k, i, j) in &edges {

@@ -4,8 +4,9 @@
 //! See [`SparseDistances`] for the semantics.
 
 use super::binomial::Binomial;
-use super::cofaces::{key, key_diam, key_index, Key};
-use super::distance::{Space, Sparse};
+use super::cofaces::key_diam;
+use super::distance::Sparse;
+use super::h0::{find, sorted_edges};
 use crate::error::{Error, Result};
 use crate::PersistencePair;
 
@@ -237,28 +238,9 @@ pub(crate) fn h0_with_births(
     births: &[f64],
 ) -> Vec<PersistencePair> {
     let n = births.len();
-    let mut count = 0usize;
-    space.for_each_edge(|_, _, _| count += 1);
-    // Exactly sized: the memory guard counts KRUSKAL_EDGE_BYTES per edge.
-    let mut edges: Vec<(Key, u32, u32)> = Vec::with_capacity(count);
-    space.for_each_edge(|i, j, d| {
-        edges.push((key(d, binom.get(i as usize, 2) + u64::from(j)), i, j))
-    });
-    edges.sort_unstable_by(|a, b| {
-        key_diam(a.0)
-            .total_cmp(&key_diam(b.0))
-            .then(key_index(b.0).cmp(&key_index(a.0)))
-    });
+    let edges = sorted_edges(space, binom);
     let mut uf: Vec<u32> = (0..n as u32).collect();
     let mut birth = births.to_vec();
-    fn find(uf: &mut [u32], mut v: u32) -> u32 {
-        while uf[v as usize] != v {
-            let g = uf[uf[v as usize] as usize];
-            uf[v as usize] = g;
-            v = g;
-        }
-        v
-    }
     let mut pairs = Vec::new();
     for &(k, i, j) in &edges {
         let (a, b) = (find(&mut uf, i), find(&mut uf, j));
