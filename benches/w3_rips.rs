@@ -38,25 +38,10 @@ fn read_numbers(path: &str) -> Vec<f64> {
         .collect()
 }
 
-/// The array of a 2-D little-endian `f64` C-order `.npy` file.
+/// The 2-D `f64` array of a `.npy` file of the repository.
 fn read_npy(path: &str) -> Array2<f64> {
     let full = format!("{}/{}", env!("CARGO_MANIFEST_DIR"), path);
-    let bytes = std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
-    assert_eq!(&bytes[..6], b"\x93NUMPY", "{full}: not an .npy file");
-    assert_eq!(bytes[6], 1, "{full}: .npy version 1");
-    let len = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
-    let header = std::str::from_utf8(&bytes[10..10 + len]).expect("an ASCII header");
-    assert!(header.contains("'<f8'") && header.contains("'fortran_order': False"));
-    let shape = &header[header.find("'shape': (").expect("a shape") + 10..];
-    let dims: Vec<usize> = shape[..shape.find(')').expect("a shape")]
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
-    let values: Vec<f64> = bytes[10 + len..]
-        .chunks_exact(8)
-        .map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")))
-        .collect();
-    Array2::from_shape_vec((dims[0], dims[1]), values).expect("shape and data agree")
+    ndarray_npy::read_npy(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
 }
 
 fn w3(c: &mut Criterion) {

@@ -19,28 +19,9 @@ use std::time::Instant;
 use ndarray::Array2;
 use tda_persistence::rips::{collapse_edges, Collapse, Metric, Rips};
 
-/// The array of a 2-D little-endian `f64` C-order `.npy` file.
+/// The 2-D `f64` array of a `.npy` file.
 fn read_npy(path: &str) -> Array2<f64> {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    assert_eq!(&bytes[..6], b"\x93NUMPY", "{path}: not an .npy file");
-    let (len, start) = if bytes[6] == 1 {
-        (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10)
-    } else {
-        let b = &bytes[8..12];
-        (u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize, 12)
-    };
-    let header = std::str::from_utf8(&bytes[start..start + len]).expect("an ASCII header");
-    assert!(header.contains("'<f8'") && header.contains("'fortran_order': False"));
-    let shape = &header[header.find("'shape': (").expect("a shape") + 10..];
-    let dims: Vec<usize> = shape[..shape.find(')').expect("a shape")]
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
-    let values: Vec<f64> = bytes[start + len..]
-        .chunks_exact(8)
-        .map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")))
-        .collect();
-    Array2::from_shape_vec((dims[0], dims[1]), values).expect("shape and data agree")
+    ndarray_npy::read_npy(path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// Peak resident set size of this process, in KiB (`VmHWM`, Linux).
