@@ -4,6 +4,7 @@
 //! rips_timing -- <w3|w3b> <threads> <repetitions>` (0 threads: the global
 //! pool, called from outside it); prints each time and
 //! the minimum. `RIPS_CHUNK=k` sets the reduction's chunk size,
+//! `RIPS_WINDOW=s` the first bound of its windowed heap,
 //! `RIPS_STORAGE=dense|sparse` W3b's distance store. Each run also prints
 //! the CPU time each thread spent in it (Linux), which shows how the work
 //! was shared even on a machine too busy for the wall time to show it.
@@ -43,6 +44,9 @@ fn main() {
         let rips = Rips::builder().max_dim(3).threshold(1.8).storage(storage);
         (points, rips.build().unwrap())
     };
+    if let Ok(w) = std::env::var("RIPS_WINDOW") {
+        tda_persistence::rips::set_first_window(w.parse().expect("window share"));
+    }
     if let Ok(c) = std::env::var("RIPS_CHUNK") {
         tda_persistence::rips::set_parallel_chunk(c.parse().expect("chunk"));
     }

@@ -1,15 +1,24 @@
-//! Parallel Vietoris-Rips reduction (issue 19): diagrams (bit for bit) and
-//! representative cocycles are identical for 1, 2 and 4 rayon threads, with
-//! `Z/2` and `Z/3`, dense and sparse stores, on random clouds with many ties
-//! (integer coordinates). One thread takes the serial path; with more, the
-//! parallel reduction (rounds over a window of columns) and the parallel
-//! assembly run (the window is made small so that small inputs have many
-//! rounds; results never depend on it, so setting it process-wide is
-//! harmless to the other tests).
+//! The schedule of the Vietoris-Rips reduction never changes its results
+//! (issue 19): diagrams (bit for bit) and representative cocycles are
+//! identical
+//!
+//! - for 1, 2 and 4 rayon threads, with `Z/2` and `Z/3`, dense and sparse
+//!   stores, on random clouds with many ties (integer coordinates). One
+//!   thread takes the serial path; with more, the parallel reduction
+//!   (rounds over a window of columns) and the parallel assembly run (the
+//!   window is made small so that small inputs have many rounds);
+//! - for any first bound of the windowed heap: the whole coboundary at
+//!   once (Ripser's way), the default, and a bound so tight that almost
+//!   every pivot needs widenings.
+//!
+//! Results never depend on these process-wide settings, so setting them is
+//! harmless to the other tests of this file running meanwhile.
 
 use ndarray::Array2;
 use proptest::prelude::*;
-use tda_persistence::rips::{set_parallel_chunk, Rips, RipsInput, RipsOutput, Storage};
+use tda_persistence::rips::{
+    set_first_window, set_parallel_chunk, Rips, RipsInput, RipsOutput, Storage,
+};
 
 /// Runs `rips` on `points` in a rayon pool of `threads` threads.
 fn run_in(threads: usize, rips: &Rips, points: &Array2<f64>) -> RipsOutput {
@@ -76,6 +85,53 @@ proptest! {
             b = b.threshold(side as f64 * 0.8).storage(Storage::Sparse);
         }
         assert_same_for_any_threads(&b.build().unwrap(), &points);
+    }
+}
+
+/// Asserts that the first bounds `1` (the whole coboundary), the default
+/// and `1e-4` give the same results, on one thread.
+fn assert_same_for_any_first_window(rips: &Rips, points: &Array2<f64>) {
+    let mut runs = Vec::new();
+    for share in [1.0, 0.0, 1e-4] {
+        set_first_window(share); // 0: the default
+        runs.push((share, run_in(1, rips, points)));
+    }
+    set_first_window(0.0);
+    let (_, whole) = &runs[0];
+    for (share, out) in &runs[1..] {
+        assert_eq!(bits(out), bits(whole), "diagrams, first window {share}");
+        assert_eq!(
+            out.cocycles, whole.cocycles,
+            "cocycles, first window {share}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn same_diagrams_and_cocycles_for_any_first_window(
+        n in 12usize..40,
+        dim in 2usize..5,
+        side in 3u64..8,
+        seed in any::<u64>(),
+        coeff in prop::sample::select(vec![2u32, 3]),
+        sparse in any::<bool>(),
+        jitter in any::<bool>(),
+    ) {
+        let mut points = integer_cloud(n, dim, side, seed);
+        if jitter {
+            // Distinct distances as well as the integer clouds' ties.
+            let noise = integer_cloud(n, dim, 1000, seed ^ 1);
+            points = points + noise / 1500.0;
+        }
+        let max_dim = if n <= 24 { 3 } else { 2 };
+        let mut b = Rips::builder().max_dim(max_dim).coeff(coeff).cocycles(true);
+        if sparse {
+            b = b.threshold(side as f64 * 0.8).storage(Storage::Sparse);
+        }
+        assert_same_for_any_first_window(&b.build().unwrap(), &points);
     }
 }
 

@@ -70,26 +70,58 @@ impl<S: Space> Cofaces<'_, S> {
         limit: f64,
         mut f: F,
     ) {
-        self.for_each_cofacet_below(verts, index, diam, lo, limit, |c, _, k| f(c, k));
+        self.cofacets(
+            verts,
+            index,
+            diam,
+            (lo, f64::NEG_INFINITY, limit),
+            |c, _, k| f(c, k),
+        );
     }
 
-    /// [`Self::for_each_cofacet`], also passing to `f` the number of
+    /// [`Self::for_each_cofacet`] from `lo = 0`, only for the cofacets whose
+    /// diameter is also above `floor`, also passing to `f` the number of
     /// vertices of the simplex below `c`: the cofacet's coefficient in the
     /// simplex's coboundary is `(-1)^below` (Ripser's orientation).
     #[inline]
-    pub(crate) fn for_each_cofacet_below<F: FnMut(u32, usize, Key) -> bool>(
+    pub(crate) fn for_each_cofacet_between<F: FnMut(usize, Key) -> bool>(
         &self,
         verts: &[u32],
         index: u64,
         diam: f64,
-        lo: u32,
-        limit: f64,
+        (floor, limit): (f64, f64),
+        mut f: F,
+    ) {
+        // Nothing skipped if the simplex itself is above the floor.
+        let floor = if diam > floor {
+            f64::NEG_INFINITY
+        } else {
+            floor
+        };
+        self.cofacets(verts, index, diam, (0, floor, limit), |_, below, k| {
+            f(below, k)
+        });
+    }
+
+    /// The cofacets `verts + c` (`c >= lo`) of diameter in `(floor, limit]`,
+    /// as `f(c, below, key)`, in decreasing index order, until `f` returns
+    /// `false`; `floor` is `-inf` or at least `diam`.
+    #[inline(always)]
+    fn cofacets<F: FnMut(u32, usize, Key) -> bool>(
+        &self,
+        verts: &[u32],
+        index: u64,
+        diam: f64,
+        (lo, floor, limit): (u32, f64, f64),
         mut f: F,
     ) {
         let k = verts.len();
         let binom = self.binom;
         let (mut a, mut above, mut below) = (0usize, 0u64, index);
         self.space.scan(verts, lo, limit, |c, m| {
+            if m <= floor {
+                return true; // the skipped vertex is caught up at the next call
+            }
             // Vertices above c move up one position in the cofacet.
             while a < k && verts[a] > c {
                 let (v, q) = (verts[a] as usize, k - a);

@@ -97,7 +97,7 @@ use h0::{KRUSKAL_EDGE_BYTES, VERTEX_BYTES};
 pub use input::RipsInput;
 pub use output::{Cocycle, RipsOutput};
 #[doc(hidden)]
-pub use reduction::set_parallel_chunk;
+pub use reduction::{set_first_window, set_parallel_chunk};
 use reduction::{Guard, COLUMN_BYTES, PIVOT_BYTES, RIPS, SIMPLEX_BYTES};
 pub use sparse_input::SparseDistances;
 
