@@ -428,9 +428,9 @@ pub(crate) trait Space: Sync {
 /// of the distances is within the limit (distances are never NaN); a fixed
 /// length, so the comparisons vectorise.
 #[inline(always)]
-fn within_mask<const N: usize>(rows: [&[f64; 16]; N], limit: f64) -> u32 {
+fn within_mask<const N: usize>(rows: [&[f64; BLOCK]; N], limit: f64) -> u32 {
     let mut mask = 0u32;
-    for k in 0..16 {
+    for k in 0..BLOCK {
         let mut within = true;
         for r in &rows {
             within &= r[k] <= limit;
@@ -440,10 +440,28 @@ fn within_mask<const N: usize>(rows: [&[f64; 16]; N], limit: f64) -> u32 {
     mask
 }
 
-/// The full symmetric distance matrix.
+/// Candidates per block of a dense scan.
+const BLOCK: usize = 16;
+
+/// The full symmetric distance matrix, with the minimum of every block of
+/// [`BLOCK`] entries of every row.
+///
+/// **Block minima** (a two-level scan): a scan for the cofacets of a
+/// simplex within a limit skips every block in which some vertex's row has
+/// its minimum above the limit; the minima are compared with the limit
+/// [`BLOCK`] blocks at a time, as the entries are. The scans of short
+/// limits (the apparent-pair tests of short edges, the first windows of the
+/// reduction's heap) find nothing in most blocks, and read only the
+/// minima, a 16th of the matrix.
 pub(crate) struct Dense {
     n: usize,
     d: Vec<f64>,
+    /// Groups of [`BLOCK`] minima per row: `ceil(n / BLOCK)` blocks, the
+    /// last group padded with `+inf`.
+    groups: usize,
+    /// Row `i`'s block `b` (columns `BLOCK * b ..`) has minimum
+    /// `mins[i * groups + b / BLOCK][b % BLOCK]`.
+    mins: Vec<[f64; BLOCK]>,
 }
 
 impl Dense {
@@ -467,10 +485,18 @@ impl Dense {
                 d[j * n + i] = v;
             }),
         }
-        Self { n, d }
+        let groups = n.div_ceil(BLOCK * BLOCK);
+        let mut mins = vec![[f64::INFINITY; BLOCK]; n * groups];
+        for (row, row_mins) in d.chunks_exact(n.max(1)).zip(mins.chunks_exact_mut(groups)) {
+            for (b, block) in row.chunks(BLOCK).enumerate() {
+                row_mins[b / BLOCK][b % BLOCK] = block.iter().fold(f64::INFINITY, |m, &x| m.min(x));
+            }
+        }
+        Self { n, d, groups, mins }
     }
 
-    /// [`Space::scan`] for a simplex of `N` vertices: blocks of 16
+    /// [`Space::scan`] for a simplex of `N` vertices: blocks whose minimum
+    /// in some vertex's row exceeds the limit are skipped; the others'
     /// candidates are compared with the limit in loops without calls (they
     /// vectorise), and `f` runs only for the candidates within it, in
     /// decreasing order, skipping the simplex's own vertices.
@@ -483,36 +509,66 @@ impl Dense {
         mut f: F,
     ) {
         let rows = verts.map(|v| self.row(v));
-        let (lo, mut end) = (lo as usize, self.n);
-        while end > lo {
-            let start = end.saturating_sub(16).max(lo);
-            let mut hits = match rows.map(|r| <&[f64; 16]>::try_from(&r[start..end]).ok()) {
-                blocks if blocks.iter().all(Option::is_some) => {
-                    within_mask(blocks.map(|b| b.unwrap_or(&[0.0; 16])), limit)
-                }
-                _ => (start..end).fold(0u32, |m, k| {
-                    m | u32::from(rows.iter().all(|r| r[k] <= limit)) << (k - start)
-                }),
-            };
-            while hits != 0 {
-                let bit = 31 - hits.leading_zeros();
-                hits &= !(1 << bit);
-                let c = start + bit as usize;
-                if verts.contains(&(c as u32)) {
-                    continue;
-                }
-                let m = rows.iter().fold(0.0f64, |m, r| m.max(r[c]));
-                if !f(c as u32, m) {
+        let mins = verts.map(|v| self.row_mins(v));
+        let lo = lo as usize;
+        for group in (lo / (BLOCK * BLOCK)..self.groups).rev() {
+            let first = group * BLOCK;
+            let mut blocks = within_mask(mins.map(|m| &m[group]), limit);
+            while blocks != 0 {
+                let bit = 31 - blocks.leading_zeros();
+                blocks &= !(1 << bit);
+                let b = first + bit as usize;
+                if !self.scan_block(&verts, rows, (b, lo), limit, &mut f) {
                     return;
                 }
             }
-            end = start;
         }
     }
 
-    /// Bytes the matrix of `n` points takes.
+    /// The candidates of block `b` (from `lo` on) for [`Self::scan_rows`];
+    /// `false` if `f` asked to stop.
+    #[inline(always)]
+    fn scan_block<const N: usize, F: FnMut(u32, f64) -> bool>(
+        &self,
+        verts: &[u32; N],
+        rows: [&[f64]; N],
+        (b, lo): (usize, usize),
+        limit: f64,
+        f: &mut F,
+    ) -> bool {
+        let (start, end) = ((BLOCK * b).max(lo), (BLOCK * b + BLOCK).min(self.n));
+        if start >= end {
+            return true;
+        }
+        let mut hits = match rows.map(|r| <&[f64; BLOCK]>::try_from(&r[start..end]).ok()) {
+            blocks if blocks.iter().all(Option::is_some) => {
+                within_mask(blocks.map(|b| b.unwrap_or(&[0.0; BLOCK])), limit)
+            }
+            _ => (start..end).fold(0u32, |m, k| {
+                m | u32::from(rows.iter().all(|r| r[k] <= limit)) << (k - start)
+            }),
+        };
+        while hits != 0 {
+            let bit = 31 - hits.leading_zeros();
+            hits &= !(1 << bit);
+            let c = start + bit as usize;
+            if verts.contains(&(c as u32)) {
+                continue;
+            }
+            let m = rows.iter().fold(0.0f64, |m, r| m.max(r[c]));
+            if !f(c as u32, m) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Bytes the matrix of `n` points and its block minima take.
     pub(crate) fn bytes(n: usize) -> u64 {
-        (n as u64).saturating_mul(n as u64).saturating_mul(8)
+        let padded = (n as u64).div_ceil((BLOCK * BLOCK) as u64) * BLOCK as u64;
+        (n as u64)
+            .saturating_mul((n as u64).saturating_add(padded))
+            .saturating_mul(8)
     }
 
     /// The matrix as an array view.
@@ -524,6 +580,13 @@ impl Dense {
     fn row(&self, i: u32) -> &[f64] {
         let i = i as usize;
         &self.d[i * self.n..(i + 1) * self.n]
+    }
+
+    /// The block minima of row `i`, in groups of [`BLOCK`].
+    #[inline(always)]
+    fn row_mins(&self, i: u32) -> &[[f64; BLOCK]] {
+        let i = i as usize;
+        &self.mins[i * self.groups..(i + 1) * self.groups]
     }
 }
 
@@ -758,6 +821,104 @@ impl Space for Sparse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// What [`Space::scan`] must call, by brute force: the candidates
+    /// `c >= lo` not in `verts` whose largest distance to `verts` is within
+    /// `limit`, in decreasing order, with that distance.
+    fn brute_scan(d: &[f64], n: usize, verts: &[u32], lo: u32, limit: f64) -> Vec<(u32, f64)> {
+        (lo..n as u32)
+            .rev()
+            .filter(|c| !verts.contains(c))
+            .map(|c| {
+                let m = verts
+                    .iter()
+                    .fold(0.0f64, |m, &v| m.max(d[v as usize * n + c as usize]));
+                (c, m)
+            })
+            .filter(|&(_, m)| m <= limit)
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// The dense store's two-level scan (block minima, then blocks) and
+        /// the sparse store's list intersection call exactly the brute-force
+        /// candidates, for sizes around the block and group boundaries,
+        /// 1 to 6 vertices, any `lo`, limits that keep few or many, and a
+        /// stop after the first few.
+        #[test]
+        fn scans_equal_the_brute_force_scan(
+            n in prop::sample::select(vec![3usize, 15, 16, 17, 255, 256, 257, 300, 530]),
+            k in 1usize..7,
+            seed in any::<u64>(),
+            lo_share in 0.0f64..1.0,
+            limit in prop::sample::select(vec![0.05, 0.2, 0.5, 0.9, 2.0]),
+            stop_after in prop::sample::select(vec![1usize, 3, usize::MAX]),
+        ) {
+            let mut x = seed | 1;
+            let mut next = move || {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x
+            };
+            let mut d = vec![0.0; n * n];
+            for i in 1..n {
+                for j in 0..i {
+                    // Steps of 1/64: many ties with the limits.
+                    let v = (next() % 64) as f64 / 64.0;
+                    d[i * n + j] = v;
+                    d[j * n + i] = v;
+                }
+            }
+            let k = k.min(n);
+            let mut verts: Vec<u32> = Vec::new();
+            while verts.len() < k {
+                let v = (next() % n as u64) as u32;
+                if !verts.contains(&v) {
+                    verts.push(v);
+                }
+            }
+            verts.sort_unstable_by(|a, b| b.cmp(a));
+            let lo = (lo_share * n as f64) as u32;
+            let mut want = brute_scan(&d, n, &verts, lo, limit);
+            want.truncate(stop_after);
+            let m = ndarray::Array2::from_shape_vec((n, n), d).unwrap();
+            let src = Source::Matrix(m.view());
+            let dense = Dense::new(&src);
+            let sparse = Sparse::new(&src, 2.0, n * (n - 1) / 2);
+            for (name, got) in [
+                ("dense", collect_scan(&dense, &verts, lo, limit, stop_after)),
+                ("sparse", collect_scan(&sparse, &verts, lo, limit, stop_after)),
+            ] {
+                prop_assert_eq!(&got, &want, "{}", name);
+            }
+        }
+    }
+
+    fn collect_scan<S: Space>(
+        s: &S,
+        verts: &[u32],
+        lo: u32,
+        limit: f64,
+        stop_after: usize,
+    ) -> Vec<(u32, f64)> {
+        let mut got = Vec::new();
+        s.scan(verts, lo, limit, |c, m| {
+            got.push((c, m));
+            got.len() < stop_after
+        });
+        got
+    }
+
+    #[test]
+    fn dense_bytes_count_the_matrix_and_its_block_minima() {
+        let m = ndarray::Array2::<f64>::zeros((300, 300));
+        let dense = Dense::new(&Source::Matrix(m.view()));
+        let held = (dense.d.len() + dense.mins.len() * BLOCK) * 8;
+        assert_eq!(Dense::bytes(300), held as u64);
+    }
 
     #[test]
     fn lists_from_edges_in_any_order_equal_those_of_a_matrix() {
