@@ -1,8 +1,8 @@
 """Anchor timings: the Python/C++ TDA stack a user would pick instead.
 
 The workplace's shared anchor script, copied so that the benches and docs
-point inside the repository; the only change is the path of the W3b input
-(this repository's data/ripser-benchmark). Run it with a venv holding
+point inside the repository; the changes are the path of the W3b input
+(this repository's data/ripser-benchmark) and the W3c workload (issue 19). Run it with a venv holding
 numpy scipy ripser persim gudhi giotto-ph: python tools/anchors.py
 
 Workloads (same as the project's benches; keep in sync with COMPASS.md):
@@ -10,6 +10,8 @@ Workloads (same as the project's benches; keep in sync with COMPASS.md):
   W2 persistence image 50x50     : the W1 diagrams, sigma 0.25, birth range [-10,10], weight = persistence
   W3 Rips H1 of sliding window   : signal length 1000, window dim 10, tau 1  (991 points in R^10)
   W3b Rips H0..H3 of Ripser's o3_1024 benchmark, threshold 1.8 (data/ripser-benchmark/o3_1024.txt)
+  W3c Rips H0+H1 of 10,000 points on a noisy torus in R^3, threshold 0.45 (benches/data/w3c_torus.npy;
+      giotto-ph with edge collapse on 1 and 2 threads, best of 3; peak memory: tools/anchors_w3c.py)
   W5 landscapes / Betti curves   : the W1 diagrams, 5 landscapes x 100 samples; Betti curve 100 samples
 Prints one JSON object: seconds per item for each tool.
 """
@@ -113,4 +115,10 @@ if os.path.exists(o3):
     out["W3b_giottoph_o3_1024_h3_1thread_s"] = t
     t, _ = timeit(lambda: ripser_parallel(Q, maxdim=3, thresh=1.8, n_threads=2))
     out["W3b_giottoph_o3_1024_h3_2threads_s"] = t
+torus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "benches", "data", "w3c_torus.npy")
+if os.path.exists(torus):
+    T = np.load(torus)
+    for threads in (1, 2):
+        t = min(timeit(lambda: ripser_parallel(T, maxdim=1, thresh=0.45, collapse_edges=True, n_threads=threads))[0] for _ in range(3))
+        out[f"W3c_giottoph_torus_h1_collapse_{threads}thread{'s' if threads > 1 else ''}_s"] = t
 print(json.dumps(out, indent=1))
