@@ -199,7 +199,7 @@ add("coeff5_clouds", [circle(n) for n in (16, 12)], coeff=5)
 # Edge collapse (same diagrams).
 add("collapse_edges", [circle(n) for n in (20, 14)], collapse_edges=True)
 # Tiny clouds: fewer points than dimensions; clouds of different widths.
-add("tiny", [rng.random((1, 2)), rng.random((2, 2)), rng.random((3, 2)), rng.random((6, 2))], homology_dimensions=(0, 1, 2))
+add("tiny", [rng.random((n, 2)) for n in (1, 2, 3, 6)], homology_dimensions=(0, 1, 2))
 add("mixed_widths", [rng.random((8, 2)), rng.random((10, 3)), rng.random((7, 4))])
 
 
@@ -231,7 +231,14 @@ def sparse_graph(n, density=0.5, lower=0.3, births=False):
 
 
 add("sparse", [sparse_graph(n) for n in (10, 12)], kind="sparse", metric="precomputed")
-add("sparse_births_threshold", [sparse_graph(n, births=True) for n in (11, 9)], kind="sparse", metric="precomputed", max_edge_length=0.5, reduced_homology=False)
+add(
+    "sparse_births_threshold",
+    [sparse_graph(n, births=True) for n in (11, 9)],
+    kind="sparse",
+    metric="precomputed",
+    max_edge_length=0.5,
+    reduced_homology=False,
+)
 
 # Vertex births and a low threshold: several components, whose essential
 # bars come in giotto-ph's union-find root order (the last one is dropped).
