@@ -23,6 +23,10 @@ work in ``Pipeline``, ``clone``, ``GridSearchCV`` and ``cross_val_score``
   needs no ``fit``.
 * :class:`EmphBarcodes`: the same for EMPH barcodes (the first ``k``
   Fourier modes of each series read along a ray).
+* :class:`VietorisRipsPersistence`: giotto-tda's transformer of the same
+  name (a drop-in: change only the import): point clouds or distance
+  matrices to one 3-D array of ``(birth, death, dimension)`` triples,
+  padded per dimension as giotto-tda pads them.
 * :class:`PersistenceImage`, :class:`Landscape`, :class:`BettiCurve`,
   :class:`Silhouette`: a
   list of diagrams to one float32 feature matrix ``(n_samples,
@@ -43,22 +47,36 @@ results never depend on it.
 """
 
 import inspect
+import math
+import numbers
+import warnings
 
 import numpy as np
 
 from . import (
+    _core,
     betti_curves,
     emph_barcodes,
     emph_modes,
     landscapes,
     persistence_images,
+    rips_batch,
     silhouettes,
     sublevel_h0,
     superlevel_h0,
 )
 from ._arrays import as_diagrams, as_float64, as_tuple
 
-__all__ = ["SublevelH0", "EmphBarcodes", "PersistenceImage", "Landscape", "BettiCurve", "Silhouette", "NotFittedError"]
+__all__ = [
+    "SublevelH0",
+    "EmphBarcodes",
+    "VietorisRipsPersistence",
+    "PersistenceImage",
+    "Landscape",
+    "BettiCurve",
+    "Silhouette",
+    "NotFittedError",
+]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -233,6 +251,498 @@ class EmphBarcodes(_Transformer):
         X = as_float64(X, "X", 2)
         radii = emph_modes(X, self.k, n_jobs=self.n_jobs)
         return emph_barcodes(radii, self.dim, self.direction, self.endpoint, n_jobs=self.n_jobs)
+
+
+# --- Vietoris-Rips persistence, giotto-tda's transformer ---------------------
+
+_RIPS_METRICS = ("euclidean", "l2", "manhattan", "cityblock", "l1", "chebyshev")
+
+
+def _dimensionality_warning(msg):
+    """giotto-tda's warning for square point clouds (scikit-learn's
+    ``DataDimensionalityWarning`` when it is installed)."""
+    try:
+        from sklearn.exceptions import DataDimensionalityWarning as category
+    except ImportError:  # pragma: no cover - scikit-learn is a test dependency
+        category = UserWarning
+    warnings.warn(msg, category, stacklevel=4)
+
+
+def _is_sparse(x):
+    try:
+        from scipy import sparse
+    except ImportError:
+        return False
+    return sparse.issparse(x)
+
+
+def _check_sample(x, name, precomputed):
+    """One point cloud (or dense distance matrix) as a float64 2-D array,
+    checked as giotto-tda checks it: at least one point and one coordinate,
+    all finite (a distance matrix: square, no NaN, infinity allowed)."""
+    x = as_float64(x, name, 2)
+    if x.shape[0] == 0 or x.shape[1] == 0:
+        raise ValueError(f"{name}: expected at least one point and one coordinate, got shape {x.shape}")
+    if precomputed:
+        if x.shape[0] != x.shape[1]:
+            raise ValueError(f"{name}: a distance matrix must be square, got shape {x.shape}")
+        if np.isnan(x).any():
+            raise ValueError(f"{name}: the distance matrix contains NaN")
+    elif not np.isfinite(x).all():
+        raise ValueError(f"{name}: the point cloud contains NaN or infinity")
+    return x
+
+
+def _point_clouds(X, precomputed):
+    """The samples of ``X`` (a 3-D array, or a sequence of 2-D arrays, and of
+    scipy.sparse matrices for distance matrices), each checked."""
+    if hasattr(X, "shape") and hasattr(X, "ndim") and not _is_sparse(X):
+        if X.ndim != 3:
+            raise ValueError(
+                "X: expected a 3-D array or a list of 2-D arrays (or of sparse matrices), "
+                f"got a {X.ndim}-D array; a single point cloud or distance matrix x is X = x[None, :, :]"
+            )
+        if X.shape[0] == 0:
+            raise ValueError("X: no samples")
+        if precomputed and X.shape[1] != X.shape[2]:
+            raise ValueError(f"X: distance matrices must be square, got shape {X.shape}")
+        if not precomputed and X.shape[1] == X.shape[2]:
+            _dimensionality_warning(
+                "Input array X has X.shape[1] == X.shape[2]: distance matrices? They are treated "
+                "as point clouds unless metric='precomputed'."
+            )
+        return [_check_sample(x, f"X[{i}]", precomputed) for i, x in enumerate(X)]
+    if _is_sparse(X):
+        raise ValueError("X: a single sparse matrix; expected a list of them (X = [x])")
+    try:
+        items = list(X)
+    except TypeError:
+        raise TypeError(f"X: expected a 3-D array or a list of 2-D arrays, got {type(X).__name__}") from None
+    if not items:
+        raise ValueError("X: no samples")
+    samples = []
+    for i, x in enumerate(items):
+        if _is_sparse(x):
+            if not precomputed:
+                raise ValueError(
+                    f"X[{i}]: a sparse point cloud is not supported (sparse matrices are read as "
+                    "distance matrices, with metric='precomputed')"
+                )
+            if x.shape[0] != x.shape[1]:
+                raise ValueError(f"X[{i}]: a distance matrix must be square, got shape {x.shape}")
+            if x.shape[0] == 0:
+                raise ValueError(f"X[{i}]: expected at least one point, got shape {x.shape}")
+            if np.isnan(np.asarray(x.data, dtype=np.float64)).any():
+                raise ValueError(f"X[{i}]: the distance matrix contains NaN")
+            samples.append(x)
+        else:
+            samples.append(_check_sample(x, f"X[{i}]", precomputed))
+    if not precomputed and all(x.shape[0] == x.shape[1] for x in samples):
+        _dimensionality_warning(
+            "All arrays are square: distance matrices? They are treated as point clouds "
+            "unless metric='precomputed'."
+        )
+    return samples
+
+
+def _upper_triplets(x, thresh):
+    """The edges and vertex births giotto-ph reads from a distance matrix:
+    ``(births, i, j, value)`` with ``i < j``, from the upper triangle of a
+    dense matrix, or from a sparse one (an entry below the diagonal counts
+    only when its transpose is not stored). Infinite entries are absent
+    edges; a vertex without a diagonal entry is born at 0, and so, in a
+    dense matrix with a finite ``thresh``, is a vertex whose diagonal entry
+    exceeds it (giotto-ph keeps only the entries within the threshold
+    there)."""
+    n = x.shape[0]
+    if _is_sparse(x):
+        coo = x.tocoo()
+        r = np.asarray(coo.row, dtype=np.int64)
+        c = np.asarray(coo.col, dtype=np.int64)
+        v = np.asarray(coo.data, dtype=np.float64)
+        upper = r <= c
+        lower = ~upper
+        if lower.any():
+            have = set(zip(r[upper].tolist(), c[upper].tolist()))
+            add = np.array([(cc, rr) not in have for rr, cc in zip(r[lower].tolist(), c[lower].tolist())], dtype=bool)
+            lr, lc, lv = r[lower][add], c[lower][add], v[lower][add]
+            r, c, v = np.r_[r[upper], lc], np.r_[c[upper], lr], np.r_[v[upper], lv]
+        births = np.zeros(n)
+        diag = r == c
+        births[r[diag]] = v[diag]
+        off = ~diag & np.isfinite(v)
+        return births, r[off], c[off], v[off]
+    i, j = np.triu_indices(n, 1)
+    v = x[i, j]
+    finite = np.isfinite(v)
+    births = np.diagonal(x).copy()
+    if math.isfinite(thresh):
+        births[births > thresh] = 0.0
+    return births, i[finite], j[finite], v[finite]
+
+
+def _gph_h0(births, i, j, v, thresh):
+    """H0 in giotto-ph's order: Kruskal over the edges within ``thresh``
+    sorted by length, ties by decreasing (colexicographic) edge index, each
+    merge giving ``(younger birth, length)`` if it has positive length; then
+    one essential bar per remaining union-find root, by root index. The
+    roots follow giotto-ph's union by rank, so the bar that
+    ``reduced_homology`` drops is the one giotto-tda drops. Used when vertex
+    births are not all zero (otherwise sorting the engine's bars gives the
+    same array)."""
+    n = len(births)
+    keep = v <= thresh
+    i, j, v = i[keep], j[keep], v[keep]
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    index = hi * (hi - 1) // 2 + lo
+    order = np.lexsort((-index, v))
+    parent = list(range(n))
+    rank = [0] * n
+    birth = [float(b) for b in births]
+
+    def find(a):
+        root = a
+        while parent[root] != root:
+            root = parent[root]
+        while parent[a] != root:
+            parent[a], a = root, parent[a]
+        return root
+
+    rows = []
+    for k in order.tolist():
+        x, y = find(int(lo[k])), find(int(hi[k]))
+        if x == y:
+            continue
+        dying = max(birth[x], birth[y])
+        if rank[x] < rank[y]:
+            parent[x] = y
+            birth[y] = min(birth[x], birth[y])
+        else:
+            parent[y] = x
+            birth[x] = min(birth[x], birth[y])
+            if rank[x] == rank[y]:
+                rank[x] += 1
+        if v[k] > dying:
+            rows.append((dying, float(v[k])))
+    rows += [(birth[a], math.inf) for a in range(n) if find(a) == a]
+    return np.array(rows, dtype=np.float64).reshape(-1, 2)
+
+
+def _gph_order(dgm, dim):
+    """A diagram's rows in giotto-ph's order: in H0 (all births 0), by
+    death, essential bars last; above, finite pairs by decreasing
+    ``(birth, death)``, then essential bars by decreasing birth."""
+    if len(dgm) == 0:
+        return dgm
+    finite = np.isfinite(dgm[:, 1])
+    fin, ess = dgm[finite], dgm[~finite]
+    if dim == 0:
+        fin = fin[np.argsort(fin[:, 1], kind="stable")]
+        ess = ess[np.argsort(ess[:, 0], kind="stable")]
+    else:
+        fin = fin[np.lexsort((-fin[:, 1], -fin[:, 0]))]
+        ess = ess[np.argsort(-ess[:, 0], kind="stable")]
+    return np.concatenate([fin, ess])
+
+
+class VietorisRipsPersistence(_Transformer):
+    """Vietoris-Rips persistence diagrams of point clouds or distance
+    matrices: a drop-in for giotto-tda 0.6's
+    ``gtda.homology.VietorisRipsPersistence`` (change only the import).
+
+    ``transform(X)`` returns one float64 array ``(n_samples, n_features,
+    3)`` of ``(birth, death, q)`` triples, as giotto-tda does: for each
+    dimension ``q`` of ``homology_dimensions`` (sorted), a block of ``n_q``
+    rows, ``n_q`` the most bars any sample has in dimension ``q`` (at least
+    1); a sample with fewer bars is padded with ``(m, m, q)``, ``m`` the
+    smallest birth of a dimension-``q`` bar over all samples (0 if there is
+    none). Before padding, as giotto-tda: with ``reduced_homology`` the last
+    H0 bar (an essential one) is dropped; infinite deaths become
+    ``infinity_values_``; then bars with ``birth >= death`` are dropped.
+
+    Parameters (giotto-tda's, same defaults):
+
+    * ``metric``: ``"euclidean"`` (or ``"l2"``), ``"manhattan"`` (or
+      ``"cityblock"``, ``"l1"``), ``"chebyshev"``, or ``"precomputed"``:
+      ``X`` then holds distance matrices (dense: only the upper triangle
+      and the diagonal are read, the diagonal holding vertex births,
+      infinite entries are absent edges; scipy.sparse: stored entries are
+      the edges, an entry below the diagonal counting only when its
+      transpose is not stored, unstored pairs absent, a stored diagonal
+      entry is a vertex birth; as in giotto-ph, a dense matrix's vertex
+      birth above a finite ``max_edge_length`` counts as 0). Other metrics (scipy's and scikit-learn's
+      other names, callables) raise ``ValueError``: compute the distance
+      matrices and pass ``metric="precomputed"``.
+    * ``metric_params``: must be empty (none of the metrics above takes
+      parameters) unless ``metric="precomputed"``, where it is ignored, as
+      giotto-tda ignores it.
+    * ``homology_dimensions``: a list or tuple of non-negative ints, in any
+      order (computed up to the largest).
+    * ``collapse_edges``: accepted and ignored: edge collapse (giotto-ph's
+      speed-up) leaves the diagrams unchanged, and this engine computes
+      them directly.
+    * ``coeff``: a prime, the field Z/``coeff``.
+    * ``max_edge_length``: the filtration's threshold (``inf``: the whole
+      filtration); edges longer than it are never added.
+    * ``infinity_values``: the death given to bars still alive at
+      ``max_edge_length``; ``None``: ``max_edge_length``.
+    * ``reduced_homology``: drop one essential H0 bar per sample.
+    * ``n_jobs``: threads of the native batch call (giotto-tda: joblib
+      processes); ``None`` or ``-1``: all cores. Results never depend on
+      it.
+
+    ``X``: a 3-D array ``(n_samples, n_points, n_coordinates)`` (or
+    ``(n_samples, n, n)`` distance matrices), or a list of 2-D arrays of
+    any sizes (point clouds may have different numbers of coordinates), or
+    with ``metric="precomputed"`` of scipy.sparse matrices. Square point
+    clouds raise scikit-learn's ``DataDimensionalityWarning`` as in
+    giotto-tda.
+
+    Learned by ``fit`` (which only checks the parameters and ``X``, as
+    giotto-tda's does): ``infinity_values_``; ``_homology_dimensions``
+    (giotto-tda's attribute: the sorted list) and ``homology_dimensions_``
+    (the same as a tuple, an addition).
+
+    Differences from giotto-tda, all deliberate:
+
+    * values are exact float64 distances; giotto-ph rounds every distance
+      to float32, so its values are the float32 roundings of these (equal
+      when the distances are float32 numbers, e.g. integers), and bars
+      whose ends tie only in float32 can differ; infinite deaths become
+      exactly ``infinity_values_`` (giotto-tda writes it into float32
+      diagrams: ``float32(infinity_values_)``);
+    * rows within a dimension come in giotto-ph's order (H0 by death,
+      essential bars last; higher dimensions by decreasing ``(birth,
+      death)``, essential bars last by decreasing birth), so arrays are
+      equal row for row up to that rounding;
+    * bad parameters raise at ``fit`` (giotto-ph checks ``coeff`` only in
+      ``transform``); every error names the parameter or the sample;
+    * a sparse matrix holding the same entry twice, or a negative
+      distance, raises ``ValueError``.
+    """
+
+    _input_2d_array = False
+
+    def __init__(
+        self,
+        metric="euclidean",
+        metric_params={},  # noqa: B006 - giotto-tda's default, never mutated
+        homology_dimensions=(0, 1),
+        collapse_edges=False,
+        coeff=2,
+        max_edge_length=np.inf,
+        infinity_values=None,
+        reduced_homology=True,
+        n_jobs=None,
+    ):
+        self.metric = metric
+        self.metric_params = metric_params
+        self.homology_dimensions = homology_dimensions
+        self.collapse_edges = collapse_edges
+        self.coeff = coeff
+        self.max_edge_length = max_edge_length
+        self.infinity_values = infinity_values
+        self.reduced_homology = reduced_homology
+        self.n_jobs = n_jobs
+
+    def _check_params(self):
+        """The validated parameters as a dict (``ValueError`` naming a bad
+        value, ``TypeError`` a bad type)."""
+        metric = self.metric
+        if callable(metric):
+            raise ValueError(
+                "metric: a callable is not supported; compute the distance matrices and use "
+                "metric='precomputed'"
+            )
+        if not isinstance(metric, str):
+            raise TypeError(f"metric: expected a string, got {metric!r}")
+        if metric != "precomputed" and metric not in _RIPS_METRICS:
+            raise ValueError(
+                f"metric: {metric!r} is not supported (supported: {', '.join(_RIPS_METRICS)}, "
+                "precomputed); compute the distance matrices and use metric='precomputed'"
+            )
+        if not isinstance(self.metric_params, dict):
+            raise TypeError(f"metric_params: expected a dict, got {self.metric_params!r}")
+        if self.metric_params and metric != "precomputed":
+            raise ValueError(
+                f"metric_params: metric {metric!r} takes no parameters, got {self.metric_params!r}"
+            )
+        dims = self.homology_dimensions
+        if not isinstance(dims, (list, tuple)):
+            raise TypeError(f"homology_dimensions: expected a list or tuple of ints, got {dims!r}")
+        if len(dims) == 0:
+            raise ValueError("homology_dimensions: expected at least one dimension, got an empty sequence")
+        for k, q in enumerate(dims):
+            if isinstance(q, (bool, np.bool_)) or not isinstance(q, numbers.Integral):
+                raise TypeError(f"homology_dimensions[{k}]: expected an int, got {q!r}")
+            if q < 0:
+                raise ValueError(f"homology_dimensions[{k}]: expected a non-negative int, got {q!r}")
+        for name in ("collapse_edges", "reduced_homology"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"{name}: expected True or False, got {getattr(self, name)!r}")
+        coeff = self.coeff
+        if isinstance(coeff, (bool, np.bool_)) or not isinstance(coeff, numbers.Integral):
+            raise TypeError(f"coeff: expected a prime int, got {coeff!r}")
+        coeff = int(coeff)
+        if coeff > 2**31 - 1:
+            raise ValueError(f"coeff: expected a prime below 2**31, got {coeff}")
+        if coeff < 2 or any(coeff % p == 0 for p in range(2, math.isqrt(coeff) + 1)):
+            raise ValueError(f"coeff: expected a prime, got {coeff}")
+        thresh = self.max_edge_length
+        if isinstance(thresh, (bool, np.bool_)) or not isinstance(thresh, numbers.Real):
+            raise TypeError(f"max_edge_length: expected a number, got {thresh!r}")
+        thresh = float(thresh)
+        if math.isnan(thresh) or thresh < 0:
+            raise ValueError(f"max_edge_length: expected a non-negative number, got {thresh}")
+        inf_values = self.infinity_values
+        if inf_values is not None:
+            if isinstance(inf_values, (bool, np.bool_)) or not isinstance(inf_values, numbers.Real):
+                raise TypeError(f"infinity_values: expected a number or None, got {inf_values!r}")
+            if math.isnan(inf_values):
+                raise ValueError("infinity_values: expected a number, got nan")
+        n_jobs = self.n_jobs
+        if n_jobs is not None:
+            if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral):
+                raise TypeError(f"n_jobs: expected an int or None, got {n_jobs!r}")
+            if not (n_jobs == -1 or 1 <= n_jobs <= 1024):
+                raise ValueError(f"n_jobs: must be from 1 to 1024, or -1 or None for all cores, got {n_jobs}")
+            n_jobs = int(n_jobs)
+        return {
+            "metric": metric,
+            "dims": sorted(int(q) for q in dims),
+            "coeff": coeff,
+            "thresh": thresh,
+            "reduced": bool(self.reduced_homology),
+            "n_jobs": n_jobs,
+        }
+
+    def fit(self, X, y=None):
+        """Checks the parameters and ``X``, then stores
+        ``infinity_values_`` (``max_edge_length`` where
+        ``infinity_values`` is ``None``) and the sorted homology dimensions;
+        returns ``self``. Computes nothing, as giotto-tda's ``fit``."""
+        for name in ("infinity_values_", "_params"):
+            if hasattr(self, name):
+                delattr(self, name)  # not fitted until this fit succeeds
+        params = self._check_params()
+        precomputed = params["metric"] == "precomputed"
+        _point_clouds(X, precomputed)
+        self._params = params
+        self._is_precomputed = precomputed
+        self._homology_dimensions = list(params["dims"])
+        self._max_homology_dimension = params["dims"][-1]
+        self.homology_dimensions_ = tuple(params["dims"])
+        self.infinity_values_ = self.max_edge_length if self.infinity_values is None else self.infinity_values
+        return self
+
+    def __sklearn_is_fitted__(self):
+        """Whether ``fit`` has run (scikit-learn's ``check_is_fitted``)."""
+        return hasattr(self, "infinity_values_") and hasattr(self, "_params")
+
+    def __sklearn_tags__(self):
+        """scikit-learn (>= 1.6) estimator tags: a transformer of 3-D
+        arrays (or lists of 2-D arrays), no target, float64 output."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        return tags
+
+    def transform(self, X, y=None):
+        """The diagrams of each sample of ``X``: a float64 array
+        ``(n_samples, n_features, 3)`` of ``(birth, death, dimension)``
+        triples, padded as the class docstring says. Uses the parameters
+        checked by the last ``fit``."""
+        self._check_fitted()
+        p = self._params
+        samples = _point_clouds(X, self._is_precomputed)
+        diagrams = self._diagrams(samples, p)
+        return _pad_triples(diagrams, p["dims"], self.infinity_values_, p["reduced"])
+
+    def _diagrams(self, samples, p):
+        """``[H0, ..., H_maxdim]`` of each sample, rows in giotto-ph's
+        order. Samples go to the native batch call in groups sharing the
+        computed dimension (and the number of coordinates)."""
+        maxdim, thresh, coeff, n_jobs = p["dims"][-1], p["thresh"], p["coeff"], p["n_jobs"]
+        out = [None] * len(samples)
+        groups = {}
+        sparse = []
+        for k, x in enumerate(samples):
+            n = x.shape[0]
+            top = min(maxdim, n - 1)
+            if self._is_precomputed:
+                if _is_sparse(x) or not (np.isfinite(x).all() and not np.diagonal(x).any()):
+                    sparse.append((k, top))
+                    continue
+                key = (top, "dm")
+                # Only the upper triangle counts, as in giotto-ph.
+                x = np.triu(x, 1)
+                x = x + x.T
+            else:
+                key = (top, x.shape[1])
+            groups.setdefault(key, []).append((k, x))
+        for (top, kind), members in groups.items():
+            res = rips_batch(
+                [x for _, x in members],
+                maxdim=top,
+                thresh=thresh,
+                metric="euclidean" if kind == "dm" else p["metric"],
+                distance_matrix=kind == "dm",
+                coeff=coeff,
+                n_jobs=n_jobs,
+            )
+            for (k, _), dgms in zip(members, res):
+                out[k] = [_gph_order(d, q) for q, d in enumerate(dgms)]
+        for k, top in sparse:
+            births, i, j, v = _upper_triplets(samples[k], thresh)
+            n = samples[k].shape[0]
+            diag = np.arange(n, dtype=np.int64)
+            dgms = _core.rips_sparse(
+                n,
+                np.r_[diag, i].astype(np.int64),
+                np.r_[diag, j].astype(np.int64),
+                np.r_[births, v].astype(np.float64),
+                top,
+                thresh,
+                coeff,
+                False,
+                n_jobs,
+            )[0]
+            dgms = [_gph_order(d, q) for q, d in enumerate(dgms)]
+            if births.any():
+                dgms[0] = _gph_h0(births, i, j, v, thresh)
+            out[k] = dgms
+        for dgms in out:
+            dgms += [np.empty((0, 2)) for _ in range(maxdim + 1 - len(dgms))]
+        return out
+
+
+def _pad_triples(diagrams, dims, infinity_values, reduced):
+    """giotto-tda's layout of the diagrams: one block per entry of the
+    sorted ``dims``, each ``max(1, most bars of a sample)`` rows, the
+    padding triples ``(m, m, q)`` after a sample's bars, ``m`` the smallest
+    birth of the block over all samples (0 if the block has no bar)."""
+    blocks = []
+    for q in dims:
+        subs = []
+        for dgms in diagrams:
+            d = dgms[q]
+            if q == 0 and reduced:
+                d = d[:-1]
+            d = np.where(np.isposinf(d), float(infinity_values), d)
+            subs.append(d[d[:, 0] < d[:, 1]])
+        blocks.append(subs)
+    widths = [max([1] + [len(d) for d in subs]) for subs in blocks]
+    Xt = np.empty((len(diagrams), sum(widths), 3), dtype=np.float64)
+    start = 0
+    for q, subs, width in zip(dims, blocks, widths):
+        nonempty = [d[:, 0].min() for d in subs if len(d)]
+        pad = min(nonempty) if nonempty else 0.0
+        Xt[:, start : start + width, 2] = q
+        for s, d in enumerate(subs):
+            Xt[s, start : start + len(d), :2] = d
+            Xt[s, start + len(d) : start + width, :2] = pad
+        start += width
+    return Xt
 
 
 def _finite_pairs(diagrams):
