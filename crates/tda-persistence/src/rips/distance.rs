@@ -740,6 +740,30 @@ impl Sparse {
             .saturating_add(16 * (n as u64 + 1))
     }
 
+    /// [`Space::scan`] for an edge `(a, b)`: the two lists merged with
+    /// branch-free steps (the common case: every scan of dimension 1).
+    #[inline(always)]
+    fn scan_edge<F: FnMut(u32, f64) -> bool>(&self, a: u32, b: u32, lo: u32, limit: f64, mut f: F) {
+        let ((an, ad), (bn, bd)) = (self.list(a), self.list(b));
+        // Only the entries >= lo (lists decrease).
+        let (an, bn) = (
+            &an[..an.partition_point(|&c| c >= lo)],
+            &bn[..bn.partition_point(|&c| c >= lo)],
+        );
+        let (mut x, mut y) = (0, 0);
+        while x < an.len() && y < bn.len() {
+            let (ca, cb) = (an[x], bn[y]);
+            if ca == cb {
+                let m = ad[x].max(bd[y]);
+                if m <= limit && !f(ca, m) {
+                    return;
+                }
+            }
+            x += usize::from(ca >= cb);
+            y += usize::from(cb >= ca);
+        }
+    }
+
     #[inline(always)]
     fn list(&self, v: u32) -> (&[u32], &[f64]) {
         let (s, e) = (self.offsets[v as usize], self.offsets[v as usize + 1]);
@@ -762,6 +786,9 @@ impl Space for Sparse {
     }
 
     fn scan<F: FnMut(u32, f64) -> bool>(&self, verts: &[u32], lo: u32, limit: f64, mut f: F) {
+        if let [a, b] = *verts {
+            return self.scan_edge(a, b, lo, limit, f);
+        }
         // Drive with the shortest list, look the candidates up in the others
         // with one monotone cursor each (all lists decrease).
         let Some(&driver) = verts.iter().min_by_key(|&&v| self.list(v).0.len()) else {
