@@ -48,10 +48,15 @@ impl Binomial {
 
     /// Writes the `k + 1` vertices of the `k`-simplex `index` into `out`, in
     /// decreasing order (`n` = number of points).
+    ///
+    /// Each vertex is the largest `v` below the previous one with
+    /// `C(v, pos) <= index`: a binary search for `pos >= 3`; for the last
+    /// two vertices, closed forms (`C(v, 1) = v`, and the root of
+    /// `C(v, 2) = v (v - 1) / 2` corrected by the table).
     pub(crate) fn vertices(&self, mut index: u64, k: usize, n: usize, out: &mut Vec<u32>) {
         out.clear();
         let mut hi = n; // every remaining vertex is < hi
-        for pos in (1..=k + 1).rev() {
+        for pos in (3..=k + 1).rev() {
             // Largest v < hi with C(v, pos) <= index (C(., pos) is non-decreasing in v).
             let row = &self.rows[pos][..hi];
             let v = row.partition_point(|&c| c <= index) - 1;
@@ -59,6 +64,29 @@ impl Binomial {
             index -= row[v];
             hi = v;
         }
+        if k >= 1 {
+            let v = self.largest_pair_vertex(index, hi);
+            out.push(v as u32);
+            index -= self.rows[2][v];
+        }
+        out.push(index as u32);
+    }
+
+    /// The largest `v < hi` with `C(v, 2) <= index` (one exists: `index` is
+    /// the index of an edge below `hi`).
+    #[inline(always)]
+    fn largest_pair_vertex(&self, index: u64, hi: usize) -> usize {
+        let row = &self.rows[2];
+        // v = floor((1 + sqrt(1 + 8 index)) / 2), exact up to rounding.
+        let root = ((1.0 + (1.0 + 8.0 * index as f64).sqrt()) / 2.0) as usize;
+        let mut v = root.min(hi.saturating_sub(1)).max(1);
+        while row[v] > index {
+            v -= 1;
+        }
+        while v + 1 < hi && row[v + 1] <= index {
+            v += 1;
+        }
+        v
     }
 }
 
@@ -84,6 +112,37 @@ mod tests {
                     assert!(p < v);
                 }
                 prev = Some(v.clone());
+            }
+        }
+    }
+
+    #[test]
+    fn vertices_round_trip_on_many_points_and_the_largest_indices() {
+        // Indices up to C(n, 3) near 2^64 (n = 4.8 million: the roots of
+        // C(v, 2) are far beyond f64's exact integers).
+        for (n, k) in [
+            (3000usize, 1usize),
+            (3000, 2),
+            (3000, 3),
+            (4_800_000, 1),
+            (4_800_000, 2),
+        ] {
+            let b = Binomial::new(n, k + 1).unwrap();
+            let count = b.get(n, k + 1);
+            let mut x = 0x9E37_79B9_7F4A_7C15u64;
+            let mut v = Vec::new();
+            let picks = (0..2000u64).map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x % count
+            });
+            for idx in picks.chain([0, 1, count - 1, count / 2]) {
+                b.vertices(idx, k, n, &mut v);
+                assert_eq!(v.len(), k + 1);
+                assert!(v.windows(2).all(|w| w[0] > w[1]), "{v:?}");
+                assert!((v[0] as usize) < n);
+                assert_eq!(b.index(&v), idx, "n {n}, k {k}");
             }
         }
     }
