@@ -476,7 +476,14 @@ impl Rips {
         let (_, guard) = engine.plan(n, edges, false, 0)?;
         let list = (edges as u64).saturating_mul(16);
         self.sparse_build(n, edges, list, false)?;
-        let store = Sparse::from_edges(n, &s.edges_within(t));
+        let within = s.edges_within(t);
+        // No simplex is longer than the longest edge: the engine's threshold
+        // (the limit of its scans and of the reduction's heap windows,
+        // which an infinite one would switch off) need not be larger.
+        let longest = within.iter().fold(f64::NEG_INFINITY, |m, e| m.max(e.2));
+        let t = if within.is_empty() { t } else { t.min(longest) };
+        let store = Sparse::from_edges(n, &within);
+        drop(within);
         let mut out = self.persistence(&store, &binom, (t, edges), &guard, None)?;
         if s.has_births() {
             guard.check((edges as u64).saturating_mul(KRUSKAL_EDGE_BYTES))?;
