@@ -17,6 +17,9 @@
 //! patterns of diameters order like the values (see `filtration_key`).
 
 use ndarray::ArrayView2;
+use rayon::prelude::*;
+
+use super::reduction::use_threads;
 
 /// The distance between two points of a cloud.
 ///
@@ -462,6 +465,8 @@ pub(crate) struct Dense {
     /// Row `i`'s block `b` (columns `BLOCK * b ..`) has minimum
     /// `mins[i * groups + b / BLOCK][b % BLOCK]`.
     mins: Vec<[f64; BLOCK]>,
+    /// The enclosing radius `min_i max_j d(i, j)`, from the same pass.
+    radius: f64,
 }
 
 impl Dense {
@@ -487,12 +492,58 @@ impl Dense {
         }
         let groups = n.div_ceil(BLOCK * BLOCK);
         let mut mins = vec![[f64::INFINITY; BLOCK]; n * groups];
-        for (row, row_mins) in d.chunks_exact(n.max(1)).zip(mins.chunks_exact_mut(groups)) {
+        // Each row's block minima and maximum (rows in parallel if threads
+        // are used; the radius is a minimum, the same in any order).
+        let row_pass = |(row, row_mins): (&[f64], &mut [[f64; BLOCK]])| {
+            let mut most = 0.0f64;
             for (b, block) in row.chunks(BLOCK).enumerate() {
-                row_mins[b / BLOCK][b % BLOCK] = block.iter().fold(f64::INFINITY, |m, &x| m.min(x));
+                let (lo, hi) = block.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &x| {
+                    (if x < lo { x } else { lo }, if x > hi { x } else { hi })
+                });
+                row_mins[b / BLOCK][b % BLOCK] = lo;
+                most = most.max(hi);
             }
+            most
+        };
+        let radius = if n <= 1 {
+            0.0
+        } else if use_threads() {
+            d.par_chunks_exact(n)
+                .zip(mins.par_chunks_exact_mut(groups))
+                .map(row_pass)
+                .reduce(|| f64::INFINITY, f64::min)
+        } else {
+            d.chunks_exact(n)
+                .zip(mins.chunks_exact_mut(groups))
+                .map(row_pass)
+                .fold(f64::INFINITY, f64::min)
+        };
+        Self {
+            n,
+            d,
+            groups,
+            mins,
+            radius,
         }
-        Self { n, d, groups, mins }
+    }
+
+    /// The enclosing radius `min_i max_j d(i, j)` (0 for at most one point).
+    pub(crate) fn enclosing_radius(&self) -> f64 {
+        self.radius
+    }
+
+    /// The number of pairs `i > j` with `d(i, j) <= t` (rows in parallel
+    /// if threads are used).
+    pub(crate) fn edges_within(&self, t: f64) -> usize {
+        let count = |i: usize| {
+            let row = &self.d[i * self.n..i * self.n + i];
+            row.iter().map(|&x| usize::from(x <= t)).sum::<usize>()
+        };
+        if use_threads() {
+            (1..self.n).into_par_iter().map(count).sum()
+        } else {
+            (1..self.n).map(count).sum()
+        }
     }
 
     /// [`Space::scan`] for a simplex of `N` vertices: blocks whose minimum
@@ -914,6 +965,10 @@ mod tests {
             let m = ndarray::Array2::from_shape_vec((n, n), d).unwrap();
             let src = Source::Matrix(m.view());
             let dense = Dense::new(&src);
+            // The radius and edge count of the block-minima pass, as the
+            // source's pair loops give them.
+            prop_assert_eq!(dense.enclosing_radius(), src.enclosing_radius());
+            prop_assert_eq!(dense.edges_within(limit), src.edges_within(limit));
             let sparse = Sparse::new(&src, 2.0, n * (n - 1) / 2);
             for (name, got) in [
                 ("dense", collect_scan(&dense, &verts, lo, limit, stop_after)),

@@ -627,6 +627,20 @@ impl Rips {
         Ok((t, edges))
     }
 
+    /// [`Rips::threshold_and_edges`] read off a dense store (`msrc` its view).
+    fn dense_threshold_and_edges(&self, dense: &Dense, msrc: &Source<'_>) -> Result<(f64, usize)> {
+        let t = self
+            .threshold
+            .unwrap_or(f64::INFINITY)
+            .min(dense.enclosing_radius());
+        if t == f64::INFINITY {
+            // The radius is infinite only if some distance is.
+            let (row, col) = msrc.first_infinite_pair().unwrap_or_default();
+            return Err(Error::DistanceOverflow { row, col });
+        }
+        Ok((t, dense.edges_within(t)))
+    }
+
     /// Chooses the store for `edges` edges on `n` points and checks the
     /// memory estimate: `held` bytes the caller holds for the whole run (a
     /// copy of the points), the store, the per-vertex structures, Kruskal's
@@ -704,7 +718,7 @@ impl Rips {
         if dense_fits && dense_first {
             let dense = Dense::new(src);
             let msrc = Source::Matrix(dense.view());
-            let (t, edges) = self.threshold_and_edges(&msrc)?;
+            let (t, edges) = self.dense_threshold_and_edges(&dense, &msrc)?;
             let (use_sparse, guard) = self.plan(n, edges, true, held)?;
             if !use_sparse {
                 return self.persistence(&dense, &binom, (t, edges), &guard, Some(&dense));

@@ -165,7 +165,7 @@ pub(crate) fn serially<T>(f: impl FnOnce() -> T) -> T {
 }
 
 /// Whether to take the parallel paths: more than one rayon thread, not in [`serially`].
-fn use_threads() -> bool {
+pub(crate) fn use_threads() -> bool {
     rayon::current_num_threads() > 1 && !SERIAL.with(std::cell::Cell::get)
 }
 
