@@ -267,6 +267,34 @@ proptest! {
         );
     }
 
+    /// `distance_matrix` gives the very distances of a run on the points
+    /// (ripser.py's `dperm2all`): a run on that matrix is the run on the
+    /// points, bit for bit, and each entry is the metric's distance (to
+    /// rounding: the engine's Euclidean loop sums squares in its own order).
+    #[test]
+    fn distance_matrix_is_the_runs_own(p in cloud(16), m in metric_strategy(), t in prop::option::of(0.0f64..2.5)) {
+        let n = p.nrows();
+        let mut b = Rips::builder().max_dim((n - 1).min(2)).metric(m);
+        if let Some(t) = t {
+            b = b.threshold(t);
+        }
+        let rips = b.build().unwrap();
+        let d = rips.distance_matrix(p.view()).unwrap();
+        prop_assert_eq!(d.dim(), (n, n));
+        for i in 0..n {
+            prop_assert_eq!(d[[i, i]], 0.0);
+            for j in 0..n {
+                prop_assert_eq!(d[[i, j]].to_bits(), d[[j, i]].to_bits());
+                let want = m.distance(&p.row(i).to_vec(), &p.row(j).to_vec());
+                prop_assert!((d[[i, j]] - want).abs() <= 1e-12 * want.max(1.0));
+            }
+        }
+        prop_assert_eq!(
+            rips.run(RipsInput::DistanceMatrix(d.view())).unwrap().diagrams,
+            rips.run(RipsInput::Points(p.view())).unwrap().diagrams
+        );
+    }
+
     #[test]
     fn batch_equals_one_by_one_on_any_thread_count(
         clouds in prop::collection::vec((2usize..12).prop_flat_map(|n| {
@@ -582,6 +610,45 @@ fn sparse_input_parameters_and_memory() {
         .run(RipsInput::Sparse(&s))
         .unwrap();
     assert_eq!((out.num_edges, out.diagrams[0].len()), (0, 3));
+}
+
+#[test]
+fn distance_matrix_errors_name_the_problem() {
+    let rips = Rips::new().build().unwrap();
+    let empty = Array2::<f64>::zeros((0, 2));
+    assert!(matches!(
+        rips.distance_matrix(empty.view()),
+        Err(Error::Empty)
+    ));
+    let no_coordinate = Array2::<f64>::zeros((3, 0));
+    assert!(matches!(
+        rips.distance_matrix(no_coordinate.view()),
+        Err(Error::Shape {
+            rows: 3,
+            cols: 0,
+            ..
+        })
+    ));
+    let mut nan = Array2::<f64>::zeros((3, 2));
+    nan[[1, 0]] = f64::NAN;
+    assert!(matches!(
+        rips.distance_matrix(nan.view()),
+        Err(Error::NonFinite { .. })
+    ));
+    // 1000 x 1000 distances are 8 MB: over a 1 MB limit.
+    let small = Rips::builder().memory_limit(1 << 20).build().unwrap();
+    let cloud = Array2::<f64>::zeros((1000, 2));
+    match small.distance_matrix(cloud.view()) {
+        Err(Error::TooLarge(MemoryError {
+            estimated_bytes,
+            limit,
+            ..
+        })) => {
+            assert_eq!(estimated_bytes, 8_000_000);
+            assert_eq!(limit, 1 << 20);
+        }
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
 }
 
 #[test]

@@ -217,9 +217,11 @@ fn rips_engine(
 /// subsample of `n_perm < n` points, the distances from the subsample to
 /// every point; `idx_perm` the subsample (`None` without one) and `r_cover`
 /// its covering radius; `num_edges` the edges within the threshold used
-/// (`thresh`, or the enclosing radius if that is smaller).
+/// (`thresh`, or the enclosing radius if that is smaller). With
+/// `dperm2all=False` (the native API, which returns only the diagrams)
+/// that entry is `None` and no distance matrix is computed for it.
 #[pyfunction]
-#[pyo3(signature = (x, maxdim = 1, thresh = f64::INFINITY, metric_name = "euclidean", distance_matrix = false, coeff = 2, do_cocycles = false, n_perm = None, n_jobs = None))]
+#[pyo3(signature = (x, maxdim = 1, thresh = f64::INFINITY, metric_name = "euclidean", distance_matrix = false, coeff = 2, do_cocycles = false, n_perm = None, n_jobs = None, dperm2all = true))]
 #[allow(clippy::too_many_arguments)]
 pub fn rips<'py>(
     py: Python<'py>,
@@ -232,6 +234,7 @@ pub fn rips<'py>(
     do_cocycles: bool,
     n_perm: Option<usize>,
     n_jobs: Option<i64>,
+    dperm2all: bool,
 ) -> PyResult<RipsResult<'py>> {
     let metric = metric(metric_name)?;
     let input = x.as_array();
@@ -246,26 +249,26 @@ pub fn rips<'py>(
                 return Ok((out, dperm2all));
             }
             check_points(input)?;
+            if !dperm2all {
+                return Ok((engine.run(RipsInput::Points(input))?, None));
+            }
             if n_perm.is_some() {
                 let out = engine.run(RipsInput::Points(input))?;
                 let idx = out.idx_perm.as_deref().unwrap_or_default();
                 let dperm2all = points_distances(input.select(Axis(0), idx).view(), input, metric)?;
                 return Ok((out, Some(dperm2all)));
             }
-            let dm = points_distances(input, input, metric)?;
-            // A distance beyond f64::MAX is refused or left out by the
-            // engine's own point-cloud path, which says which.
-            let out = if dm.iter().any(|d| d.is_infinite()) {
-                engine.run(RipsInput::Points(input))?
-            } else {
-                engine.run(RipsInput::DistanceMatrix(dm.view()))?
-            };
+            // The very distances the run on the points uses; first, so that
+            // a matrix that cannot be held is refused before any work.
+            let dm = engine.distance_matrix(input)?;
+            let out = engine.run(RipsInput::Points(input))?;
             Ok((out, Some(dm)))
         })
     })?;
-    let (out, dperm2all) = py_result(result)?;
-    let dperm2all = match dperm2all {
+    let (out, distances) = py_result(result)?;
+    let distances = match distances {
         Some(dm) => dm.into_pyarray(py).into_any(),
+        None if !dperm2all => py.None().into_bound(py),
         None => x.as_any().clone(),
     };
     let idx_perm = out
@@ -276,7 +279,7 @@ pub fn rips<'py>(
         diagram_list(py, &out.diagrams),
         cocycle_lists(py, &out.cocycles),
         out.num_edges,
-        dperm2all,
+        distances,
         idx_perm,
         out.r_cover,
     ))

@@ -473,23 +473,7 @@ impl Dense {
     /// Builds the matrix from a source.
     pub(crate) fn new(src: &Source<'_>) -> Self {
         let n = src.len();
-        let mut d = vec![0.0; n * n];
-        match *src {
-            Source::Points {
-                coords,
-                dim,
-                metric: Metric::Euclidean,
-            } => fill_euclidean(&mut d, coords, dim),
-            Source::PointsF32 {
-                coords,
-                dim,
-                metric: Metric::Euclidean,
-            } => fill_euclidean(&mut d, coords, dim),
-            _ => src.for_each_pair(|i, j, v| {
-                d[i * n + j] = v;
-                d[j * n + i] = v;
-            }),
-        }
+        let d = full_matrix(src);
         let groups = n.div_ceil(BLOCK * BLOCK);
         let mut mins = vec![[f64::INFINITY; BLOCK]; n * groups];
         // Each row's block minima and maximum (rows in parallel if threads
@@ -689,6 +673,29 @@ impl Space for Dense {
             }
         }
     }
+}
+
+/// The `n x n` matrix of a source's distances, row-major.
+pub(crate) fn full_matrix(src: &Source<'_>) -> Vec<f64> {
+    let n = src.len();
+    let mut d = vec![0.0; n * n];
+    match *src {
+        Source::Points {
+            coords,
+            dim,
+            metric: Metric::Euclidean,
+        } => fill_euclidean(&mut d, coords, dim),
+        Source::PointsF32 {
+            coords,
+            dim,
+            metric: Metric::Euclidean,
+        } => fill_euclidean(&mut d, coords, dim),
+        _ => src.for_each_pair(|i, j, v| {
+            d[i * n + j] = v;
+            d[j * n + i] = v;
+        }),
+    }
+    d
 }
 
 /// The hot loop of point clouds: plain roots, the range of the sums of

@@ -92,7 +92,7 @@ pub use builder::RipsBuilder;
 use cofaces::Cofaces;
 pub use collapse::{collapse_edges, Collapse};
 pub use distance::Metric;
-use distance::{Coord, Dense, Source, Space, Sparse};
+use distance::{full_matrix, Coord, Dense, Source, Space, Sparse};
 use h0::{KRUSKAL_EDGE_BYTES, VERTEX_BYTES};
 pub use input::RipsInput;
 pub use output::{Cocycle, RipsOutput};
@@ -376,6 +376,38 @@ impl Rips {
         check_finite(points.iter())?;
         let coords: Vec<T> = points.iter().copied().collect();
         self.run_checked(&T::points(&coords, dim, self.metric), held)
+    }
+
+    /// The `n x n` matrix of the distances between `points` under this
+    /// engine's metric: bit for bit those its runs use (ripser.py's
+    /// `dperm2all` without `n_perm`).
+    ///
+    /// # Errors
+    /// [`Error::Empty`], [`Error::Shape`] (no coordinate),
+    /// [`Error::NonFinite`], [`Error::TooLarge`] (the matrix over
+    /// [`RipsBuilder::memory_limit`]).
+    pub fn distance_matrix(&self, points: ArrayView2<f64>) -> Result<Array2<f64>> {
+        let (n, dim) = points.dim();
+        if n == 0 {
+            return Err(Error::Empty);
+        }
+        if dim == 0 {
+            return Err(Error::Shape {
+                rows: n,
+                cols: dim,
+                reason: "points need at least one coordinate",
+            });
+        }
+        let bytes = crate::memory::bytes_of::<f64>(&[n, n]);
+        crate::memory::check_against("distance matrix", bytes, self.memory_limit)?;
+        check_finite(points.iter())?;
+        let coords: Vec<f64> = points.iter().copied().collect();
+        let d = full_matrix(&f64::points(&coords, dim, self.metric));
+        Array2::from_shape_vec((n, n), d).map_err(|_| Error::Shape {
+            rows: n,
+            cols: n,
+            reason: "the distance matrix",
+        })
     }
 
     /// The run on a checked source: on all of it, or on its greedy subsample.

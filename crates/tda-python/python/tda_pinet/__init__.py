@@ -95,7 +95,7 @@ def rips(X, maxdim=1, thresh=math.inf, metric="euclidean", distance_matrix=False
     chebyshev. For ripser.py's signature and result dictionary, use
     :func:`tda_pinet.ripser.ripser`."""
     X = as_float64(X, "X", 2)
-    dgms = _core.rips(X, maxdim, thresh, metric, distance_matrix, n_jobs=n_jobs)[0]
+    dgms = _core.rips(X, maxdim, thresh, metric, distance_matrix, n_jobs=n_jobs, dperm2all=False)[0]
     return dgms
 
 

@@ -25,7 +25,8 @@ def rips(
     do_cocycles: bool = False,
     n_perm: Optional[int] = None,
     n_jobs: Optional[int] = None,
-) -> Tuple[list[F64], list[list[I64]], int, F64, Optional[I64], float]: ...
+    dperm2all: bool = True,
+) -> Tuple[list[F64], list[list[I64]], int, Optional[F64], Optional[I64], float]: ...
 def rips_batch(
     xs: Sequence[F64],
     maxdim: int = 1,
