@@ -13,6 +13,8 @@
 //! highest dimension, the collapse (`auto`, `always`, `never`), and
 //! `edges` to print the number of edges within the threshold and the
 //! number left by [`collapse_edges`] (Euclidean, finite threshold).
+//! `RIPS_CHUNK=k` sets the parallel reduction's chunk size (as in
+//! `rips_timing`).
 
 use std::time::Instant;
 
@@ -45,6 +47,9 @@ fn main() {
         other => panic!("collapse: auto, always or never, not {other}"),
     };
     let points = read_npy(path);
+    if let Ok(c) = std::env::var("RIPS_CHUNK") {
+        tda_persistence::rips::set_parallel_chunk(c.parse().expect("chunk"));
+    }
     if args.get(5).map(String::as_str) == Some("edges") {
         let mut edges = Vec::new();
         let rows: Vec<Vec<f64>> = points.rows().into_iter().map(|r| r.to_vec()).collect();

@@ -11,6 +11,7 @@
 use super::binomial::Binomial;
 use super::cofaces::{key, Key};
 use super::distance::{Dense, Space};
+use rayon::prelude::*;
 
 /// A rooted spanning forest: `parent[v]` is `NONE` at roots.
 pub(crate) struct Forest {
@@ -101,7 +102,13 @@ pub(crate) fn sorted_edges<S: Space>(space: &S, binom: &Binomial) -> Vec<(Key, u
     // Exactly sized: the memory guard counts KRUSKAL_EDGE_BYTES per edge.
     let mut edges: Vec<(Key, u32, u32)> = Vec::with_capacity(count);
     space.for_each_edge(|i, j, d| edges.push((edge_key(binom, i, j, d), i, j)));
-    edges.sort_unstable_by_key(|e| e.0);
+    // Keys are distinct (edge indices are), so the order is the same
+    // whichever sort runs.
+    if super::reduction::use_threads() {
+        edges.par_sort_unstable_by_key(|e| e.0);
+    } else {
+        edges.sort_unstable_by_key(|e| e.0);
+    }
     edges
 }
 
