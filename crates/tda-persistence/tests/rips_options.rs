@@ -267,6 +267,32 @@ proptest! {
         );
     }
 
+    /// Under a threshold, the run is the same whichever way the engine
+    /// reads the points: the dense matrix first (the default limit), the
+    /// pairs within the threshold in one pass (a limit under which the
+    /// matrix is dear: above 1/128 of it), or stores forced either way.
+    #[test]
+    fn every_path_to_a_store_gives_the_same_run(
+        p in cloud(40),
+        m in metric_strategy(),
+        t in 0.0f64..1.5,
+        max_dim in 0usize..3,
+    ) {
+        let max_dim = max_dim.min(p.nrows() - 1);
+        let run = |b: tda_persistence::rips::RipsBuilder| {
+            b.max_dim(max_dim).metric(m).threshold(t).build().unwrap().run(RipsInput::Points(p.view())).unwrap()
+        };
+        let first = run(Rips::builder());
+        for b in [
+            Rips::builder().memory_limit(1 << 18),
+            Rips::builder().memory_limit(1 << 18).storage(Storage::Sparse),
+            Rips::builder().storage(Storage::Dense),
+            Rips::builder().storage(Storage::Sparse),
+        ] {
+            prop_assert_eq!(&run(b), &first);
+        }
+    }
+
     /// `distance_matrix` gives the very distances of a run on the points
     /// (ripser.py's `dperm2all`): a run on that matrix is the run on the
     /// points, bit for bit, and each entry is the metric's distance (to

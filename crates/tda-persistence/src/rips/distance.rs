@@ -383,6 +383,27 @@ impl Source<'_> {
         }
     }
 
+    /// The pairs `(i, j, d)`, `i > j`, with `d = d(i, j) <= t`, row by row,
+    /// if there are at most `cap` of them (`None` otherwise: the list is
+    /// dropped as soon as it passes `cap`). The list grows by doubling but
+    /// never past `cap` entries.
+    pub(crate) fn pairs_within(&self, t: f64, cap: usize) -> Option<Vec<(u32, u32, f64)>> {
+        let mut pairs = Some(Vec::new());
+        self.for_each_pair_within(t, |i, j, d| {
+            if let Some(list) = &mut pairs {
+                if list.len() == cap {
+                    pairs = None;
+                    return;
+                }
+                if list.len() == list.capacity() {
+                    list.reserve_exact(list.len().max(1 << 12).min(cap - list.len()));
+                }
+                list.push((i as u32, j as u32, d));
+            }
+        });
+        pairs
+    }
+
     /// Number of pairs `i > j` with `d(i, j) <= t`.
     pub(crate) fn edges_within(&self, t: f64) -> usize {
         let mut count = 0usize;
@@ -737,8 +758,7 @@ impl Sparse {
     pub(crate) fn new(src: &Source<'_>, threshold: f64, edges: usize) -> Self {
         let mut pairs: Vec<(u32, u32, f64)> = Vec::with_capacity(edges);
         src.for_each_pair_within(threshold, |i, j, d| pairs.push((i as u32, j as u32, d)));
-        // Pairs come with i increasing and, per i, j increasing.
-        Self::from_sorted_edges(src.len(), &pairs)
+        Self::from_pairs(src.len(), &pairs)
     }
 
     /// The lists of a graph on `n` vertices given by its edges `(i, j, d)`,
@@ -751,12 +771,12 @@ impl Sparse {
             .map(|&(i, j, d)| (i.max(j), i.min(j), d))
             .collect();
         sorted.sort_unstable_by_key(|&(i, j, _)| (i, j));
-        Self::from_sorted_edges(n, &sorted)
+        Self::from_pairs(n, &sorted)
     }
 
     /// [`Sparse::from_edges`] of edges `(i, j, d)` with `i > j`, sorted by
-    /// `i` then `j`.
-    fn from_sorted_edges(n: usize, pairs: &[(u32, u32, f64)]) -> Self {
+    /// `i` then `j` (as [`Source::pairs_within`] gives them).
+    pub(crate) fn from_pairs(n: usize, pairs: &[(u32, u32, f64)]) -> Self {
         let mut deg = vec![0usize; n + 1];
         for &(i, j, _) in pairs {
             deg[i as usize] += 1;

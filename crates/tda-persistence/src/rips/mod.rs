@@ -730,6 +730,42 @@ impl Rips {
         guard.check(Sparse::build_bytes(n, edges))
     }
 
+    /// The pairs of points within the threshold, found in one pass, if the
+    /// threshold is the one used (below a lower bound of the enclosing
+    /// radius) and they are few enough to be the sparse store [`Rips::plan`]
+    /// then chooses, within the memory limit with their list alive
+    /// ([`Rips::sparse_build`]); otherwise `None`, and nothing is held.
+    fn pairs_for_sparse(
+        &self,
+        src: &Source<'_>,
+        dense_fits: bool,
+        held: u64,
+    ) -> Option<Vec<(u32, u32, f64)>> {
+        let t = self.threshold?;
+        if !src.is_points() || self.storage == Storage::Dense {
+            return None;
+        }
+        if t >= src.enclosing_radius_lower_bound() {
+            return None;
+        }
+        let n = src.len();
+        // Sparse::build_bytes(n, e) is affine in e.
+        let (fixed, per_edge) = (
+            Sparse::build_bytes(n, 0),
+            Sparse::build_bytes(n, 1) - Sparse::build_bytes(n, 0),
+        );
+        let room = self
+            .memory_limit
+            .saturating_sub(self.fixed_bytes(n, held))
+            .saturating_sub(fixed);
+        let mut cap = usize::try_from(room / per_edge).unwrap_or(usize::MAX);
+        if self.storage == Storage::Auto && dense_fits {
+            // More than a quarter of the pairs: the dense store is chosen.
+            cap = cap.min(n * n.saturating_sub(1) / 2 / 4);
+        }
+        src.pairs_within(t, cap)
+    }
+
     /// `held`: bytes the caller holds for the run (a copy of the points).
     fn run_source(&self, src: &Source<'_>, held: u64) -> Result<RipsOutput> {
         let n = src.len();
@@ -767,6 +803,18 @@ impl Rips {
             };
             self.persistence(&sparse, &binom, (t, edges), &guard, None)
         } else {
+            if let Some(pairs) = self.pairs_for_sparse(src, dense_fits, held) {
+                // The threshold is below the enclosing radius, and the pairs
+                // within it will be the sparse store: one pass, not a count
+                // and then a build.
+                let (t, edges) = (self.threshold.unwrap_or(f64::INFINITY), pairs.len());
+                let (use_sparse, guard) = self.plan(n, edges, dense_fits, held)?;
+                self.sparse_build(n, edges, held, false)?;
+                debug_assert!(use_sparse);
+                let sparse = Sparse::from_pairs(n, &pairs);
+                drop(pairs);
+                return self.persistence(&sparse, &binom, (t, edges), &guard, None);
+            }
             let (t, edges) = self.threshold_and_edges(src)?;
             let (use_sparse, guard) = self.plan(n, edges, dense_fits, held)?;
             if use_sparse {
