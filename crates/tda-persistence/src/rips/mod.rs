@@ -730,8 +730,8 @@ impl Rips {
         guard.check(Sparse::build_bytes(n, edges))
     }
 
-    /// The pairs of points within the threshold, found in one pass, if the
-    /// threshold is the one used (below a lower bound of the enclosing
+    /// The threshold and the pairs of points within it, found in one pass,
+    /// if it is the threshold used (below a lower bound of the enclosing
     /// radius) and they are few enough to be the sparse store [`Rips::plan`]
     /// then chooses, within the memory limit with their list alive
     /// ([`Rips::sparse_build`]); otherwise `None`, and nothing is held.
@@ -740,7 +740,7 @@ impl Rips {
         src: &Source<'_>,
         dense_fits: bool,
         held: u64,
-    ) -> Option<Vec<(u32, u32, f64)>> {
+    ) -> Option<(f64, Vec<(u32, u32, f64)>)> {
         let t = self.threshold?;
         if !src.is_points() || self.storage == Storage::Dense {
             return None;
@@ -763,7 +763,7 @@ impl Rips {
             // More than a quarter of the pairs: the dense store is chosen.
             cap = cap.min(n * n.saturating_sub(1) / 2 / 4);
         }
-        src.pairs_within(t, cap)
+        Some((t, src.pairs_within(t, cap)?))
     }
 
     /// `held`: bytes the caller holds for the run (a copy of the points).
@@ -803,11 +803,11 @@ impl Rips {
             };
             self.persistence(&sparse, &binom, (t, edges), &guard, None)
         } else {
-            if let Some(pairs) = self.pairs_for_sparse(src, dense_fits, held) {
+            if let Some((t, pairs)) = self.pairs_for_sparse(src, dense_fits, held) {
                 // The threshold is below the enclosing radius, and the pairs
                 // within it will be the sparse store: one pass, not a count
                 // and then a build.
-                let (t, edges) = (self.threshold.unwrap_or(f64::INFINITY), pairs.len());
+                let edges = pairs.len();
                 let (use_sparse, guard) = self.plan(n, edges, dense_fits, held)?;
                 self.sparse_build(n, edges, held, false)?;
                 debug_assert!(use_sparse);
