@@ -160,3 +160,79 @@ fn small_threshold_on_many_points_never_builds_the_dense_matrix() {
         assert!(peak < dense / 20, "peak {peak} bytes");
     }
 }
+
+/// Without a threshold, a cloud whose dense matrix does not fit is refused
+/// before the pass over all pairs for the enclosing radius when a sparse
+/// store cannot hold its run either, and exactly then: under every limit,
+/// the run without a threshold is accepted if and only if the run with the
+/// enclosing radius as an explicit threshold (which takes the full path) is.
+/// Two clouds: a random one, and 300 points on the unit sphere of R^10
+/// followed by its centre, whose sparse store (the pairs within the
+/// enclosing radius 1, the centre's, are a few percent) fits under limits
+/// where its dense matrix does not, and most of whose edges are within the
+/// lower bound the early refusal counts with (half the largest distance
+/// from point 0, nearly 1).
+#[test]
+fn early_refusals_are_the_refusals_of_the_full_path() {
+    let mut sphere = cloud(301, 10, 9) - 0.5;
+    for (i, mut r) in sphere.rows_mut().into_iter().enumerate() {
+        let norm = r.dot(&r).sqrt();
+        if i == 300 {
+            r.fill(0.0);
+        } else {
+            r /= norm;
+        }
+    }
+    let mut seen = [false, false];
+    for p in [cloud(150, 3, 5), sphere] {
+        let rows: Vec<Vec<f64>> = p.rows().into_iter().map(|r| r.to_vec()).collect();
+        let radius = rows
+            .iter()
+            .map(|a| {
+                rows.iter()
+                    .map(|b| Metric::Euclidean.distance(a, b))
+                    .fold(0.0, f64::max)
+            })
+            .fold(f64::INFINITY, f64::min);
+        let mut limit = 1u64 << 14;
+        while limit < 1 << 22 {
+            for storage in [Storage::Auto, Storage::Sparse, Storage::Dense] {
+                let base = Rips::new().max_dim(1).storage(storage).memory_limit(limit);
+                let without = base.clone().compute(p.view());
+                let with = base.threshold(radius).compute(p.view());
+                assert_eq!(
+                    without.is_ok(),
+                    with.is_ok(),
+                    "limit {limit}, {storage:?}: without a threshold {:?}, with the radius {:?}",
+                    without.as_ref().err(),
+                    with.as_ref().err()
+                );
+                if let (Ok(a), Ok(b)) = (&without, &with) {
+                    assert_eq!(a, b);
+                }
+                seen[usize::from(without.is_ok())] = true;
+            }
+            limit += limit / 16;
+        }
+    }
+    assert_eq!(seen, [true, true], "both refusals and acceptances");
+}
+
+/// 20,000 points without a threshold under a 64 MB limit: the 3.2 GB matrix
+/// cannot be held, nor the millions of edges within the enclosing radius;
+/// refused with an estimate over the limit (after counting a few million
+/// pairs, not all 2 * 10^8).
+#[test]
+fn a_large_cloud_without_threshold_is_refused_with_an_estimate() {
+    let p = cloud(20_000, 2, 3);
+    for storage in [Storage::Auto, Storage::Dense] {
+        let rips = Rips::new().storage(storage).memory_limit(64 << 20);
+        match rips.compute(p.view()) {
+            Err(tda_persistence::Error::TooLarge(e)) => {
+                assert!(e.estimated_bytes > e.limit, "{e:?}");
+                assert_eq!(e.limit, 64 << 20);
+            }
+            other => panic!("{storage:?}: expected TooLarge, got {other:?}"),
+        }
+    }
+}

@@ -21,6 +21,10 @@ use rayon::prelude::*;
 
 use super::reduction::use_threads;
 
+/// Pairs of points `(i, j, d(i, j))`, `i > j`, row by row (`i` increasing,
+/// then `j`).
+pub(crate) type Pairs = Vec<(u32, u32, f64)>;
+
 /// The distance between two points of a cloud.
 ///
 /// All three are computed correctly for every finite coordinate, from
@@ -387,7 +391,7 @@ impl Source<'_> {
     /// if there are at most `cap` of them (`None` otherwise: the list is
     /// dropped as soon as it passes `cap`). The list grows by doubling but
     /// never past `cap` entries.
-    pub(crate) fn pairs_within(&self, t: f64, cap: usize) -> Option<Vec<(u32, u32, f64)>> {
+    pub(crate) fn pairs_within(&self, t: f64, cap: usize) -> Option<Pairs> {
         let mut pairs = Some(Vec::new());
         self.for_each_pair_within(t, |i, j, d| {
             if let Some(list) = &mut pairs {
@@ -416,6 +420,23 @@ impl Source<'_> {
     /// one row of distances.
     pub(crate) fn enclosing_radius_lower_bound(&self) -> f64 {
         (1..self.len()).map(|j| self.dist(0, j)).fold(0.0, f64::max) / 2.0
+    }
+
+    /// Whether more than `cap` pairs `i > j` have `d(i, j) <= t`, stopping
+    /// at the first pair past `cap` (row by row).
+    pub(crate) fn more_pairs_within(&self, t: f64, cap: usize) -> bool {
+        let mut count = 0usize;
+        for i in 1..self.len() {
+            for j in 0..i {
+                if self.dist(i, j) <= t {
+                    count += 1;
+                    if count > cap {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
     }
 
     /// The first pair `(i, j)`, `i > j`, row by row, whose distance is infinite.

@@ -92,7 +92,7 @@ pub use builder::RipsBuilder;
 use cofaces::Cofaces;
 pub use collapse::{collapse_edges, Collapse};
 pub use distance::Metric;
-use distance::{full_matrix, Coord, Dense, Source, Space, Sparse};
+use distance::{full_matrix, Coord, Dense, Pairs, Source, Space, Sparse};
 use h0::{KRUSKAL_EDGE_BYTES, VERTEX_BYTES};
 pub use input::RipsInput;
 pub use output::{Cocycle, RipsOutput};
@@ -730,6 +730,55 @@ impl Rips {
         guard.check(Sparse::build_bytes(n, edges))
     }
 
+    /// The most edges a sparse store on `n` points can hold within the
+    /// memory limit, with the pair list it is built from
+    /// ([`Rips::sparse_build`]).
+    fn sparse_cap(&self, n: usize, held: u64) -> usize {
+        // Sparse::build_bytes(n, e) is affine in e.
+        let (fixed, per_edge) = (
+            Sparse::build_bytes(n, 0),
+            Sparse::build_bytes(n, 1) - Sparse::build_bytes(n, 0),
+        );
+        let room = self
+            .memory_limit
+            .saturating_sub(self.fixed_bytes(n, held))
+            .saturating_sub(fixed);
+        usize::try_from(room / per_edge).unwrap_or(usize::MAX)
+    }
+
+    /// Refuses at once a cloud whose dense matrix does not fit and which
+    /// has no finite threshold, when the memory limit cannot hold its run
+    /// either: dense storage is forced, or more edges than a sparse store
+    /// can hold are already within a lower bound of the enclosing radius
+    /// (counted until there are too many). Otherwise the pass over all
+    /// pairs for the enclosing radius would come first, minutes on a few
+    /// hundred thousand points, only to refuse.
+    fn refuse_early(&self, src: &Source<'_>, dense_fits: bool, held: u64) -> Result<()> {
+        let n = src.len();
+        let no_threshold = self.threshold.is_none_or(f64::is_infinite);
+        if dense_fits || !no_threshold || !src.is_points() {
+            return Ok(());
+        }
+        let too_large = |estimated_bytes: u64| {
+            Err(Error::TooLarge(MemoryError {
+                what: RIPS,
+                estimated_bytes,
+                limit: self.memory_limit,
+            }))
+        };
+        if self.storage == Storage::Dense {
+            return too_large(Dense::bytes(n).saturating_add(self.fixed_bytes(n, held)));
+        }
+        let cap = self.sparse_cap(n, held);
+        if src.more_pairs_within(src.enclosing_radius_lower_bound(), cap) {
+            let edges = cap.saturating_add(1);
+            return too_large(
+                Sparse::build_bytes(n, edges).saturating_add(self.fixed_bytes(n, held)),
+            );
+        }
+        Ok(())
+    }
+
     /// The threshold and the pairs of points within it, found in one pass,
     /// if it is the threshold used (below a lower bound of the enclosing
     /// radius) and they are few enough to be the sparse store [`Rips::plan`]
@@ -740,7 +789,7 @@ impl Rips {
         src: &Source<'_>,
         dense_fits: bool,
         held: u64,
-    ) -> Option<(f64, Vec<(u32, u32, f64)>)> {
+    ) -> Option<(f64, Pairs)> {
         let t = self.threshold?;
         if !src.is_points() || self.storage == Storage::Dense {
             return None;
@@ -749,16 +798,7 @@ impl Rips {
             return None;
         }
         let n = src.len();
-        // Sparse::build_bytes(n, e) is affine in e.
-        let (fixed, per_edge) = (
-            Sparse::build_bytes(n, 0),
-            Sparse::build_bytes(n, 1) - Sparse::build_bytes(n, 0),
-        );
-        let room = self
-            .memory_limit
-            .saturating_sub(self.fixed_bytes(n, held))
-            .saturating_sub(fixed);
-        let mut cap = usize::try_from(room / per_edge).unwrap_or(usize::MAX);
+        let mut cap = self.sparse_cap(n, held);
         if self.storage == Storage::Auto && dense_fits {
             // More than a quarter of the pairs: the dense store is chosen.
             cap = cap.min(n * n.saturating_sub(1) / 2 / 4);
@@ -803,6 +843,7 @@ impl Rips {
             };
             self.persistence(&sparse, &binom, (t, edges), &guard, None)
         } else {
+            self.refuse_early(src, dense_fits, held)?;
             if let Some((t, pairs)) = self.pairs_for_sparse(src, dense_fits, held) {
                 // The threshold is below the enclosing radius, and the pairs
                 // within it will be the sparse store: one pass, not a count
