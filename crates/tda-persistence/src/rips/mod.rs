@@ -101,6 +101,21 @@ pub use reduction::{set_first_window, set_parallel_chunk};
 use reduction::{Guard, COLUMN_BYTES, PIVOT_BYTES, RIPS, SIMPLEX_BYTES};
 pub use sparse_input::SparseDistances;
 
+/// A point cloud of `n` points with `dim` coordinates needs both.
+fn check_cloud_shape(n: usize, dim: usize) -> Result<()> {
+    if n == 0 {
+        return Err(Error::Empty);
+    }
+    if dim == 0 {
+        return Err(Error::Shape {
+            rows: n,
+            cols: dim,
+            reason: "points need at least one coordinate",
+        });
+    }
+    Ok(())
+}
+
 /// Which distance store the engine runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Storage {
@@ -358,16 +373,7 @@ impl Rips {
     /// for the run.
     fn run_points<T: Coord>(&self, points: ArrayView2<T>, held: u64) -> Result<RipsOutput> {
         let (n, dim) = points.dim();
-        if n == 0 {
-            return Err(Error::Empty);
-        }
-        if dim == 0 {
-            return Err(Error::Shape {
-                rows: n,
-                cols: dim,
-                reason: "points need at least one coordinate",
-            });
-        }
+        check_cloud_shape(n, dim)?;
         // The engine's copy of the points, held for the whole run (checked
         // first: a broadcast view may be far larger than the memory behind it).
         let held = crate::memory::sum(&[crate::memory::bytes_of::<T>(&[n, dim]), Some(held)]);
@@ -388,16 +394,7 @@ impl Rips {
     /// [`RipsBuilder::memory_limit`]).
     pub fn distance_matrix(&self, points: ArrayView2<f64>) -> Result<Array2<f64>> {
         let (n, dim) = points.dim();
-        if n == 0 {
-            return Err(Error::Empty);
-        }
-        if dim == 0 {
-            return Err(Error::Shape {
-                rows: n,
-                cols: dim,
-                reason: "points need at least one coordinate",
-            });
-        }
+        check_cloud_shape(n, dim)?;
         let bytes = crate::memory::bytes_of::<f64>(&[n, n]);
         crate::memory::check_against("distance matrix", bytes, self.memory_limit)?;
         check_finite(points.iter())?;
