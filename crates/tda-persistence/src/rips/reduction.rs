@@ -1020,7 +1020,11 @@ where
                 // and `finish` would carry its reduction on anyway.
                 let mut done = 0;
                 for (ci, state, work) in &mut window {
-                    let start = state.take().expect("advanced in phase 1");
+                    // Phase 1 gave every column of the window a state; one
+                    // without would be started by the next round's phase 1.
+                    let Some(start) = state.take() else {
+                        break;
+                    };
                     if done > 0 && Reducer::<S, F>::taken(&store, &start) {
                         *state = Some(start);
                         break;
