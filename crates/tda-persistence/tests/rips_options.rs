@@ -75,15 +75,20 @@ fn sparse_cases() -> Vec<SparseCase> {
         .cases
 }
 
-fn run_perm_case(c: &PermCase, f32_input: bool) -> RipsOutput {
-    let a = Array2::from_shape_vec(c.shape, c.values.clone()).unwrap();
-    let a32 = a.mapv(|v| v as f32);
-    let rips = Rips::builder()
+/// The engine of a fixture case: its dimension, metric and subsample.
+fn perm_rips(c: &PermCase) -> Rips {
+    Rips::builder()
         .max_dim(c.maxdim)
         .metric(metric(&c.metric))
         .n_perm(Some(c.n_perm))
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+fn run_perm_case(c: &PermCase, f32_input: bool) -> RipsOutput {
+    let a = Array2::from_shape_vec(c.shape, c.values.clone()).unwrap();
+    let a32 = a.mapv(|v| v as f32);
+    let rips = perm_rips(c);
     let input = match (c.distance_matrix, f32_input) {
         (false, false) => RipsInput::Points(a.view()),
         (true, false) => RipsInput::DistanceMatrix(a.view()),
@@ -161,12 +166,7 @@ fn f32_inputs_equal_ripser_fixtures_widened() {
         let a = Array2::from_shape_vec(c.shape, c.values.clone()).unwrap();
         let widened = a.mapv(|v| v as f32 as f64);
         let ours = run_perm_case(&c, true);
-        let rips = Rips::builder()
-            .max_dim(c.maxdim)
-            .metric(metric(&c.metric))
-            .n_perm(Some(c.n_perm))
-            .build()
-            .unwrap();
+        let rips = perm_rips(&c);
         let wide = if c.distance_matrix {
             rips.run(RipsInput::DistanceMatrix(widened.view()))
         } else {
